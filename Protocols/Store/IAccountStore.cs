@@ -1,0 +1,87 @@
+namespace Mail.Protocols.Store;
+
+/// <summary>
+/// One account's mailboxes and messages. Thread-safe; shared by all sessions of the account in
+/// this process. Mailbox names are full hierarchical names with <c>/</c> as the separator,
+/// <c>INBOX</c> case-insensitive (RFC 9051 §5.1), other names case-sensitive, stored as UTF-8.
+/// </summary>
+/// <remarks>
+/// UIDs are assigned ascending per mailbox and never reused while UIDVALIDITY stays the same
+/// (RFC 9051 §2.3.1.1); every change to a message (new, flags, expunge) takes a new MODSEQ from the
+/// mailbox's HIGHESTMODSEQ (RFC 7162 §3.1). Expected failures come back as <see cref="StoreStatus"/>
+/// values; exceptions are I/O failures or bugs.
+/// </remarks>
+public interface IAccountStore
+{
+    /// <summary>Canonical account address.</summary>
+    string Account { get; }
+
+    /// <summary>
+    /// Raised after any committed change in a mailbox of this account (delivery, append, flags,
+    /// expunge, copy/move target), with the mailbox id. Handlers must be quick and must not throw;
+    /// sessions use it to wake IDLE and re-sync their view.
+    /// </summary>
+    event Action<long>? MailboxChanged;
+
+    /// <summary>All mailboxes, sorted by name (INBOX first).</summary>
+    Task<IReadOnlyList<MailboxInfo>> ListMailboxesAsync(CancellationToken cancellationToken);
+
+    /// <summary>One mailbox by name (INBOX any case), with current counts; null when absent.</summary>
+    Task<MailboxInfo?> GetMailboxAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Creates a mailbox (and missing parents). <see cref="StoreStatus.AlreadyExists"/>, <see cref="StoreStatus.InvalidName"/>.</summary>
+    Task<StoreStatus> CreateMailboxAsync(string name, SpecialUse specialUse, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a mailbox and its messages; INBOX cannot be deleted (<see cref="StoreStatus.NotAllowed"/>).
+    /// A mailbox with children is deleted only by name (children remain; RFC 9051 §6.3.5: it becomes \Noselect when it has inferiors, and we refuse that case with <see cref="StoreStatus.HasChildren"/>).</summary>
+    Task<StoreStatus> DeleteMailboxAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Renames a mailbox and its children. Renaming INBOX moves its messages to the new
+    /// mailbox and leaves INBOX empty (RFC 9051 §6.3.6).</summary>
+    Task<StoreStatus> RenameMailboxAsync(string oldName, string newName, CancellationToken cancellationToken);
+
+    /// <summary>Sets the subscription flag of a name (the mailbox need not exist, RFC 9051 §6.3.7).</summary>
+    Task<StoreStatus> SetSubscribedAsync(string name, bool subscribed, CancellationToken cancellationToken);
+
+    /// <summary>Names of subscribed mailboxes, sorted.</summary>
+    Task<IReadOnlyList<string>> ListSubscriptionsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Every message of a mailbox, ascending by UID (the snapshot a session's message sequence numbers come from).</summary>
+    Task<IReadOnlyList<MessageRecord>> GetMessagesAsync(long mailboxId, CancellationToken cancellationToken);
+
+    /// <summary>Opens a message's exact octets for reading (a read-only, seekable stream the caller disposes).</summary>
+    /// <returns>Null when the UID does not exist (expunged meanwhile).</returns>
+    Task<Stream?> OpenMessageAsync(long mailboxId, uint uid, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a new message (APPEND, RFC 9051 §6.3.12), durably. Reads <paramref name="message"/> to its end.
+    /// </summary>
+    /// <returns>Status (<see cref="StoreStatus.NoSuchMailbox"/>, <see cref="StoreStatus.OverQuota"/>), and on success the mailbox's UIDVALIDITY and the new UID (UIDPLUS APPENDUID).</returns>
+    Task<AppendResult> AppendAsync(string mailboxName, Stream message, MessageFlags flags, IReadOnlyList<string> keywords, DateTimeOffset internalDate, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Changes flags of the given UIDs (STORE, RFC 9051 §6.4.6). UIDs that no longer exist are ignored.
+    /// With <paramref name="unchangedSince"/> (CONDSTORE), messages whose MODSEQ is greater are not
+    /// changed and are returned in <see cref="FlagUpdateResult.Failed"/>.
+    /// </summary>
+    /// <returns>The records of messages whose flags or keywords actually changed (new MODSEQ), and the failed UIDs.</returns>
+    Task<FlagUpdateResult> UpdateFlagsAsync(long mailboxId, IReadOnlyList<uint> uids, FlagOperation operation, MessageFlags flags, IReadOnlyList<string> keywords, ulong? unchangedSince, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Permanently removes messages (EXPUNGE / UID EXPUNGE / CLOSE / POP3 QUIT). With <paramref name="uids"/>
+    /// null every message flagged \Deleted is removed; otherwise only the listed UIDs that are \Deleted
+    /// unless <paramref name="requireDeleted"/> is false (POP3 DELE, MOVE).
+    /// </summary>
+    /// <returns>The expunged UIDs, ascending.</returns>
+    Task<IReadOnlyList<uint>> ExpungeAsync(long mailboxId, IReadOnlyList<uint>? uids, bool requireDeleted, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Copies (or moves, RFC 6851) messages to another mailbox of this account, keeping flags and
+    /// INTERNALDATE; a move expunges the source messages in the same transaction.
+    /// </summary>
+    /// <returns>Status (<see cref="StoreStatus.NoSuchMailbox"/>, <see cref="StoreStatus.OverQuota"/>) and the COPYUID data: destination UIDVALIDITY, source UIDs and destination UIDs in matching order.</returns>
+    Task<CopyResult> CopyAsync(long sourceMailboxId, IReadOnlyList<uint> uids, string destinationName, bool move, CancellationToken cancellationToken);
+
+    /// <summary>Octets used by all messages of the account (for QUOTA and delivery checks).</summary>
+    Task<long> GetUsedOctetsAsync(CancellationToken cancellationToken);
+}

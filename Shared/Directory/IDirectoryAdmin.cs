@@ -1,0 +1,41 @@
+namespace Mail.Shared.Directory;
+
+/// <summary>
+/// Write side of the directory, used by the admin CLI and the admin panel. Backends that are
+/// read-only (an LDAP replica) throw <see cref="DirectoryUnavailableException"/>.
+/// </summary>
+public interface IDirectoryAdmin
+{
+    /// <summary>Adds a virtual domain (stored lower-case). Returns false when it already exists.</summary>
+    Task<bool> AddDomainAsync(string domain, CancellationToken cancellationToken);
+
+    /// <summary>Lists the virtual domains, lower-case, sorted.</summary>
+    Task<IReadOnlyList<string>> ListDomainsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Adds a user in an existing local domain; the password is stored only as a salted hash.</summary>
+    Task<DirectoryChangeResult> AddUserAsync(string address, string password, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a user's password hash.</summary>
+    Task<DirectoryChangeResult> SetPasswordAsync(string address, string password, CancellationToken cancellationToken);
+
+    /// <summary>Lists every user, sorted by address.</summary>
+    Task<IReadOnlyList<DirectoryUser>> ListUsersAsync(CancellationToken cancellationToken);
+
+    /// <summary>Adds an alias in a local domain pointing at a target address (local user, another alias, or remote).</summary>
+    Task<DirectoryChangeResult> AddAliasAsync(string alias, string target, CancellationToken cancellationToken);
+}
+
+/// <summary>Outcome of a directory change; expected failures are values, not exceptions.</summary>
+public enum DirectoryChangeResult
+{
+    /// <summary>The change was stored.</summary>
+    Done,
+    /// <summary>The address or domain already exists.</summary>
+    AlreadyExists,
+    /// <summary>The domain of the address is not a local virtual domain.</summary>
+    UnknownDomain,
+    /// <summary>The user does not exist.</summary>
+    UnknownUser,
+    /// <summary>The address is not a valid <c>local@domain</c> address.</summary>
+    InvalidAddress,
+}
