@@ -95,7 +95,7 @@ internal static class WebmailMailApi
             return null;
         }
         var type = part.ContentType.MimeType.ToLowerInvariant();
-        if (type is not ("image/png" or "image/jpeg" or "image/jpg" or "image/gif" or "image/webp" or "image/bmp"))
+        if (!HtmlMailSanitizer.IsInlineImageType(type))
         {
             return null;
         }

@@ -21,7 +21,12 @@ public static class WebmailServiceCollectionExtensions
         services.AddOptions<WebmailOptions>().BindConfiguration(WebmailOptions.Section);
         services.AddRazorComponents();
         services.AddCascadingAuthenticationState();
-        services.AddAntiforgery(options => options.Cookie.Name = "mail.antiforgery");
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "mail.antiforgery";
+            // WebmailSecurityHeaders sends X-Frame-Options DENY (and CSP frame-ancestors) itself.
+            options.SuppressXFrameOptionsHeader = true;
+        });
         services.AddAuthorization();
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)

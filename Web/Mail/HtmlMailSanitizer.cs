@@ -21,7 +21,7 @@ public sealed record SanitizedHtml(string Html, bool RemoteContentBlocked);
 public static partial class HtmlMailSanitizer
 {
     /// <summary>Image types a <c>data:</c> URL may carry (raster only: an SVG document is not an image here).</summary>
-    private static readonly string[] s_dataImageTypes = ["image/png", "image/jpeg", "image/jpg", "image/gif", "image/webp", "image/bmp"];
+    private static readonly string[] s_dataImageTypes = ["image/png", "image/jpeg", "image/jpg", "image/gif", "image/webp", "image/bmp", "image/x-icon", "image/vnd.microsoft.icon"];
 
     private static readonly string[] s_tags =
     [
@@ -60,7 +60,7 @@ public static partial class HtmlMailSanitizer
     /// <c>data:</c> image or a <c>cid:</c> part, and the functions that take bare URL strings. HtmlSanitizer
     /// decodes CSS escapes and comments before matching and removes the whole declaration on a match.
     /// </summary>
-    [GeneratedRegex(@"[<>]|\burl\s*\(\s*['""]?\s*(?!(?:data:image/(?:png|jpe?g|gif|webp|bmp)[;,]|cid:))|image-set\s*\(|\bimage\s*\(|\bsrc\s*\(|element\s*\(|cross-fade\s*\(", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"[<>]|\burl\s*\(\s*['""]?\s*(?!(?:data:image/(?:png|jpe?g|gif|webp|bmp|x-icon|vnd\.microsoft\.icon)[;,]|cid:))|image-set\s*\(|\bimage\s*\(|\bsrc\s*\(|element\s*\(|cross-fade\s*\(", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex DisallowedCssValue();
 
     [GeneratedRegex(@"url\s*\(|image-set|\bimage\s*\(|\bsrc\s*\(", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
@@ -76,6 +76,9 @@ public static partial class HtmlMailSanitizer
         var output = sanitizer.Sanitize(html);
         return new SanitizedHtml(output, sanitizer.RemoteContentBlocked);
     }
+
+    /// <summary>True for the image types an inline part may be embedded as (raster only, no SVG).</summary>
+    public static bool IsInlineImageType(string mimeType) => s_dataImageTypes.Contains(mimeType, StringComparer.OrdinalIgnoreCase);
 
     private static bool IsRasterDataUrl(string url) =>
         url.StartsWith("data:", StringComparison.OrdinalIgnoreCase)

@@ -15,6 +15,8 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
     private readonly WebmailImapConnector _connector;
     private readonly WebmailOptions _options;
     private readonly ILogger _logger;
+    // One IMAP connection runs one command at a time; layout and page of one request share the session.
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private ImapClient? _client;
 
     internal WebmailMailSession(WebmailCredentials credentials, WebmailImapConnector connector, WebmailOptions options, ILogger logger)
@@ -31,6 +33,19 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
     /// <summary>Runs <paramref name="operation"/> on a connected client, reconnecting once if the connection breaks.</summary>
     /// <exception cref="WebmailUnavailableException">IMAP is unreachable, broke twice, or refuses the session's credentials.</exception>
     private async Task<T> RunAsync<T>(Func<ImapClient, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await RunLockedAsync(operation, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<T> RunLockedAsync<T>(Func<ImapClient, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -97,5 +112,17 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
     }
 
     /// <summary>Logs out and closes the connection, if one was opened.</summary>
-    public async ValueTask DisposeAsync() => await DropClientAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            await DropClientAsync();
+        }
+        finally
+        {
+            _gate.Release();
+            _gate.Dispose();
+        }
+    }
 }
