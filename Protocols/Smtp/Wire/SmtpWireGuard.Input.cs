@@ -52,6 +52,8 @@ internal sealed partial class SmtpWireGuard
         {
             SmtpInLog.IdleTimeout(_logger, Connection.Remote);
             await TryWriteClosingAsync(SmtpInReplies.Wire.IdleTimeout(_host)).ConfigureAwait(false);
+            // Close now: whatever SmtpServer still says about the abandoned command must not follow the 421.
+            await ShutdownAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or AuthenticationException)
         {
