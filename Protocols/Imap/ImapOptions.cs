@@ -45,8 +45,8 @@ public sealed class ImapLimits
     /// <summary>Largest literal in a command other than APPEND, in octets. Default 64 KiB.</summary>
     public int MaxLiteralOctets { get; set; } = 64 * 1024;
 
-    /// <summary>Largest message literal in APPEND, in octets. Default 50 MiB.</summary>
-    public int MaxAppendOctets { get; set; } = 50 * 1024 * 1024;
+    /// <summary>Largest message literal in APPEND, in octets. Default 0: the store's maximum message size (<c>Mail:Store:MaxMessageOctets</c>).</summary>
+    public int MaxAppendOctets { get; set; }
 
     /// <summary>Largest complete command (lines plus literals, APPEND excluded), in octets. Default 1 MiB.</summary>
     public int MaxCommandOctets { get; set; } = 1024 * 1024;

@@ -14,6 +14,7 @@ public sealed class ImapServerContext
     public ImapServerContext(
         IOptions<ImapOptions> options,
         IOptions<MailOptions> mailOptions,
+        IOptions<StoreLimits> storeLimits,
         IMailDirectory directory,
         IMailStore store,
         TlsCertificateProvider certificates,
@@ -22,6 +23,10 @@ public sealed class ImapServerContext
         ILoggerFactory loggers)
     {
         Options = options.Value;
+        if (Options.Limits.MaxAppendOctets <= 0)
+        {
+            Options.Limits.MaxAppendOctets = (int)Math.Min(storeLimits.Value.MaxMessageOctets, int.MaxValue - 65536);
+        }
         HostName = mailOptions.Value.HostName;
         Directory = directory;
         Store = store;
