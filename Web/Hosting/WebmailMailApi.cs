@@ -29,7 +29,7 @@ internal static class WebmailMailApi
     {
         app.MapGet(WebmailRoutes.Body, GetBodyAsync).RequireAuthorization();
         app.MapGet(WebmailRoutes.Attachment, GetAttachmentAsync).RequireAuthorization();
-        app.MapPost(WebmailRoutes.SignOut, SignOutAsync).WithMetadata(new RequireAntiforgeryTokenAttribute());
+        app.MapPost(WebmailRoutes.SignOut, SignOutAsync);
         return app;
     }
 
@@ -156,8 +156,13 @@ internal static class WebmailMailApi
     }
 
     /// <summary>POST /signout: ends the session (the ticket store deletes the session row) and goes to the sign-in page.</summary>
-    public static async Task<IResult> SignOutAsync(HttpContext context, ILogger<WebmailSecurityHeaders> logger)
+    public static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery, ILogger<WebmailSecurityHeaders> logger)
     {
+        // Sign-out changes state: it needs the form's antiforgery token like every other POST.
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Results.BadRequest();
+        }
         if (context.User.Identity?.IsAuthenticated == true)
         {
             WebmailLog.SignedOut(logger, context.User.Identity.Name ?? "");

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Mail.Web.Hosting;
+using Mail.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +14,16 @@ internal static partial class WebmailHttp
 {
     /// <summary>Claim the cookie handler puts in the cookie ticket when a session store is used.</summary>
     public const string SessionIdClaim = "Microsoft.AspNetCore.Authentication.Cookies-SessionId";
+
+    /// <summary>
+    /// A client for the host's real Kestrel listener with its own cookie jar that never follows redirects
+    /// (a socket handler follows them by default, which would hide every 302 under test).
+    /// </summary>
+    public static HttpClient CreateClient(MailHostFixture host) =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
+        {
+            BaseAddress = host.BaseAddress,
+        };
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex TokenField();
@@ -47,7 +58,12 @@ internal static partial class WebmailHttp
     {
         var token = await FormTokenAsync(client, WebmailRoutes.SignIn);
         using var response = await PostSignInAsync(client, address, password, token);
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            var error = Regex.Match(body, "data-testid=\"signin-error\"[^>]*>([^<]*)<").Groups[1].Value;
+            Assert.Fail($"sign-in answered {(int)response.StatusCode} instead of a redirect: {(error.Length > 0 ? error : body[Math.Max(0, body.IndexOf("<form", StringComparison.Ordinal))..])}");
+        }
         return SessionCookie(response) ?? throw new InvalidOperationException("sign-in set no session cookie");
     }
 

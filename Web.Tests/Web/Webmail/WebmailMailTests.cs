@@ -24,7 +24,7 @@ public partial class WebmailMailTests(WebmailHostFixture host)
     [Fact]
     public async Task MessageList_ShowsTheCorpusNewestFirst_InPages()
     {
-        using var client = host.CreateHttpClient();
+        using var client = WebmailHttp.CreateClient(host);
         await WebmailHttp.SignInAsync(client, MailHostFixture.Alice, MailHostFixture.Password);
         var total = await ImapAsync(async inbox => inbox.Count);
         var pages = (total + WebmailHostFixture.PageSize - 1) / WebmailHostFixture.PageSize;
@@ -53,7 +53,7 @@ public partial class WebmailMailTests(WebmailHostFixture host)
     [Fact]
     public async Task FolderList_ShowsEveryFolderWithItsUnreadCount()
     {
-        using var client = host.CreateHttpClient();
+        using var client = WebmailHttp.CreateClient(host);
         await WebmailHttp.SignInAsync(client, MailHostFixture.Alice, MailHostFixture.Password);
         var unread = await ImapAsync(async inbox =>
         {
@@ -68,13 +68,13 @@ public partial class WebmailMailTests(WebmailHostFixture host)
             Assert.Contains($"data-folder=\"{folder}\"", html, StringComparison.Ordinal);
         }
         Assert.True(unread > 0);
-        Assert.Contains($"title=\"{unread} unread\">{unread}</span>", html, StringComparison.Ordinal);
+        Assert.Matches($"title=\"{unread} unread\"[^>]*>{unread}</span>", html);
     }
 
     [Fact]
     public async Task OpeningAMessage_ShowsItsHeaders_AndMarksItSeen()
     {
-        using var client = host.CreateHttpClient();
+        using var client = WebmailHttp.CreateClient(host);
         await WebmailHttp.SignInAsync(client, MailHostFixture.Alice, MailHostFixture.Password);
         var uid = host.UidOf[AttachmentMessage];
         var corpus = MimeMessage.Load(WebmailCorpus.File(AttachmentMessage));
@@ -99,7 +99,7 @@ public partial class WebmailMailTests(WebmailHostFixture host)
     [Fact]
     public async Task PlainTextBody_IsEscaped_AndKeepsItsLineBreaks()
     {
-        using var client = host.CreateHttpClient();
+        using var client = WebmailHttp.CreateClient(host);
         await WebmailHttp.SignInAsync(client, MailHostFixture.Alice, MailHostFixture.Password);
         var corpus = MimeMessage.Load(WebmailCorpus.File(PlainMessage));
         Assert.Null(corpus.HtmlBody);
@@ -110,9 +110,9 @@ public partial class WebmailMailTests(WebmailHostFixture host)
         Assert.NotEmpty(lines);
         Assert.Contains("data-testid=\"message-text\"", html, StringComparison.Ordinal);
         var text = Regex.Match(html, "data-testid=\"message-text\"[^>]*>(.*?)</div>", RegexOptions.Singleline).Groups[1].Value;
-        Assert.Contains('\n', text);
         Assert.DoesNotContain('<', text);
         var decoded = WebUtility.HtmlDecode(text);
+        Assert.Contains("\n\n", decoded, StringComparison.Ordinal);
         foreach (var line in lines)
         {
             Assert.Contains(line, decoded, StringComparison.Ordinal);
@@ -123,7 +123,7 @@ public partial class WebmailMailTests(WebmailHostFixture host)
     [Fact]
     public async Task BodyEndpoint_ServesTheSanitizedHtml_WithItsOwnStrictPolicy()
     {
-        using var client = host.CreateHttpClient();
+        using var client = WebmailHttp.CreateClient(host);
         await WebmailHttp.SignInAsync(client, MailHostFixture.Alice, MailHostFixture.Password);
 
         using var response = await client.GetAsync(WebmailRoutes.BodyOf("INBOX", host.UidOf[JavascriptMessage]));
@@ -145,7 +145,7 @@ public partial class WebmailMailTests(WebmailHostFixture host)
     [Fact]
     public async Task BodyEndpoint_EmbedsCidImagesAsDataUrls()
     {
-        using var client = host.CreateHttpClient();
+        using var client = WebmailHttp.CreateClient(host);
         await WebmailHttp.SignInAsync(client, MailHostFixture.Alice, MailHostFixture.Password);
 
         var html = await client.GetStringAsync(WebmailRoutes.BodyOf("INBOX", host.UidOf[AttachmentMessage]));
@@ -157,7 +157,7 @@ public partial class WebmailMailTests(WebmailHostFixture host)
     [Fact]
     public async Task BodyEndpoint_ForAMessageWithoutHtml_Is404()
     {
-        using var client = host.CreateHttpClient();
+        using var client = WebmailHttp.CreateClient(host);
         await WebmailHttp.SignInAsync(client, MailHostFixture.Alice, MailHostFixture.Password);
 
         using var response = await client.GetAsync(WebmailRoutes.BodyOf("INBOX", host.UidOf[PlainMessage]));
@@ -168,7 +168,7 @@ public partial class WebmailMailTests(WebmailHostFixture host)
     [Fact]
     public async Task Attachment_DownloadsAsAttachment_WithItsDecodedBytesAndEncodedName()
     {
-        using var client = host.CreateHttpClient();
+        using var client = WebmailHttp.CreateClient(host);
         await WebmailHttp.SignInAsync(client, MailHostFixture.Alice, MailHostFixture.Password);
         var corpus = MimeMessage.Load(WebmailCorpus.File(AttachmentMessage));
         var attachments = WebmailMessageParts.Of(corpus).Attachments;
@@ -194,7 +194,7 @@ public partial class WebmailMailTests(WebmailHostFixture host)
     [Fact]
     public async Task MissingMessage_ShowsAFriendlyNotFound()
     {
-        using var client = host.CreateHttpClient();
+        using var client = WebmailHttp.CreateClient(host);
         await WebmailHttp.SignInAsync(client, MailHostFixture.Alice, MailHostFixture.Password);
 
         using var message = await client.GetAsync(WebmailRoutes.Message("INBOX", 999_999));
@@ -203,7 +203,7 @@ public partial class WebmailMailTests(WebmailHostFixture host)
         foreach (var response in new[] { message, folder })
         {
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-            Assert.Contains("data-testid=\"mail-problem\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Contains("data-testid=\"not-found\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
     }
 

@@ -13,7 +13,7 @@ public class WebmailSignInTests(WebmailHostFixture host)
     [Fact]
     public async Task SignIn_WithoutAntiforgeryToken_IsRejected()
     {
-        using var client = host.CreateHttpClient();
+        using var client = WebmailHttp.CreateClient(host);
         await WebmailHttp.FormTokenAsync(client, WebmailRoutes.SignIn);
 
         using var response = await WebmailHttp.PostSignInAsync(client, MailHostFixture.Alice, MailHostFixture.Password, token: null);
@@ -25,9 +25,9 @@ public class WebmailSignInTests(WebmailHostFixture host)
     [Fact]
     public async Task SignIn_WithForeignAntiforgeryToken_IsRejected()
     {
-        using var attacker = host.CreateHttpClient();
+        using var attacker = WebmailHttp.CreateClient(host);
         var foreignToken = await WebmailHttp.FormTokenAsync(attacker, WebmailRoutes.SignIn);
-        using var victim = host.CreateHttpClient();
+        using var victim = WebmailHttp.CreateClient(host);
         await WebmailHttp.FormTokenAsync(victim, WebmailRoutes.SignIn);
 
         using var response = await WebmailHttp.PostSignInAsync(victim, MailHostFixture.Alice, MailHostFixture.Password, foreignToken);
@@ -42,7 +42,7 @@ public class WebmailSignInTests(WebmailHostFixture host)
     [InlineData("alice@unknown.example", "x")]
     public async Task SignIn_WithBadCredentials_ShowsOneNeutralError_AndNoSession(string address, string password)
     {
-        using var client = host.CreateHttpClient();
+        using var client = WebmailHttp.CreateClient(host);
         var token = await WebmailHttp.FormTokenAsync(client, WebmailRoutes.SignIn);
 
         using var response = await WebmailHttp.PostSignInAsync(client, address, password, token);
@@ -51,13 +51,13 @@ public class WebmailSignInTests(WebmailHostFixture host)
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("Wrong address or password.", html, StringComparison.Ordinal);
         Assert.Null(WebmailHttp.SessionCookie(response));
-        Assert.DoesNotContain(password, html, StringComparison.Ordinal);
+        Assert.DoesNotContain($"value=\"{password}\"", html, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task SignIn_WithRightPassword_StoresTheSessionServerSide_CookieHoldsOnlyItsId()
     {
-        using var client = host.CreateHttpClient();
+        using var client = WebmailHttp.CreateClient(host);
         var token = await WebmailHttp.FormTokenAsync(client, WebmailRoutes.SignIn + "?ReturnUrl=%2Fmail%3Ffolder%3DINBOX");
 
         using var response = await WebmailHttp.PostSignInAsync(client, MailHostFixture.Alice, MailHostFixture.Password, token);
@@ -89,14 +89,14 @@ public class WebmailSignInTests(WebmailHostFixture host)
     [Fact]
     public async Task SignIn_RedirectsToALocalReturnUrl_ButNeverOffSite()
     {
-        using var client = host.CreateHttpClient();
+        using var client = WebmailHttp.CreateClient(host);
 
         var token = await WebmailHttp.FormTokenAsync(client, WebmailRoutes.SignIn);
         using var local = await client.PostAsync(WebmailRoutes.SignIn + "?ReturnUrl=%2Fmail%3Ffolder%3DSent", SignInForm(token));
         Assert.Equal(HttpStatusCode.Redirect, local.StatusCode);
         Assert.EndsWith("/mail?folder=Sent", local.Headers.Location?.ToString(), StringComparison.Ordinal);
 
-        using var other = host.CreateHttpClient();
+        using var other = WebmailHttp.CreateClient(host);
         token = await WebmailHttp.FormTokenAsync(other, WebmailRoutes.SignIn);
         using var offsite = await other.PostAsync(WebmailRoutes.SignIn + "?ReturnUrl=%2F%2Fevil.example%2F", SignInForm(token));
         Assert.Equal(HttpStatusCode.Redirect, offsite.StatusCode);
@@ -106,7 +106,7 @@ public class WebmailSignInTests(WebmailHostFixture host)
     [Fact]
     public async Task MailPages_WithoutSession_RedirectToSignIn()
     {
-        using var client = host.CreateHttpClient();
+        using var client = WebmailHttp.CreateClient(host);
 
         foreach (var path in new[] { "/mail", "/mail/read?folder=INBOX&uid=1", "/mail/body?folder=INBOX&uid=1", "/mail/attachment?folder=INBOX&uid=1&index=0" })
         {
@@ -119,7 +119,7 @@ public class WebmailSignInTests(WebmailHostFixture host)
     [Fact]
     public async Task SignOut_DeletesTheSessionRow_AndTheOldCookieNoLongerWorks()
     {
-        using var client = host.CreateHttpClient();
+        using var client = WebmailHttp.CreateClient(host);
         var cookie = await WebmailHttp.SignInAsync(client, MailHostFixture.Alice, MailHostFixture.Password);
         var sessionId = WebmailHttp.SessionIdOf(host.Services, cookie);
         var store = host.Services.GetRequiredService<ITicketStore>();
@@ -132,7 +132,7 @@ public class WebmailSignInTests(WebmailHostFixture host)
         Assert.Null(await store.RetrieveAsync(sessionId));
 
         // Replaying the old cookie (a stolen copy) finds no session.
-        using var replay = host.CreateHttpClient();
+        using var replay = WebmailHttp.CreateClient(host);
         replay.DefaultRequestHeaders.Add("Cookie", WebmailServiceCollectionExtensions.SessionCookieName + "=" + cookie);
         using var page = await replay.GetAsync("/mail");
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
@@ -141,7 +141,7 @@ public class WebmailSignInTests(WebmailHostFixture host)
     [Fact]
     public async Task SignOut_WithoutAntiforgeryToken_IsRejected_AndTheSessionStays()
     {
-        using var client = host.CreateHttpClient();
+        using var client = WebmailHttp.CreateClient(host);
         var cookie = await WebmailHttp.SignInAsync(client, MailHostFixture.Alice, MailHostFixture.Password);
         var sessionId = WebmailHttp.SessionIdOf(host.Services, cookie);
 
@@ -154,7 +154,7 @@ public class WebmailSignInTests(WebmailHostFixture host)
     [Fact]
     public async Task AppPages_CarryTheSecurityHeaders()
     {
-        using var client = host.CreateHttpClient();
+        using var client = WebmailHttp.CreateClient(host);
 
         using var response = await client.GetAsync(WebmailRoutes.SignIn);
 
