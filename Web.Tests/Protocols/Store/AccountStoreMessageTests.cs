@@ -200,6 +200,8 @@ public class AccountStoreMessageTests
         Assert.Equal(input.Length, input.Position);
         var outcomes = await fixture.Store.DeliverAsync(["alice@example.com", "bob@example.com"], new MemoryStream(StoreFixture.Sample(1, 5000)), DateTimeOffset.UtcNow, default);
         Assert.All(outcomes, o => Assert.Equal(StoreStatus.TooBig, o.Status));
+        var single = await fixture.Store.DeliverAsync(["alice@example.com"], new MemoryStream(StoreFixture.Sample(1, 5000)), DateTimeOffset.UtcNow, default);
+        Assert.Equal(StoreStatus.TooBig, Assert.Single(single).Status);
         Assert.Equal(StoreStatus.Ok, (await account.AppendAsync("INBOX", new MemoryStream(StoreFixture.Sample(1, 1000)), MessageFlags.None, [], DateTimeOffset.UtcNow, default)).Status);
         Assert.Equal(1, (await account.GetMailboxAsync("INBOX", default))!.Messages);
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(fixture.Root, ".spool")));
