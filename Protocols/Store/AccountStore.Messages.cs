@@ -58,6 +58,26 @@ internal sealed partial class AccountStore
             await message.CopyToAsync(Stream.Null, cancellationToken);
             return new AppendResult(StoreStatus.NoSuchMailbox, 0, 0);
         }
+        return await StoreNewAsync(name, message, flags, keywordText, internalDate, cancellationToken);
+    }
+
+    /// <summary>
+    /// Delivers a message straight from its stream into INBOX (the single-recipient case: no spool
+    /// file, one rename instead of link and unlink).
+    /// </summary>
+    public async Task<DeliveryOutcome> DeliverAsync(Stream message, DateTimeOffset internalDate, CancellationToken cancellationToken)
+    {
+        var result = await StoreNewAsync(MailboxName.Inbox, message, MessageFlags.None, "", internalDate, cancellationToken);
+        if (result.Status != StoreStatus.Ok)
+        {
+            StoreLog.DeliveryRefused(_context.Logger, Account, result.Status);
+        }
+        return new DeliveryOutcome(Account, result.Status, result.Uid);
+    }
+
+    /// <summary>Writes <c>tmp/</c> → fsync → rename into <c>cur/</c> → group commit.</summary>
+    private async Task<AppendResult> StoreNewAsync(string mailboxName, Stream message, MessageFlags flags, string keywords, DateTimeOffset internalDate, CancellationToken cancellationToken)
+    {
         var quota = await _context.Quota.GetQuotaOctetsAsync(Account, cancellationToken);
         var fileName = MessageFiles.NewName(_context.Time);
         var tmpPath = Path.Combine(_tmpDirectory, fileName);
@@ -74,11 +94,11 @@ internal sealed partial class AccountStore
         File.Move(tmpPath, Path.Combine(_curDirectory, fileName));
         var item = new PendingMessage
         {
-            MailboxName = name,
+            MailboxName = mailboxName,
             FileName = fileName,
             Size = size,
             Flags = flags,
-            Keywords = keywordText,
+            Keywords = keywords,
             InternalDate = internalDate,
             QuotaOctets = quota,
         };

@@ -45,7 +45,8 @@ public sealed class MailStore : IMailStore, IDisposable
 
     /// <inheritdoc />
     /// <remarks>
-    /// The message is spooled once to <c>mail/.spool/</c> and fsynced; each account then gets a hard
+    /// With one account the message is written straight into the account (<c>tmp/</c>, fsync, rename).
+    /// With several it is spooled once to <c>mail/.spool/</c> and fsynced; each account then gets a hard
     /// link of it (a durable copy when linking is impossible) and commits it through its own writer,
     /// so accounts proceed in parallel. The spool file is removed afterwards.
     /// </remarks>
@@ -53,6 +54,16 @@ public sealed class MailStore : IMailStore, IDisposable
     {
         EnsureStarted();
         var distinct = accounts.Select(Canonical).Distinct(StringComparer.Ordinal).ToList();
+        if (distinct.Count == 0)
+        {
+            await message.CopyToAsync(Stream.Null, cancellationToken);
+            return [];
+        }
+        if (distinct.Count == 1)
+        {
+            var single = await GetAccountAsync(distinct[0], cancellationToken);
+            return [await single.DeliverAsync(message, internalDate, cancellationToken)];
+        }
         var spoolPath = Path.Combine(_spoolDirectory, MessageFiles.NewName(_context.Time));
         try
         {
@@ -60,11 +71,6 @@ public sealed class MailStore : IMailStore, IDisposable
             if (size < 0)
             {
                 return distinct.Select(a => new DeliveryOutcome(a, StoreStatus.TooBig, 0)).ToList();
-            }
-            if (distinct.Count == 1)
-            {
-                var store = await GetAccountAsync(distinct[0], cancellationToken);
-                return [await store.DeliverSpooledAsync(spoolPath, size, internalDate, cancellationToken)];
             }
             var tasks = distinct.Select(async a =>
             {
