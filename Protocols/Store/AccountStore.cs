@@ -33,6 +33,7 @@ internal sealed partial class AccountStore : IAccountStore, IDisposable
     private readonly string _curDirectory;
     private readonly string _tmpDirectory;
     private readonly StoreContext _context;
+    private readonly Microsoft.Win32.SafeHandles.SafeFileHandle _curHandle;
     private long _usedOctets;
     private bool _disposed;
 
@@ -45,6 +46,8 @@ internal sealed partial class AccountStore : IAccountStore, IDisposable
         _curDirectory = Path.Combine(directory, "cur");
         _tmpDirectory = Path.Combine(directory, "tmp");
         _context = context;
+        // Kept open: fsync of cur/ happens once per commit batch, so opening it each time would be waste.
+        _curHandle = NativeFileSystem.OpenDirectory(_curDirectory);
     }
 
     /// <inheritdoc />
@@ -90,6 +93,11 @@ internal sealed partial class AccountStore : IAccountStore, IDisposable
             writer.Open();
             StoreSchema.ConfigureWriter(writer);
             StoreSchema.Migrate(writer);
+            if (created)
+            {
+                // The new index.db (and its -wal) entries must survive a crash like the messages they will index.
+                NativeFileSystem.SyncDirectory(directory);
+            }
             var reads = new SqliteConnectionStringBuilder
             {
                 DataSource = indexPath,
@@ -196,6 +204,7 @@ internal sealed partial class AccountStore : IAccountStore, IDisposable
         {
             _disposed = true;
             _writer.Dispose();
+            _curHandle.Dispose();
             using var reader = new SqliteConnection(_readConnectionString);
             SqliteConnection.ClearPool(reader);
         }

@@ -36,9 +36,6 @@ public sealed class MailStore : IMailStore, IDisposable
     /// <summary>Absolute root directory of the store.</summary>
     public string Root { get; }
 
-    /// <summary>Test hook passed to every account opened afterwards (see <see cref="AccountStore.BeforeCommit"/>).</summary>
-    internal Action? BeforeCommit { get; set; }
-
     /// <inheritdoc />
     public async ValueTask<IAccountStore> OpenAccountAsync(string account, CancellationToken cancellationToken) =>
         await GetAccountAsync(account, cancellationToken);
@@ -109,9 +106,7 @@ public sealed class MailStore : IMailStore, IDisposable
     private AccountStore OpenAccount(string account, string directory)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var store = AccountStore.Open(account, directory, _context);
-        store.BeforeCommit = BeforeCommit;
-        return store;
+        return AccountStore.Open(account, directory, _context);
     }
 
     private static string Canonical(string account) => account.Trim().ToLowerInvariant();
@@ -151,6 +146,7 @@ public sealed class MailStore : IMailStore, IDisposable
                 StoreLog.SpoolCleaned(_context.Logger, removed);
             }
             NativeFileSystem.SyncDirectory(Root);
+            NativeFileSystem.SyncDirectory(Path.GetDirectoryName(Root)!);
             StoreLog.StoreOpened(_context.Logger, Root);
             _lockFile = lockFile;
         }
