@@ -139,19 +139,16 @@ public sealed class ImapTestScript
             int startPos = 0, lastLineEnd = 0, startLine = 0;
             for (var n = 0; n < lines.Length - 1; n++)
             {
-                var line = lines[n];
-                var crlf = line.EndsWith('\r');
-                if (crlf)
-                {
-                    line = line[..^1];
-                }
+                var raw = lines[n];
+                var line = raw.EndsWith('\r') ? raw[..^1] : raw;
                 if (continues)
                 {
                     if (!line.StartsWith("}}}", StringComparison.Ordinal))
                     {
-                        multiline.Append(line);
+                        // Like imaptest: the line as in the file (a CR kept), then LF for ~{{{ literals, CRLF otherwise.
+                        multiline.Append(binary ? raw : line);
                         lastLineEnd = multiline.Length;
-                        multiline.Append(binary && !crlf ? "\n" : "\r\n");
+                        multiline.Append(binary ? "\n" : "\r\n");
                         continue;
                     }
                     multiline.Length = lastLineEnd;
