@@ -188,12 +188,12 @@ public sealed partial class LdapMailDirectory : IMailDirectory, IDirectoryAdmin,
     }
 
     /// <summary>Users whose <c>mail</c> or <c>mailLocalAddress</c> is the address, and <c>nisMailAlias</c> entries named by it.</summary>
-    internal static string AddressFilter(string address) =>
+    public static string AddressFilter(string address) =>
         $"(|(&(objectClass={LdapNames.InetOrgPerson})(|{LdapFilter.Equal(LdapNames.Mail, address)}{LdapFilter.Equal(LdapNames.MailLocalAddress, address)}))" +
         $"(&(objectClass={LdapNames.NisMailAlias}){LdapFilter.Equal(LdapNames.Cn, address)}))";
 
     /// <summary>Domain entries named by the domain or listing it as an alias domain.</summary>
-    internal static string DomainFilter(string domain) =>
+    public static string DomainFilter(string domain) =>
         $"(&(objectClass={LdapNames.DomainClass})(|{LdapFilter.Equal(LdapNames.Cn, domain)}{LdapFilter.Equal(LdapNames.AssociatedDomain, domain)}))";
 
     private static List<LdapEntry> Search(LdapConnection connection, string baseDn, string filter, string[] attributes, SearchScope scope = SearchScope.Subtree)

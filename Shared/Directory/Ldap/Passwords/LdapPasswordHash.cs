@@ -15,7 +15,7 @@ namespace Mail.Shared.Directory.Ldap.Passwords;
 /// (<see cref="ShaCrypt"/>; not <c>$y$</c> yescrypt, <c>$1$</c> or DES), <c>{ARGON2}</c> PHC strings (<see cref="Argon2Phc"/>),
 /// and <c>{PBKDF2-SHA1|SHA256|SHA512}iterations$salt$hash</c> (OpenLDAP contrib pw-pbkdf2, "adapted base64"),
 /// which is what SQL-directory hashes (ASP.NET Core Identity V3) become on export.</para>
-/// <para>Scheme names are case-insensitive. Anything else (no scheme, cleartext, unknown scheme) never verifies.</para>
+/// <para>Scheme names are case-insensitive. Anything else (no scheme, cleartext, unknown scheme) and an empty password never verify.</para>
 /// <para>New passwords are written as <c>{SSHA512}</c> with a 16-octet salt (<see cref="CreateSsha512"/>).</para>
 /// </remarks>
 public static class LdapPasswordHash
@@ -48,7 +48,8 @@ public static class LdapPasswordHash
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(password);
         var scheme = SchemeOf(stored);
-        if (scheme is null)
+        // An empty password never matches (slapd treats an empty simple bind as anonymous, RFC 4513 §5.1.2).
+        if (scheme is null || password.Length == 0)
         {
             return false;
         }
