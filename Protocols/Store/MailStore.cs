@@ -11,10 +11,16 @@ namespace Mail.Protocols.Store;
 /// <c>mail/.spool/</c> for messages being delivered, and <c>mail/store.lock</c>.
 /// </summary>
 /// <remarks>
-/// One process owns a store: the first use takes an exclusive lock on <c>store.lock</c> (released
+/// <para>An account directory holds <c>index.db</c> (+ <c>-wal</c>, <c>-shm</c>; see <see cref="StoreSchema"/>),
+/// <c>cur/</c> with one immutable file per stored message (shared by copies) and <c>tmp/</c> for files
+/// being written; it is self-contained, so moving an account between nodes is copying the directory
+/// while the store is stopped. Writing order for every new message: <c>tmp/</c> (or the spool) → fsync →
+/// rename/link into <c>cur/</c> → fsync <c>cur/</c> → index COMMIT (synchronous=FULL) → the caller's
+/// success reply. Recovery rules are on <c>AccountStore.Recover</c>.</para>
+/// <para>One process owns a store: the first use takes an exclusive lock on <c>store.lock</c> (released
 /// by the kernel when the process dies), because recovery deletes files nothing has committed, which
 /// is only safe when no other process is writing. A second process gets an <see cref="IOException"/>.
-/// Accounts are opened once, cached and shared; deliveries to different accounts run in parallel.
+/// Accounts are opened once, cached and shared; deliveries to different accounts run in parallel.</para>
 /// </remarks>
 public sealed class MailStore : IMailStore, IDisposable
 {
