@@ -103,6 +103,7 @@ public sealed partial class WebmailMailSession
             if (view is not null && !(summary.Flags ?? MessageFlags.None).HasFlag(MessageFlags.Seen))
             {
                 await folder.AddFlagsAsync(id, MessageFlags.Seen, silent: true, ct);
+                MarkedSeen?.Invoke(folder.FullName);
             }
             return view;
         }, cancellationToken);

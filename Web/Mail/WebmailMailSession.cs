@@ -27,6 +27,12 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
         _logger = logger;
     }
 
+    /// <summary>
+    /// Raised with the folder name after <see cref="OpenMessageAsync"/> set <c>\Seen</c> on an unread
+    /// message, so views that showed an unread count earlier in the same request can lower it.
+    /// </summary>
+    public event Action<string>? MarkedSeen;
+
     /// <summary>The signed-in address.</summary>
     public string Address => _credentials.Address;
 

@@ -94,6 +94,12 @@ public partial class WebmailMailTests(WebmailHostFixture host)
         var flags = await ImapAsync(async inbox =>
             (await inbox.FetchAsync([new UniqueId(uid)], MessageSummaryItems.Flags)).Single().Flags);
         Assert.True(flags?.HasFlag(MessageFlags.Seen));
+        var unread = await ImapAsync(async inbox =>
+        {
+            await inbox.StatusAsync(StatusItems.Unread);
+            return inbox.Unread;
+        });
+        Assert.Matches($"title=\"{unread} unread\"[^>]*>{unread}</span>", html); // the folder list already counts it as read
     }
 
     [Fact]
