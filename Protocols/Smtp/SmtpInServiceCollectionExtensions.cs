@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Mail.Protocols.Smtp;
@@ -5,10 +6,14 @@ namespace Mail.Protocols.Smtp;
 /// <summary>Registers the SmtpIn services of the node.</summary>
 public static class SmtpInServiceCollectionExtensions
 {
-    /// <summary>Adds the SmtpIn services (and its listeners, if any) to the container.</summary>
+    /// <summary>
+    /// Adds the MX listener (endpoint <c>SmtpIn</c>) with <see cref="SmtpInOptions"/> bound from
+    /// <c>Mail:SmtpIn</c>. Needs <c>IMailDirectory</c>, <c>IMailStore</c> and AddMailCore's services.
+    /// </summary>
     public static IServiceCollection AddSmtpIn(this IServiceCollection services)
     {
-        // Filled in by the SmtpIn work; empty until then so the composition root compiles.
+        services.AddOptions<SmtpInOptions>().BindConfiguration(SmtpInOptions.Section);
+        services.AddHostedService<SmtpInListener>();
         return services;
     }
 }

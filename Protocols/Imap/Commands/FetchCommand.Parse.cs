@@ -1,0 +1,162 @@
+using Mail.Protocols.Imap.Mime;
+using Mail.Protocols.Imap.Protocol;
+using Mail.Protocols.Imap.Session;
+
+namespace Mail.Protocols.Imap.Commands;
+
+public partial class FetchCommand
+{
+    public override bool Parse(ref ImapTokenizer tokenizer, ImapSession session)
+    {
+        if (!tokenizer.Space() || !tokenizer.TryReadSequenceSet(out _set) || !tokenizer.Space())
+        {
+            return false;
+        }
+        if (tokenizer.TryKeyword("ALL"u8))
+        {
+            _items.AddRange([new(FetchItemKind.Flags), new(FetchItemKind.InternalDate), new(FetchItemKind.Rfc822Size), new(FetchItemKind.Envelope)]);
+        }
+        else if (tokenizer.TryKeyword("FAST"u8))
+        {
+            _items.AddRange([new(FetchItemKind.Flags), new(FetchItemKind.InternalDate), new(FetchItemKind.Rfc822Size)]);
+        }
+        else if (tokenizer.TryKeyword("FULL"u8))
+        {
+            _items.AddRange([new(FetchItemKind.Flags), new(FetchItemKind.InternalDate), new(FetchItemKind.Rfc822Size), new(FetchItemKind.Envelope), new(FetchItemKind.Body)]);
+        }
+        else if (tokenizer.TryOpenList())
+        {
+            while (!tokenizer.TryCloseList())
+            {
+                if ((_items.Count > 0 && !tokenizer.Space()) || !TryReadItem(ref tokenizer))
+                {
+                    return false;
+                }
+            }
+            if (_items.Count == 0)
+            {
+                return tokenizer.Fail("Empty fetch item list");
+            }
+        }
+        else if (!TryReadItem(ref tokenizer))
+        {
+            return false;
+        }
+        if (tokenizer.TryConsume((byte)' '))
+        {
+            return tokenizer.Fail("Fetch modifiers are not supported");
+        }
+        return true;
+    }
+
+    private bool TryReadItem(ref ImapTokenizer t)
+    {
+        if (!t.TryReadWord(out var word))
+        {
+            return false;
+        }
+        var name = System.Text.Encoding.ASCII.GetString(word).ToUpperInvariant();
+        FetchItem? item = name switch
+        {
+            "UID" => new(FetchItemKind.Uid),
+            "FLAGS" => new(FetchItemKind.Flags),
+            "INTERNALDATE" => new(FetchItemKind.InternalDate),
+            "RFC822.SIZE" => new(FetchItemKind.Rfc822Size),
+            "ENVELOPE" => new(FetchItemKind.Envelope),
+            "BODYSTRUCTURE" => new(FetchItemKind.BodyStructure),
+            "RFC822" => new(FetchItemKind.Rfc822),
+            "RFC822.HEADER" => new(FetchItemKind.Rfc822Header),
+            "RFC822.TEXT" => new(FetchItemKind.Rfc822Text),
+            "BODY" when t.Peek() != '[' => new(FetchItemKind.Body),
+            _ => null,
+        };
+        if (item is not null)
+        {
+            _items.Add(item);
+            return true;
+        }
+        if (name is not ("BODY" or "BODY.PEEK"))
+        {
+            return t.Fail("Unknown fetch item " + name);
+        }
+        if (!t.TryConsume((byte)'[') || !TryReadSection(ref t, out var section) || !t.TryConsume((byte)']'))
+        {
+            return t.Fail("Invalid section");
+        }
+        long? start = null;
+        long length = 0;
+        if (t.TryConsume((byte)'<'))
+        {
+            if (!t.TryReadNumber(out var s) || !t.TryConsume((byte)'.') || !t.TryReadNumber(out length) || length == 0 || !t.TryConsume((byte)'>'))
+            {
+                return t.Fail("Invalid partial range");
+            }
+            start = s;
+        }
+        _items.Add(new FetchItem(FetchItemKind.Section, section, name == "BODY.PEEK", start, length));
+        return true;
+    }
+
+    /// <summary>Parses a section-spec (RFC 9051 §9) up to the closing bracket.</summary>
+    internal static bool TryReadSection(ref ImapTokenizer t, out ImapSection section)
+    {
+        section = new ImapSection([], ImapSectionText.None, []);
+        var parts = new List<int>();
+        while (t.Peek() is >= '1' and <= '9')
+        {
+            if (!t.TryReadNumber(out var n) || n > 100_000)
+            {
+                return t.Fail("Invalid part number");
+            }
+            parts.Add((int)n);
+            if (!t.TryConsume((byte)'.'))
+            {
+                break;
+            }
+        }
+        var text = ImapSectionText.None;
+        var fields = new List<string>();
+        if (t.Peek() != ']')
+        {
+            if (!t.TryReadWord(out var word))
+            {
+                return false;
+            }
+            var name = System.Text.Encoding.ASCII.GetString(word).ToUpperInvariant();
+            text = name switch
+            {
+                "HEADER" => ImapSectionText.Header,
+                "HEADER.FIELDS" => ImapSectionText.HeaderFields,
+                "HEADER.FIELDS.NOT" => ImapSectionText.HeaderFieldsNot,
+                "TEXT" => ImapSectionText.Text,
+                "MIME" when parts.Count > 0 => ImapSectionText.Mime,
+                _ => ImapSectionText.None,
+            };
+            if (text == ImapSectionText.None)
+            {
+                return t.Fail("Invalid section text");
+            }
+            if (text is ImapSectionText.HeaderFields or ImapSectionText.HeaderFieldsNot)
+            {
+                if (!t.Space() || !t.TryOpenList())
+                {
+                    return t.Fail("Expected a header field list");
+                }
+                while (!t.TryCloseList())
+                {
+                    if ((fields.Count > 0 && !t.Space()) || !t.TryReadAString(out var field))
+                    {
+                        return false;
+                    }
+                    fields.Add(field);
+                }
+                if (fields.Count == 0)
+                {
+                    return t.Fail("Empty header field list");
+                }
+            }
+        }
+        section = new ImapSection([.. parts], text, [.. fields]);
+        return true;
+    }
+}

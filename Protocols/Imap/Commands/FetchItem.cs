@@ -1,0 +1,32 @@
+using Mail.Protocols.Imap.Mime;
+
+namespace Mail.Protocols.Imap.Commands;
+
+/// <summary>FETCH data items (RFC 9051 §6.4.5).</summary>
+public enum FetchItemKind
+{
+    Uid,
+    Flags,
+    InternalDate,
+    Rfc822Size,
+    Envelope,
+    Body,
+    BodyStructure,
+    Section,
+    Rfc822,
+    Rfc822Header,
+    Rfc822Text,
+}
+
+/// <summary>One requested item; for <see cref="FetchItemKind.Section"/> the section, PEEK and partial range.</summary>
+public sealed record FetchItem(FetchItemKind Kind, ImapSection? Section = null, bool Peek = false, long? PartialStart = null, long PartialLength = 0)
+{
+    /// <summary>Fetching this item sets \Seen (RFC 9051 §6.4.5: BODY[...] without PEEK, RFC822, RFC822.TEXT).</summary>
+    public bool SetsSeen => Kind is FetchItemKind.Rfc822 or FetchItemKind.Rfc822Text || (Kind == FetchItemKind.Section && !Peek);
+
+    /// <summary>The item needs the message octets.</summary>
+    public bool NeedsContent => Kind is FetchItemKind.Section or FetchItemKind.Rfc822 or FetchItemKind.Rfc822Header or FetchItemKind.Rfc822Text;
+
+    /// <summary>The item needs the parsed structure.</summary>
+    public bool NeedsStructure => Kind is FetchItemKind.Envelope or FetchItemKind.Body or FetchItemKind.BodyStructure or FetchItemKind.Section or FetchItemKind.Rfc822Header or FetchItemKind.Rfc822Text;
+}

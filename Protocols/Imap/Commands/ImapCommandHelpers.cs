@@ -1,0 +1,90 @@
+using Mail.Protocols.Imap.Protocol;
+using Mail.Protocols.Imap.Session;
+using Mail.Protocols.Store;
+
+namespace Mail.Protocols.Imap.Commands;
+
+/// <summary>Argument and result helpers shared by the commands.</summary>
+internal static class ImapCommandHelpers
+{
+    /// <summary>Reads a mailbox name (astring) and converts it to the store form (modified UTF-7 or UTF-8, INBOX canonical).</summary>
+    public static bool TryReadMailbox(ref ImapTokenizer tokenizer, ImapSession session, out string name)
+    {
+        name = "";
+        if (!tokenizer.TryReadAString(out var wire))
+        {
+            return false;
+        }
+        name = ImapMailboxName.FromWire(wire, session.Utf8);
+        return true;
+    }
+
+    /// <summary>Writes a mailbox name in the session's wire form.</summary>
+    public static void WriteMailbox(ImapSession session, string name) =>
+        session.Out.String(ImapMailboxName.ToWire(name, session.Utf8));
+
+    /// <summary>Maps a store status to the tagged reply (RFC 5530 response codes).</summary>
+    public static ImapCommandResult ToResult(StoreStatus status, string okText) => status switch
+    {
+        StoreStatus.Ok => ImapCommandResult.Ok(okText),
+        StoreStatus.NoSuchMailbox => ImapCommandResult.No("No such mailbox", "NONEXISTENT"),
+        StoreStatus.AlreadyExists => ImapCommandResult.No("Mailbox already exists", "ALREADYEXISTS"),
+        StoreStatus.InvalidName => ImapCommandResult.No("Invalid mailbox name", "CANNOT"),
+        StoreStatus.NotAllowed => ImapCommandResult.No("Operation not allowed on this mailbox", "CANNOT"),
+        StoreStatus.HasChildren => ImapCommandResult.No("Mailbox has children", "HASCHILDREN"),
+        StoreStatus.OverQuota => ImapCommandResult.No("Quota exceeded", "OVERQUOTA"),
+        StoreStatus.TooBig => ImapCommandResult.No("Message too big", "TOOBIG"),
+        _ => throw new InvalidOperationException("Unknown store status."),
+    };
+
+    /// <summary>Parses a flag (system flag or keyword atom) into <paramref name="flags"/>/<paramref name="keywords"/>; \Recent is ignored.</summary>
+    public static bool TryReadFlag(ref ImapTokenizer tokenizer, ref MessageFlags flags, List<string> keywords)
+    {
+        var system = tokenizer.TryConsume((byte)'\\');
+        if (!tokenizer.TryReadAtom(out var atom))
+        {
+            return false;
+        }
+        var text = System.Text.Encoding.ASCII.GetString(atom);
+        if (!system)
+        {
+            if (!keywords.Contains(text, StringComparer.OrdinalIgnoreCase))
+            {
+                keywords.Add(text);
+            }
+            return true;
+        }
+        switch (text.ToUpperInvariant())
+        {
+            case "SEEN": flags |= MessageFlags.Seen; break;
+            case "ANSWERED": flags |= MessageFlags.Answered; break;
+            case "FLAGGED": flags |= MessageFlags.Flagged; break;
+            case "DELETED": flags |= MessageFlags.Deleted; break;
+            case "DRAFT": flags |= MessageFlags.Draft; break;
+            case "RECENT": break;
+            default: return tokenizer.Fail("Unknown system flag");
+        }
+        return true;
+    }
+
+    /// <summary>Parses <c>(flag ...)</c>.</summary>
+    public static bool TryReadFlagList(ref ImapTokenizer tokenizer, out MessageFlags flags, out List<string> keywords)
+    {
+        flags = MessageFlags.None;
+        keywords = [];
+        if (!tokenizer.TryOpenList())
+        {
+            return tokenizer.Fail("Expected a flag list");
+        }
+        var first = true;
+        while (!tokenizer.TryCloseList())
+        {
+            if (tokenizer.HasError || (!first && !tokenizer.Space()) || !TryReadFlag(ref tokenizer, ref flags, keywords))
+            {
+                return false;
+            }
+            first = false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,188 @@
+using System.Text;
+using Mail.Protocols.Imap.Protocol;
+using Mail.Protocols.Imap.Session;
+using Mail.Protocols.Store;
+
+namespace Mail.Protocols.Imap.Commands;
+
+/// <summary>
+/// LIST [(selection)] reference pattern(s) [RETURN (options)] (RFC 9051 §6.3.9, RFC 5258
+/// LIST-EXTENDED, RFC 6154 SPECIAL-USE, RFC 5819 LIST-STATUS). Authenticated or selected state.
+/// <c>%</c> matches within one level, <c>*</c> across levels; <c>LIST "" ""</c> returns the
+/// hierarchy delimiter. Attributes: \HasChildren/\HasNoChildren, special-use, \Subscribed.
+/// </summary>
+public class ListCommand : ImapCommand
+{
+    public const string WireName = "LIST";
+    private readonly List<string> _patterns = [];
+    private string _reference = "";
+    private bool _selectSubscribed;
+    private bool _selectSpecialUse;
+    private bool _returnSubscribed;
+    private List<string>? _returnStatus;
+
+    public override string Name => WireName;
+
+    public override bool Parse(ref ImapTokenizer tokenizer, ImapSession session)
+    {
+        if (!tokenizer.Space())
+        {
+            return false;
+        }
+        if (tokenizer.Peek() == '(')
+        {
+            if (!ReadOptions(ref tokenizer, out var selection) || !tokenizer.Space())
+            {
+                return false;
+            }
+            _selectSubscribed = selection.Contains("SUBSCRIBED");
+            _selectSpecialUse = selection.Contains("SPECIAL-USE");
+        }
+        if (!tokenizer.TryReadAString(out _reference) || !tokenizer.Space())
+        {
+            return false;
+        }
+        if (tokenizer.TryOpenList())
+        {
+            while (!tokenizer.TryCloseList())
+            {
+                if ((_patterns.Count > 0 && !tokenizer.Space()) || !tokenizer.TryReadListMailbox(out var p))
+                {
+                    return false;
+                }
+                _patterns.Add(p);
+            }
+        }
+        else
+        {
+            if (!tokenizer.TryReadListMailbox(out var p))
+            {
+                return false;
+            }
+            _patterns.Add(p);
+        }
+        if (tokenizer.TryConsume((byte)' '))
+        {
+            if (!tokenizer.TryKeyword("RETURN"u8) || !tokenizer.Space() || !tokenizer.TryOpenList())
+            {
+                return tokenizer.Fail("Expected RETURN (...)");
+            }
+            var first = true;
+            while (!tokenizer.TryCloseList())
+            {
+                if ((!first && !tokenizer.Space()) || !tokenizer.TryReadAtom(out var atom))
+                {
+                    return false;
+                }
+                first = false;
+                var option = Encoding.ASCII.GetString(atom).ToUpperInvariant();
+                if (option == "SUBSCRIBED")
+                {
+                    _returnSubscribed = true;
+                }
+                else if (option == "STATUS")
+                {
+                    if (!tokenizer.Space() || !StatusCommand.TryReadItems(ref tokenizer, out var items))
+                    {
+                        return false;
+                    }
+                    _returnStatus = items;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static bool ReadOptions(ref ImapTokenizer tokenizer, out HashSet<string> options)
+    {
+        options = new HashSet<string>(StringComparer.Ordinal);
+        if (!tokenizer.TryOpenList())
+        {
+            return false;
+        }
+        while (!tokenizer.TryCloseList())
+        {
+            if ((options.Count > 0 && !tokenizer.Space()) || !tokenizer.TryReadAtom(out var atom))
+            {
+                return false;
+            }
+            options.Add(Encoding.ASCII.GetString(atom).ToUpperInvariant());
+        }
+        return true;
+    }
+
+    /// <summary>The untagged response name (LIST or LSUB).</summary>
+    protected virtual ReadOnlySpan<byte> ResponseName => "* LIST ("u8;
+
+    /// <summary>LSUB lists subscriptions only.</summary>
+    protected virtual bool SubscribedOnly => _selectSubscribed;
+
+    public override async ValueTask<ImapCommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
+    {
+        var account = session.Account!;
+        if (_patterns.Count == 1 && _patterns[0].Length == 0)
+        {
+            // RFC 9051 §6.3.9: an empty pattern returns the delimiter and the root of the reference.
+            session.Out.Raw(ResponseName).Raw("\\Noselect) \"/\" \"\"\r\n"u8);
+            return ImapCommandResult.Ok(Name + " completed");
+        }
+        var mailboxes = await account.ListMailboxesAsync(cancellationToken);
+        var subscribed = new HashSet<string>(await account.ListSubscriptionsAsync(cancellationToken), StringComparer.Ordinal);
+        var existing = mailboxes.ToDictionary(m => m.Name, StringComparer.Ordinal);
+        var matchers = _patterns.Select(p => ImapMailboxName.FromWire(_reference + p, session.Utf8)).ToList();
+
+        IEnumerable<string> names = SubscribedOnly ? subscribed.Order(StringComparer.Ordinal) : mailboxes.Select(m => m.Name);
+        foreach (var name in names)
+        {
+            if (!matchers.Any(p => ImapWildcard.Matches(p, name)))
+            {
+                continue;
+            }
+            existing.TryGetValue(name, out var info);
+            if (_selectSpecialUse && info?.SpecialUse is null or SpecialUse.None)
+            {
+                continue;
+            }
+            var o = session.Out;
+            o.Raw(ResponseName);
+            var attrs = new List<string>();
+            if (info is null)
+            {
+                attrs.Add(SubscribedOnly && this is LsubCommand ? "\\Noselect" : "\\NonExistent");
+            }
+            else
+            {
+                var prefix = name + "/";
+                attrs.Add(mailboxes.Any(m => m.Name.StartsWith(prefix, StringComparison.Ordinal)) ? "\\HasChildren" : "\\HasNoChildren");
+                if (info.SpecialUse != SpecialUse.None)
+                {
+                    attrs.Add("\\" + info.SpecialUse);
+                }
+            }
+            if ((_returnSubscribed || _selectSubscribed) && subscribed.Contains(name) && this is not LsubCommand)
+            {
+                attrs.Add("\\Subscribed");
+            }
+            o.Ascii(string.Join(' ', attrs)).Raw(") \"/\" "u8);
+            ImapCommandHelpers.WriteMailbox(session, name);
+            o.Crlf();
+            if (_returnStatus is not null && info is not null)
+            {
+                await StatusCommand.WriteStatusAsync(session, info, _returnStatus, cancellationToken);
+            }
+        }
+        return ImapCommandResult.Ok(Name + " completed");
+    }
+}
+
+/// <summary>LSUB reference pattern (RFC 3501 §6.3.9; deprecated by RFC 9051 but kept for IMAP4rev1 clients): subscribed names. Authenticated or selected state.</summary>
+public sealed class LsubCommand : ListCommand
+{
+    public new const string WireName = "LSUB";
+
+    public override string Name => WireName;
+
+    protected override ReadOnlySpan<byte> ResponseName => "* LSUB ("u8;
+
+    protected override bool SubscribedOnly => true;
+}

@@ -1,0 +1,179 @@
+using System.Text;
+using Mail.Protocols.Imap.Protocol;
+using Mail.Protocols.Imap.Search;
+using Mail.Protocols.Imap.Session;
+using MimeKit;
+
+namespace Mail.Protocols.Imap.Commands;
+
+/// <summary>
+/// SEARCH [RETURN (MIN MAX COUNT ALL)] [CHARSET c] keys (RFC 9051 §6.4.4, ESEARCH RFC 4731). Selected
+/// state. IMAP4rev1 sessions get <c>* SEARCH n...</c>; IMAP4rev2 sessions or RETURN options get
+/// <c>* ESEARCH</c>. Charsets other than UTF-8/US-ASCII: <c>NO [BADCHARSET (UTF-8 US-ASCII)]</c>.
+/// </summary>
+public class SearchCommand : ImapCommand
+{
+    public const string WireName = "SEARCH";
+    private ImapSearchKey? _program;
+    private HashSet<string>? _return;
+    private string? _charset;
+    private string _tag = "";
+
+    public override string Name => WireName;
+
+    /// <summary>UID SEARCH: results are UIDs.</summary>
+    protected virtual bool ByUid => false;
+
+    public override bool AllowsExpunge => ByUid;
+
+    public override bool Parse(ref ImapTokenizer tokenizer, ImapSession session)
+    {
+        _tag = session.CurrentTag;
+        if (!tokenizer.Space())
+        {
+            return false;
+        }
+        if (tokenizer.TryKeyword("RETURN"u8))
+        {
+            _return = new HashSet<string>(StringComparer.Ordinal);
+            if (!tokenizer.Space() || !tokenizer.TryOpenList())
+            {
+                return tokenizer.Fail("Expected RETURN (...)");
+            }
+            while (!tokenizer.TryCloseList())
+            {
+                if ((_return.Count > 0 && !tokenizer.Space()) || !tokenizer.TryReadAtom(out var option))
+                {
+                    return false;
+                }
+                var name = Encoding.ASCII.GetString(option).ToUpperInvariant();
+                if (name is not ("MIN" or "MAX" or "COUNT" or "ALL" or "SAVE"))
+                {
+                    return tokenizer.Fail("Unknown RETURN option " + name);
+                }
+                _return.Add(name);
+            }
+            if (_return.Count == 0)
+            {
+                _return.Add("ALL");
+            }
+            if (!tokenizer.Space())
+            {
+                return false;
+            }
+        }
+        if (tokenizer.TryKeyword("CHARSET"u8))
+        {
+            if (!tokenizer.Space() || !tokenizer.TryReadAString(out var charset) || !tokenizer.Space())
+            {
+                return false;
+            }
+            _charset = charset;
+        }
+        return ImapSearchParser.TryReadProgram(ref tokenizer, out _program);
+    }
+
+    public override async ValueTask<ImapCommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
+    {
+        if (_charset is not null && !_charset.Equals("UTF-8", StringComparison.OrdinalIgnoreCase) && !_charset.Equals("US-ASCII", StringComparison.OrdinalIgnoreCase))
+        {
+            return ImapCommandResult.No("Unsupported charset", "BADCHARSET (UTF-8 US-ASCII)");
+        }
+        var selected = session.Selected!;
+        var account = session.Account!;
+        var evaluator = new ImapSearchEvaluator(_program!);
+        var needsContent = _program!.NeedsContent;
+        var messages = selected.Messages.ToList();
+        var maxUid = selected.MaxUid;
+        var results = new List<uint>();
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var record = messages[i];
+            MimeMessage? mime = null;
+            if (needsContent)
+            {
+                mime = await LoadAsync(account, selected.Id, record.Uid, cancellationToken);
+            }
+            var candidate = new ImapSearchEvaluator.Candidate
+            {
+                Record = record,
+                Sequence = (uint)(i + 1),
+                MaxSequence = (uint)messages.Count,
+                MaxUid = maxUid,
+                Message = mime,
+            };
+            if (evaluator.Matches(candidate))
+            {
+                results.Add(ByUid ? record.Uid : (uint)(i + 1));
+            }
+        }
+
+        var o = session.Out;
+        if (_return is null && !session.Rev2)
+        {
+            o.Raw("* SEARCH"u8);
+            foreach (var n in results)
+            {
+                o.Space().Number(n);
+            }
+            o.Crlf();
+        }
+        else
+        {
+            var options = _return ?? ["ALL"];
+            o.Raw("* ESEARCH (TAG "u8).String(_tag).Raw(")"u8);
+            if (ByUid)
+            {
+                o.Raw(" UID"u8);
+            }
+            if (options.Contains("MIN") && results.Count > 0)
+            {
+                o.Raw(" MIN "u8).Number(results[0]);
+            }
+            if (options.Contains("MAX") && results.Count > 0)
+            {
+                o.Raw(" MAX "u8).Number(results[^1]);
+            }
+            if (options.Contains("COUNT"))
+            {
+                o.Raw(" COUNT "u8).Number(results.Count);
+            }
+            if (options.Contains("ALL") && results.Count > 0)
+            {
+                o.Raw(" ALL "u8).Ascii(ImapSequenceSet.Format(results));
+            }
+            o.Crlf();
+        }
+        return ImapCommandResult.Ok(Name + " completed");
+    }
+
+    private static async ValueTask<MimeMessage?> LoadAsync(Store.IAccountStore account, long mailboxId, uint uid, CancellationToken cancellationToken)
+    {
+        var stream = await account.OpenMessageAsync(mailboxId, uid, cancellationToken);
+        if (stream is null)
+        {
+            return null;
+        }
+        await using (stream)
+        {
+            try
+            {
+                return await MimeMessage.LoadAsync(stream, cancellationToken);
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+    }
+}
+
+/// <summary>UID SEARCH (RFC 9051 §6.4.9): SEARCH returning UIDs. Selected state.</summary>
+public sealed class UidSearchCommand : SearchCommand
+{
+    public new const string WireName = "UID SEARCH";
+
+    public override string Name => WireName;
+
+    protected override bool ByUid => true;
+}

@@ -1,0 +1,106 @@
+using Mail.Protocols.Imap.Protocol;
+using Mail.Protocols.Imap.Session;
+using Mail.Protocols.Store;
+
+namespace Mail.Protocols.Imap.Commands;
+
+/// <summary>
+/// SELECT mailbox (RFC 9051 §6.3.2): opens a mailbox read-write and reports FLAGS, EXISTS,
+/// UIDVALIDITY, UIDNEXT, PERMANENTFLAGS (and RECENT/UNSEEN for IMAP4rev1 clients). Authenticated or
+/// selected state; a previously selected mailbox is closed without expunge (<c>* OK [CLOSED]</c>).
+/// <c>NO [NONEXISTENT]</c> for an unknown mailbox (the session is then in the Authenticated state).
+/// </summary>
+public class SelectCommand : ImapCommand
+{
+    public const string WireName = "SELECT";
+    private string _mailbox = "";
+
+    public override string Name => WireName;
+
+    /// <summary>EXAMINE opens read-only.</summary>
+    protected virtual bool ReadOnly => false;
+
+    public override bool Parse(ref ImapTokenizer tokenizer, ImapSession session)
+    {
+        if (!tokenizer.Space() || !ImapCommandHelpers.TryReadMailbox(ref tokenizer, session, out _mailbox))
+        {
+            return false;
+        }
+        // RFC 9051 select-params (CONDSTORE etc.) are not supported; reject them as syntax errors.
+        return true;
+    }
+
+    public override async ValueTask<ImapCommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
+    {
+        if (session.Selected is not null)
+        {
+            session.ClearSelected();
+            if (session.Rev2)
+            {
+                session.Out.Raw("* OK [CLOSED] Previous mailbox closed\r\n"u8);
+            }
+        }
+        var info = await session.Account!.GetMailboxAsync(_mailbox, cancellationToken);
+        if (info is null)
+        {
+            return ImapCommandResult.No("No such mailbox", "NONEXISTENT");
+        }
+        var selected = new ImapSelectedMailbox(info, ReadOnly, []);
+        session.SetSelected(selected);
+        var messages = new List<MessageRecord>(await session.Account.GetMessagesAsync(info.Id, cancellationToken));
+        selected.Messages = messages;
+
+        var o = session.Out;
+        o.Raw("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft"u8);
+        var keywords = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var m in messages)
+        {
+            keywords.UnionWith(m.Keywords);
+        }
+        foreach (var k in keywords)
+        {
+            o.Space().Ascii(k);
+        }
+        o.Raw(")\r\n"u8);
+        o.Raw("* "u8).Number(messages.Count).Raw(" EXISTS\r\n"u8);
+        if (!session.Rev2)
+        {
+            o.Raw("* 0 RECENT\r\n"u8);
+            var firstUnseen = messages.FindIndex(m => (m.Flags & MessageFlags.Seen) == 0);
+            if (firstUnseen >= 0)
+            {
+                o.Raw("* OK [UNSEEN "u8).Number(firstUnseen + 1).Raw("] First unseen\r\n"u8);
+            }
+        }
+        var uidNext = Math.Max(info.UidNext, selected.MaxUid + 1);
+        o.Raw("* OK [UIDVALIDITY "u8).Number(info.UidValidity).Raw("] UIDs valid\r\n"u8);
+        o.Raw("* OK [UIDNEXT "u8).Number(uidNext).Raw("] Predicted next UID\r\n"u8);
+        if (ReadOnly)
+        {
+            o.Raw("* OK [PERMANENTFLAGS ()] No permanent flags permitted\r\n"u8);
+        }
+        else
+        {
+            o.Raw("* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted\r\n"u8);
+        }
+        if (session.Rev2)
+        {
+            o.Raw("* LIST () \"/\" "u8);
+            ImapCommandHelpers.WriteMailbox(session, info.Name);
+            o.Crlf();
+        }
+        return ReadOnly
+            ? ImapCommandResult.Ok(Name + " completed", "READ-ONLY")
+            : ImapCommandResult.Ok(Name + " completed", "READ-WRITE");
+    }
+}
+
+/// <summary>EXAMINE mailbox (RFC 9051 §6.3.3): SELECT, read-only. Authenticated or selected state.</summary>
+public sealed class ExamineCommand : SelectCommand
+{
+    public new const string WireName = "EXAMINE";
+
+    public override string Name => WireName;
+
+    protected override bool ReadOnly => true;
+}

@@ -1,0 +1,93 @@
+using System.Text;
+using Mail.Protocols.Imap.Protocol;
+using Mail.Protocols.Imap.Session;
+using Mail.Protocols.Store;
+
+namespace Mail.Protocols.Imap.Commands;
+
+/// <summary>
+/// STATUS mailbox (items) (RFC 9051 §6.3.11): MESSAGES, UIDNEXT, UIDVALIDITY, UNSEEN, DELETED,
+/// SIZE (RFC 8438) and RECENT (always 0; IMAP4rev1). Authenticated or selected state.
+/// <c>NO [NONEXISTENT]</c> for an unknown mailbox.
+/// </summary>
+public sealed class StatusCommand : ImapCommand
+{
+    public const string WireName = "STATUS";
+    private string _mailbox = "";
+    private List<string> _items = [];
+
+    public override string Name => WireName;
+
+    public override bool Parse(ref ImapTokenizer tokenizer, ImapSession session) =>
+        tokenizer.Space() && ImapCommandHelpers.TryReadMailbox(ref tokenizer, session, out _mailbox)
+        && tokenizer.Space() && TryReadItems(ref tokenizer, out _items);
+
+    /// <summary>Parses <c>(status-att ...)</c>.</summary>
+    internal static bool TryReadItems(ref ImapTokenizer tokenizer, out List<string> items)
+    {
+        items = [];
+        if (!tokenizer.TryOpenList())
+        {
+            return tokenizer.Fail("Expected a list of status items");
+        }
+        while (!tokenizer.TryCloseList())
+        {
+            if ((items.Count > 0 && !tokenizer.Space()) || !tokenizer.TryReadAtom(out var atom))
+            {
+                return false;
+            }
+            var item = Encoding.ASCII.GetString(atom).ToUpperInvariant();
+            if (item is not ("MESSAGES" or "UIDNEXT" or "UIDVALIDITY" or "UNSEEN" or "DELETED" or "SIZE" or "RECENT"))
+            {
+                return tokenizer.Fail("Unknown status item " + item);
+            }
+            items.Add(item);
+        }
+        return items.Count > 0 || tokenizer.Fail("Empty status item list");
+    }
+
+    public override async ValueTask<ImapCommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
+    {
+        var info = await session.Account!.GetMailboxAsync(_mailbox, cancellationToken);
+        if (info is null)
+        {
+            return ImapCommandResult.No("No such mailbox", "NONEXISTENT");
+        }
+        await WriteStatusAsync(session, info, _items, cancellationToken);
+        return ImapCommandResult.Ok("STATUS completed");
+    }
+
+    /// <summary>Writes <c>* STATUS name (item value ...)</c>.</summary>
+    internal static async ValueTask WriteStatusAsync(ImapSession session, MailboxInfo info, IReadOnlyList<string> items, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        if (items.Contains("DELETED"))
+        {
+            var messages = await session.Account!.GetMessagesAsync(info.Id, cancellationToken);
+            deleted = messages.Count(m => (m.Flags & MessageFlags.Deleted) != 0);
+        }
+        var o = session.Out;
+        o.Raw("* STATUS "u8);
+        ImapCommandHelpers.WriteMailbox(session, info.Name);
+        o.Raw(" ("u8);
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (i > 0)
+            {
+                o.Space();
+            }
+            o.Ascii(items[i]).Space();
+            switch (items[i])
+            {
+                case "MESSAGES": o.Number(info.Messages); break;
+                case "UIDNEXT": o.Number(info.UidNext); break;
+                case "UIDVALIDITY": o.Number(info.UidValidity); break;
+                case "UNSEEN": o.Number(info.Unseen); break;
+                case "DELETED": o.Number(deleted); break;
+                case "SIZE": o.Number(info.SizeOctets); break;
+                default: o.Number(0); break;
+            }
+        }
+        o.Raw(")\r\n"u8);
+    }
+}

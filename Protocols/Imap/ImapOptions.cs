@@ -1,0 +1,62 @@
+namespace Mail.Protocols.Imap;
+
+/// <summary>
+/// The <c>Mail:Imap</c> configuration section: limits, authentication throttling and timeouts of the
+/// IMAP server (RFC 9051 / RFC 3501).
+/// </summary>
+public sealed class ImapOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string Section = "Mail:Imap";
+
+    /// <summary>Octet, nesting and count limits of the command parser (<see cref="ImapLimits"/>).</summary>
+    public ImapLimits Limits { get; set; } = new();
+
+    /// <summary>Delay before the reply to a failed LOGIN/AUTHENTICATE, against password guessing. Default 1 s; tests use 0.</summary>
+    public TimeSpan AuthFailureDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Failed authentications allowed per connection; the next failure closes it with <c>* BYE</c>. Default 3.</summary>
+    public int MaxAuthFailures { get; set; } = 3;
+
+    /// <summary>
+    /// Inactivity autologout (RFC 9051 §5.4: at least 30 minutes). Applies to idle connections
+    /// before and after login, and to IDLE. Default 30 minutes.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Allow LOGIN/AUTHENTICATE PLAIN without TLS from non-loopback peers (never in production). Default false.</summary>
+    public bool AllowPlaintextAuthentication { get; set; }
+
+    /// <summary>Number of parsed message structures (BODYSTRUCTURE/ENVELOPE/section offsets) kept in memory. Default 2000.</summary>
+    public int StructureCacheEntries { get; set; } = 2000;
+}
+
+/// <summary>
+/// Limits of the IMAP command reader (CONVENTIONS.md §5). Each limit has a
+/// <see cref="ImapRejectReason"/> and a reply: a line or nesting over the limit gets <c>BAD</c>,
+/// a synchronizing literal over the limit <c>NO [TOOBIG]</c> without a continuation, a
+/// non-synchronizing one <c>* BYE [TOOBIG]</c> and the connection closes (RFC 7888 §4).
+/// </summary>
+public sealed class ImapLimits
+{
+    /// <summary>Longest command line (without literal data, including CRLF), in octets. Default 64 KiB.</summary>
+    public int MaxLineOctets { get; set; } = 64 * 1024;
+
+    /// <summary>Largest literal in a command other than APPEND, in octets. Default 64 KiB.</summary>
+    public int MaxLiteralOctets { get; set; } = 64 * 1024;
+
+    /// <summary>Largest message literal in APPEND, in octets. Default 0: the store's maximum message size (<c>Mail:Store:MaxMessageOctets</c>).</summary>
+    public int MaxAppendOctets { get; set; }
+
+    /// <summary>Largest complete command (lines plus literals, APPEND excluded), in octets. Default 1 MiB.</summary>
+    public int MaxCommandOctets { get; set; } = 1024 * 1024;
+
+    /// <summary>Deepest nesting of parenthesized lists (SEARCH, FETCH). Default 16.</summary>
+    public int MaxNestingDepth { get; set; } = 16;
+
+    /// <summary>Unknown or malformed commands tolerated before login; the next one closes the connection. Default 10.</summary>
+    public int MaxBadCommandsBeforeLogin { get; set; } = 10;
+
+    /// <summary>Commands allowed per connection (0 = unlimited). Default 0.</summary>
+    public long MaxCommandsPerConnection { get; set; }
+}

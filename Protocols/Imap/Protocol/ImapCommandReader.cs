@@ -1,0 +1,269 @@
+using System.Buffers;
+using System.Text;
+
+namespace Mail.Protocols.Imap.Protocol;
+
+/// <summary>What <see cref="ImapCommandReader.TryRead"/> produced.</summary>
+public enum ImapReadStatus
+{
+    /// <summary>More input is needed; nothing to reply.</summary>
+    NeedMore,
+
+    /// <summary>A complete command (lines and literals) is in <see cref="ImapCommandReader.Command"/>.</summary>
+    Command,
+
+    /// <summary>A synchronizing literal was announced within limits: the server must send a continuation (<c>+</c>) and keep reading.</summary>
+    ContinuationNeeded,
+
+    /// <summary>The input was refused (<see cref="ImapCommandReader.RejectReason"/>); the reader is ready for the next command.</summary>
+    Rejected,
+}
+
+/// <summary>
+/// Frames IMAP commands out of a byte stream (RFC 9051 §2.2, §4.3): a command is one or more
+/// CRLF-terminated lines, each but the last ending in a literal announcement <c>{n}</c>
+/// (synchronizing) or <c>{n+}</c> (non-synchronizing, RFC 7888) followed by exactly n octets.
+/// The literal being read is the reader's state, so input split anywhere (even inside a literal
+/// or a CRLF) is handled. The framed command keeps the exact wire octets; <see cref="ImapTokenizer"/> parses them.
+/// </summary>
+/// <remarks>
+/// Limits (<see cref="ImapLimits"/>): a line longer than <see cref="ImapLimits.MaxLineOctets"/> is
+/// discarded up to its end and rejected with <see cref="ImapRejectReason.LineTooLong"/>; a literal
+/// over <see cref="ImapLimits.MaxLiteralOctets"/> (APPEND: <see cref="ImapLimits.MaxAppendOctets"/>)
+/// is rejected before any of it is read. Not thread-safe; one per connection.
+/// </remarks>
+public sealed class ImapCommandReader
+{
+    private static readonly byte[] AppendVerb = "APPEND"u8.ToArray();
+    private readonly ImapLimits _limits;
+    private readonly ArrayBufferWriter<byte> _command = new(1024);
+    private long _literalRemaining;
+    private bool _discardingLine;
+    private bool _isAppend;
+    private bool _firstLine = true;
+    private byte[] _tag = [];
+
+    public ImapCommandReader(ImapLimits limits) => _limits = limits;
+
+    /// <summary>The framed command (valid after <see cref="ImapReadStatus.Command"/> until <see cref="Reset"/>).</summary>
+    public ReadOnlyMemory<byte> Command => _command.WrittenMemory;
+
+    /// <summary>Why input was rejected (after <see cref="ImapReadStatus.Rejected"/>).</summary>
+    public ImapRejectReason RejectReason { get; private set; }
+
+    /// <summary>The tag of the command being read or rejected (empty when none could be read yet).</summary>
+    public ReadOnlySpan<byte> Tag => _tag;
+
+    /// <summary>True while literal octets are being received (used to redact traces).</summary>
+    public bool InLiteral => _literalRemaining > 0;
+
+    /// <summary>Octets of literal data announced and not yet received.</summary>
+    public long LiteralRemaining => _literalRemaining;
+
+    /// <summary>Forgets the current command (call after handling <see cref="ImapReadStatus.Command"/> or <see cref="ImapReadStatus.Rejected"/>).</summary>
+    public void Reset()
+    {
+        _command.ResetWrittenCount();
+        if (_command.Capacity > 256 * 1024)
+        {
+            // Do not keep a large APPEND buffer alive for the life of the connection.
+            _command.Clear();
+        }
+        _literalRemaining = 0;
+        _isAppend = false;
+        _firstLine = true;
+        _tag = [];
+        RejectReason = ImapRejectReason.None;
+    }
+
+    /// <summary>
+    /// Reads from <paramref name="buffer"/>. <paramref name="consumed"/> is how far the caller may
+    /// advance the pipe, <paramref name="examined"/> how far it has looked (Kestrel style).
+    /// </summary>
+    public ImapReadStatus TryRead(in ReadOnlySequence<byte> buffer, out SequencePosition consumed, out SequencePosition examined)
+    {
+        var rest = buffer;
+        while (true)
+        {
+            if (_literalRemaining > 0)
+            {
+                var take = (int)Math.Min(_literalRemaining, rest.Length);
+                Append(rest.Slice(0, take));
+                rest = rest.Slice(take);
+                _literalRemaining -= take;
+                if (_literalRemaining > 0)
+                {
+                    consumed = examined = rest.Start;
+                    return ImapReadStatus.NeedMore;
+                }
+                continue;
+            }
+
+            var lf = rest.PositionOf((byte)'\n');
+            if (_discardingLine)
+            {
+                if (lf is null)
+                {
+                    consumed = examined = rest.End;
+                    return ImapReadStatus.NeedMore;
+                }
+                _discardingLine = false;
+                consumed = examined = rest.GetPosition(1, lf.Value);
+                return Reject(ImapRejectReason.LineTooLong);
+            }
+
+            if (lf is null)
+            {
+                if (rest.Length > _limits.MaxLineOctets)
+                {
+                    CaptureTag(rest.Slice(0, Math.Min(rest.Length, 64)));
+                    _discardingLine = true;
+                    consumed = examined = rest.End;
+                    return ImapReadStatus.NeedMore;
+                }
+                consumed = rest.Start;
+                examined = rest.End;
+                return ImapReadStatus.NeedMore;
+            }
+
+            var line = rest.Slice(0, rest.GetPosition(1, lf.Value));
+            rest = rest.Slice(line.End);
+            if (line.Length > _limits.MaxLineOctets)
+            {
+                CaptureTag(line.Slice(0, Math.Min(line.Length, 64)));
+                consumed = examined = rest.Start;
+                return Reject(ImapRejectReason.LineTooLong);
+            }
+            if (_firstLine)
+            {
+                InspectFirstLine(line);
+                _firstLine = false;
+            }
+            var lineStart = _command.WrittenCount;
+            Append(line);
+
+            // Only the line just read can announce a literal (never the literal data before it).
+            var literal = FindLiteral(_command.WrittenSpan[lineStart..], out var nonSynchronizing);
+            if (literal < 0)
+            {
+                if (!_isAppend && _command.WrittenCount > _limits.MaxCommandOctets)
+                {
+                    consumed = examined = rest.Start;
+                    return Reject(ImapRejectReason.CommandTooLong);
+                }
+                consumed = examined = rest.Start;
+                return ImapReadStatus.Command;
+            }
+
+            var limit = _isAppend ? _limits.MaxAppendOctets : _limits.MaxLiteralOctets;
+            var overCommand = !_isAppend && _command.WrittenCount + literal > _limits.MaxCommandOctets;
+            if (literal > limit || overCommand)
+            {
+                consumed = examined = rest.Start;
+                return Reject(nonSynchronizing ? ImapRejectReason.NonSynchronizingLiteralTooLarge : ImapRejectReason.LiteralTooLarge);
+            }
+            _literalRemaining = literal;
+            if (!nonSynchronizing && literal > 0)
+            {
+                consumed = examined = rest.Start;
+                return ImapReadStatus.ContinuationNeeded;
+            }
+        }
+    }
+
+    private ImapReadStatus Reject(ImapRejectReason reason)
+    {
+        var tag = _tag;
+        Reset();
+        _tag = tag;
+        RejectReason = reason;
+        return ImapReadStatus.Rejected;
+    }
+
+    private void Append(in ReadOnlySequence<byte> data)
+    {
+        foreach (var segment in data)
+        {
+            _command.Write(segment.Span);
+        }
+    }
+
+    private void CaptureTag(in ReadOnlySequence<byte> start)
+    {
+        Span<byte> head = stackalloc byte[64];
+        var n = (int)Math.Min(start.Length, head.Length);
+        start.Slice(0, n).CopyTo(head);
+        head = head[..n];
+        var end = 0;
+        while (end < head.Length && ImapTokenizer.IsTagChar(head[end]))
+        {
+            end++;
+        }
+        _tag = head[..end].ToArray();
+    }
+
+    private void InspectFirstLine(in ReadOnlySequence<byte> line)
+    {
+        CaptureTag(line);
+        Span<byte> head = stackalloc byte[96];
+        var n = (int)Math.Min(line.Length, head.Length);
+        line.Slice(0, n).CopyTo(head);
+        head = head[..n];
+        var pos = _tag.Length;
+        if (pos >= head.Length || head[pos] != (byte)' ')
+        {
+            return;
+        }
+        pos++;
+        var start = pos;
+        while (pos < head.Length && ImapTokenizer.IsAtomChar(head[pos]))
+        {
+            pos++;
+        }
+        _isAppend = Ascii.EqualsIgnoreCase(head[start..pos], AppendVerb);
+    }
+
+    /// <summary>
+    /// If the line (ending in LF) ends with <c>{n}</c> or <c>{n+}</c> before its line break, returns n
+    /// (and whether it is non-synchronizing), else -1. A number too large to represent yields
+    /// <see cref="long.MaxValue"/> so the limit check rejects it.
+    /// </summary>
+    internal static long FindLiteral(ReadOnlySpan<byte> line, out bool nonSynchronizing)
+    {
+        nonSynchronizing = false;
+        var end = line.Length - 1; // LF
+        if (end > 0 && line[end - 1] == (byte)'\r')
+        {
+            end--;
+        }
+        if (end < 3 || line[end - 1] != (byte)'}')
+        {
+            return -1;
+        }
+        var i = end - 2;
+        if (line[i] == (byte)'+')
+        {
+            nonSynchronizing = true;
+            i--;
+        }
+        var digitsEnd = i + 1;
+        while (i >= 0 && line[i] >= (byte)'0' && line[i] <= (byte)'9')
+        {
+            i--;
+        }
+        if (i < 0 || line[i] != (byte)'{' || i + 1 == digitsEnd)
+        {
+            return -1;
+        }
+        long value = 0;
+        foreach (var b in line[(i + 1)..digitsEnd])
+        {
+            if (value > (long.MaxValue - 9) / 10)
+            {
+                return long.MaxValue;
+            }
+            value = (value * 10) + (b - '0');
+        }
+        return value;
+    }
+}

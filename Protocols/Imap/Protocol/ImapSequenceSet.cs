@@ -1,0 +1,66 @@
+namespace Mail.Protocols.Imap.Protocol;
+
+/// <summary>One element of a sequence set; <see cref="uint.MaxValue"/> stands for <c>*</c>.</summary>
+public readonly record struct ImapSequenceRange(uint First, uint Last);
+
+/// <summary>
+/// A parsed <c>sequence-set</c> (RFC 9051 §9): message sequence numbers or UIDs, with <c>*</c>
+/// meaning the largest number in use. Ranges may be given in either order (<c>4:2</c> = <c>2:4</c>).
+/// </summary>
+public sealed class ImapSequenceSet
+{
+    public ImapSequenceSet(IReadOnlyList<ImapSequenceRange> ranges) => Ranges = ranges;
+
+    /// <summary>The ranges as written.</summary>
+    public IReadOnlyList<ImapSequenceRange> Ranges { get; }
+
+    /// <summary>True when <paramref name="value"/> is in the set, <c>*</c> resolving to <paramref name="star"/>.</summary>
+    public bool Contains(uint value, uint star)
+    {
+        foreach (var r in Ranges)
+        {
+            var a = r.First == uint.MaxValue ? star : r.First;
+            var b = r.Last == uint.MaxValue ? star : r.Last;
+            if (a > b)
+            {
+                (a, b) = (b, a);
+            }
+            if (value >= a && value <= b)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Formats ascending values compactly (<c>1:3,7</c>), as in COPYUID/APPENDUID (RFC 4315).</summary>
+    public static string Format(IReadOnlyList<uint> values)
+    {
+        if (values.Count == 0)
+        {
+            return "";
+        }
+        var sb = new System.Text.StringBuilder();
+        var i = 0;
+        while (i < values.Count)
+        {
+            var start = values[i];
+            var end = start;
+            while (i + 1 < values.Count && values[i + 1] == end + 1)
+            {
+                end = values[++i];
+            }
+            if (sb.Length > 0)
+            {
+                sb.Append(',');
+            }
+            sb.Append(start.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (end != start)
+            {
+                sb.Append(':').Append(end.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            i++;
+        }
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,121 @@
+using Mail.Protocols.Store;
+using MimeKit;
+
+namespace Mail.Protocols.Imap.Search;
+
+/// <summary>
+/// Evaluates a search program against one message (RFC 9051 §6.4.4). Header, body and text keys
+/// decode the message with MimeKit and compare case-insensitively as substrings; content is loaded
+/// only when a key needs it.
+/// </summary>
+public sealed class ImapSearchEvaluator
+{
+    private readonly ImapSearchKey _program;
+
+    public ImapSearchEvaluator(ImapSearchKey program) => _program = program;
+
+    /// <summary>The message being tested.</summary>
+    public sealed class Candidate
+    {
+        public required MessageRecord Record { get; init; }
+
+        public required uint Sequence { get; init; }
+
+        public required uint MaxSequence { get; init; }
+
+        public required uint MaxUid { get; init; }
+
+        /// <summary>The parsed message, when the program needs content (null if it could not be read).</summary>
+        public MimeMessage? Message { get; init; }
+    }
+
+    /// <summary>True when the message matches.</summary>
+    public bool Matches(Candidate c) => Eval(_program, c);
+
+    private static bool Eval(ImapSearchKey key, Candidate c)
+    {
+        var r = c.Record;
+        switch (key.Kind)
+        {
+            case ImapSearchKind.All: return true;
+            case ImapSearchKind.None: return false;
+            case ImapSearchKind.And: return key.Children.All(k => Eval(k, c));
+            case ImapSearchKind.Or: return Eval(key.Children[0], c) || Eval(key.Children[1], c);
+            case ImapSearchKind.Not: return !Eval(key.Children[0], c);
+            case ImapSearchKind.SequenceSet: return key.Set!.Contains(c.Sequence, c.MaxSequence);
+            case ImapSearchKind.UidSet: return key.Set!.Contains(r.Uid, c.MaxUid);
+            case ImapSearchKind.HasFlags: return (r.Flags & key.Flags) == key.Flags;
+            case ImapSearchKind.LacksFlags: return (r.Flags & key.Flags) == 0;
+            case ImapSearchKind.Keyword: return r.Keywords.Contains(key.Value, StringComparer.OrdinalIgnoreCase);
+            case ImapSearchKind.Unkeyword: return !r.Keywords.Contains(key.Value, StringComparer.OrdinalIgnoreCase);
+            case ImapSearchKind.Before: return r.InternalDate.Date < key.Date;
+            case ImapSearchKind.On: return r.InternalDate.Date == key.Date;
+            case ImapSearchKind.Since: return r.InternalDate.Date >= key.Date;
+            case ImapSearchKind.Larger: return r.SizeOctets > key.Size;
+            case ImapSearchKind.Smaller: return r.SizeOctets < key.Size;
+            case ImapSearchKind.SentBefore: return SentDate(c) is { } sb && sb < key.Date;
+            case ImapSearchKind.SentOn: return SentDate(c) is { } so && so == key.Date;
+            case ImapSearchKind.SentSince: return SentDate(c) is { } ss && ss >= key.Date;
+            case ImapSearchKind.Header: return HeaderContains(c.Message, key.Field, key.Value);
+            case ImapSearchKind.Body: return BodyContains(c.Message, key.Value);
+            case ImapSearchKind.Text: return HeadersContain(c.Message, key.Value) || BodyContains(c.Message, key.Value);
+            default: throw new InvalidOperationException("Unknown search key.");
+        }
+    }
+
+    private static DateTime? SentDate(Candidate c)
+    {
+        var message = c.Message;
+        if (message is null || !message.Headers.Contains(HeaderId.Date))
+        {
+            return null;
+        }
+        // RFC 9051 §6.4.4: the Date header's date, disregarding time and timezone.
+        return message.Date.Date;
+    }
+
+    private static bool HeaderContains(MimeMessage? message, string field, string value)
+    {
+        if (message is null)
+        {
+            return false;
+        }
+        foreach (var header in message.Headers)
+        {
+            if (header.Field.Equals(field, StringComparison.OrdinalIgnoreCase)
+                && (value.Length == 0 || header.Value.Contains(value, StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool HeadersContain(MimeMessage? message, string value) =>
+        message is not null && message.Headers.Any(h => h.Value.Contains(value, StringComparison.OrdinalIgnoreCase));
+
+    private static bool BodyContains(MimeMessage? message, string value)
+    {
+        if (message is null)
+        {
+            return false;
+        }
+        foreach (var part in message.BodyParts.OfType<TextPart>())
+        {
+            string text;
+            try
+            {
+                text = part.Text ?? "";
+            }
+            catch (Exception ex) when (ex is FormatException or NotSupportedException or ArgumentException)
+            {
+                continue;
+            }
+            if (text.Contains(value, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,54 @@
+using Mail.Protocols.Imap.Protocol;
+using Mail.Protocols.Store;
+
+namespace Mail.Protocols.Imap.Search;
+
+/// <summary>SEARCH keys (RFC 9051 §6.4.4); FROM/TO/CC/BCC/SUBJECT are <see cref="Header"/> keys.</summary>
+public enum ImapSearchKind
+{
+    All,
+    And,
+    Or,
+    Not,
+    SequenceSet,
+    UidSet,
+    HasFlags,
+    LacksFlags,
+    Keyword,
+    Unkeyword,
+    None,
+    Before,
+    On,
+    Since,
+    SentBefore,
+    SentOn,
+    SentSince,
+    Larger,
+    Smaller,
+    Header,
+    Body,
+    Text,
+}
+
+/// <summary>One node of a parsed search program.</summary>
+public sealed record ImapSearchKey(ImapSearchKind Kind)
+{
+    public IReadOnlyList<ImapSearchKey> Children { get; init; } = [];
+
+    public ImapSequenceSet? Set { get; init; }
+
+    public MessageFlags Flags { get; init; }
+
+    public string Field { get; init; } = "";
+
+    public string Value { get; init; } = "";
+
+    public DateTime Date { get; init; }
+
+    public long Size { get; init; }
+
+    /// <summary>True when evaluating needs the message content (header or body text).</summary>
+    public bool NeedsContent => Kind is ImapSearchKind.Header or ImapSearchKind.Body or ImapSearchKind.Text
+        or ImapSearchKind.SentBefore or ImapSearchKind.SentOn or ImapSearchKind.SentSince
+        || Children.Any(c => c.NeedsContent);
+}

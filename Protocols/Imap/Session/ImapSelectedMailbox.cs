@@ -1,0 +1,146 @@
+using Mail.Protocols.Imap.Protocol;
+using Mail.Protocols.Store;
+
+namespace Mail.Protocols.Imap.Session;
+
+/// <summary>
+/// The session's view of the selected mailbox (RFC 9051 §2.3.1.2): the UID snapshot that message
+/// sequence numbers index (sequence number = position + 1), with the flags last reported to the
+/// client. Changes made by other sessions are folded in by <see cref="ImapSession.SyncAsync"/>.
+/// </summary>
+public sealed class ImapSelectedMailbox
+{
+    private int _dirty;
+
+    public ImapSelectedMailbox(MailboxInfo info, bool readOnly, List<MessageRecord> messages)
+    {
+        Id = info.Id;
+        Name = info.Name;
+        UidValidity = info.UidValidity;
+        ReadOnly = readOnly;
+        Messages = messages;
+    }
+
+    public long Id { get; }
+
+    /// <summary>Store name (UTF-8, <c>/</c>-separated).</summary>
+    public string Name { get; }
+
+    public uint UidValidity { get; }
+
+    /// <summary>Opened with EXAMINE (no flag changes, no expunge, no implicit \Seen).</summary>
+    public bool ReadOnly { get; }
+
+    /// <summary>The snapshot, ascending by UID.</summary>
+    public List<MessageRecord> Messages { get; internal set; }
+
+    /// <summary>Highest UID in the snapshot, 0 when empty.</summary>
+    public uint MaxUid => Messages.Count == 0 ? 0 : Messages[^1].Uid;
+
+    /// <summary>Marks the view as out of date (a change event arrived).</summary>
+    public void MarkDirty() => Volatile.Write(ref _dirty, 1);
+
+    /// <summary>True when a change arrived since the last sync; clears the mark.</summary>
+    public bool TakeDirty() => Interlocked.Exchange(ref _dirty, 0) == 1;
+
+    /// <summary>Whether a change is pending.</summary>
+    public bool IsDirty => Volatile.Read(ref _dirty) == 1;
+
+    /// <summary>Index of <paramref name="uid"/> in the snapshot, or -1.</summary>
+    public int IndexOfUid(uint uid)
+    {
+        int lo = 0, hi = Messages.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var u = Messages[mid].Uid;
+            if (u == uid)
+            {
+                return mid;
+            }
+            if (u < uid)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+        return -1;
+    }
+
+    private int LowerBound(uint uid)
+    {
+        int lo = 0, hi = Messages.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (Messages[mid].Uid < uid)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /// <summary>
+    /// Resolves a sequence set to ascending snapshot indexes. With <paramref name="byUid"/>, UIDs not
+    /// present are ignored (RFC 9051 §6.4.9); otherwise a sequence number beyond the snapshot is an
+    /// error (returns false).
+    /// </summary>
+    public bool TryResolve(ImapSequenceSet set, bool byUid, out List<int> indexes)
+    {
+        var result = new SortedSet<int>();
+        indexes = [];
+        var count = Messages.Count;
+        foreach (var r in set.Ranges)
+        {
+            if (byUid)
+            {
+                if (count == 0)
+                {
+                    continue;
+                }
+                var star = MaxUid;
+                var a = r.First == uint.MaxValue ? star : r.First;
+                var b = r.Last == uint.MaxValue ? star : r.Last;
+                if (a > b)
+                {
+                    (a, b) = (b, a);
+                }
+                for (var i = LowerBound(a); i < count && Messages[i].Uid <= b; i++)
+                {
+                    result.Add(i);
+                }
+            }
+            else
+            {
+                if (r.First != uint.MaxValue && r.First > count || r.Last != uint.MaxValue && r.Last > count)
+                {
+                    return false;
+                }
+                if (count == 0)
+                {
+                    continue;
+                }
+                var a = r.First == uint.MaxValue ? (uint)count : r.First;
+                var b = r.Last == uint.MaxValue ? (uint)count : r.Last;
+                if (a > b)
+                {
+                    (a, b) = (b, a);
+                }
+                for (var s = a; s <= b; s++)
+                {
+                    result.Add((int)s - 1);
+                }
+            }
+        }
+        indexes = [.. result];
+        return true;
+    }
+}

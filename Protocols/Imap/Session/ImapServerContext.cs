@@ -1,0 +1,54 @@
+using Mail.Protocols.Hosting;
+using Mail.Protocols.Imap.Mime;
+using Mail.Protocols.Store;
+using Mail.Shared.Directory;
+using Mail.Shared.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Mail.Protocols.Imap.Session;
+
+/// <summary>The services every IMAP session shares (singleton).</summary>
+public sealed class ImapServerContext
+{
+    public ImapServerContext(
+        IOptions<ImapOptions> options,
+        IOptions<MailOptions> mailOptions,
+        IOptions<StoreLimits> storeLimits,
+        IMailDirectory directory,
+        IMailStore store,
+        TlsCertificateProvider certificates,
+        ImapStructureCache structures,
+        TimeProvider time,
+        ILoggerFactory loggers)
+    {
+        Options = options.Value;
+        if (Options.Limits.MaxAppendOctets <= 0)
+        {
+            Options.Limits.MaxAppendOctets = (int)Math.Min(storeLimits.Value.MaxMessageOctets, int.MaxValue - 65536);
+        }
+        HostName = mailOptions.Value.HostName;
+        Directory = directory;
+        Store = store;
+        Certificates = certificates;
+        Structures = structures;
+        Time = time;
+        Logger = loggers.CreateLogger("Mail.Protocols.Imap");
+    }
+
+    public ImapOptions Options { get; }
+
+    public string HostName { get; }
+
+    public IMailDirectory Directory { get; }
+
+    public IMailStore Store { get; }
+
+    public TlsCertificateProvider Certificates { get; }
+
+    public ImapStructureCache Structures { get; }
+
+    public TimeProvider Time { get; }
+
+    public ILogger Logger { get; }
+}

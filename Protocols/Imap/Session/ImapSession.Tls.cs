@@ -1,0 +1,50 @@
+using System.IO.Pipelines;
+using System.Net.Security;
+
+namespace Mail.Protocols.Imap.Session;
+
+public sealed partial class ImapSession
+{
+    /// <summary>
+    /// Switches the connection to TLS after the tagged OK of STARTTLS (RFC 9051 §6.2.1): an
+    /// <see cref="SslStream"/> over the socket stream with the certificate of
+    /// <see cref="Mail.Protocols.Hosting.TlsCertificateProvider"/>, then fresh pipes over it. Bytes the client sent
+    /// after STARTTLS in plaintext are an injection attempt: the connection is closed.
+    /// </summary>
+    /// <returns>False when the handshake failed or plaintext followed STARTTLS (connection ends).</returns>
+    private async ValueTask<bool> StartTlsAsync(CancellationToken cancellationToken)
+    {
+        if (_reader.TryRead(out var pending))
+        {
+            var injected = pending.Buffer.Length > 0;
+            _reader.AdvanceTo(pending.Buffer.Start);
+            if (injected)
+            {
+                return false;
+            }
+        }
+        await _reader.CompleteAsync();
+        await _writer.CompleteAsync();
+        var ssl = new SslStream(_networkStream, leaveInnerStreamOpen: true);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            await ssl.AuthenticateAsServerAsync(
+                new SslServerAuthenticationOptions { ServerCertificate = Server.Certificates.Certificate, ClientCertificateRequired = false },
+                timeout.Token);
+        }
+        catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException or OperationCanceledException)
+        {
+            ImapLog.TlsFailed(Logger, Id, ex);
+            await ssl.DisposeAsync();
+            return false;
+        }
+        _stream = ssl;
+        _reader = PipeReader.Create(ssl, new StreamPipeReaderOptions(leaveOpen: true));
+        _writer = PipeWriter.Create(ssl, new StreamPipeWriterOptions(leaveOpen: true));
+        Out.Reset(_writer);
+        IsTls = true;
+        return true;
+    }
+}

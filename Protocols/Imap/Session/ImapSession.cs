@@ -1,0 +1,199 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Mail.Protocols.Imap.Protocol;
+using Mail.Protocols.Store;
+using Microsoft.Extensions.Logging;
+
+namespace Mail.Protocols.Imap.Session;
+
+/// <summary>
+/// One IMAP connection (RFC 9051): reads framed commands from a <see cref="PipeReader"/>, checks
+/// them against <see cref="ImapStateTable"/>, runs them and writes replies. Holds the connection
+/// state, the logged-in account, the selected mailbox snapshot and the enabled extensions.
+/// Only this loop writes tagged replies and decides whether the connection survives (CONVENTIONS.md §6).
+/// </summary>
+public sealed partial class ImapSession : IAsyncDisposable
+{
+    private static long s_nextId;
+    private readonly Socket _socket;
+    private readonly NetworkStream _networkStream;
+    private readonly ImapCommandReader _commandReader;
+    private Stream _stream;
+    private PipeReader _reader;
+    private PipeWriter _writer;
+    private int _authFailures;
+    private int _badCommands;
+    private long _commandCount;
+
+    public ImapSession(ImapServerContext server, Socket socket)
+    {
+        Server = server;
+        _socket = socket;
+        _networkStream = new NetworkStream(socket, ownsSocket: true);
+        _stream = _networkStream;
+        _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
+        _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
+        Out = new ImapResponseWriter(_writer);
+        _commandReader = new ImapCommandReader(server.Options.Limits);
+        Id = Interlocked.Increment(ref s_nextId);
+        Remote = socket.RemoteEndPoint;
+        IsLoopback = Remote is IPEndPoint ip && IPAddress.IsLoopback(ip.Address);
+    }
+
+    /// <summary>Connection number for logs.</summary>
+    public long Id { get; }
+
+    public ImapServerContext Server { get; }
+
+    /// <summary>Response writer for untagged data.</summary>
+    public ImapResponseWriter Out { get; }
+
+    public EndPoint? Remote { get; }
+
+    /// <summary>The peer is on a loopback address (plaintext authentication allowed).</summary>
+    public bool IsLoopback { get; }
+
+    /// <summary>TLS is active (after STARTTLS).</summary>
+    public bool IsTls { get; private set; }
+
+    public ImapState State { get; private set; } = ImapState.NotAuthenticated;
+
+    /// <summary>The logged-in account (canonical address), else null.</summary>
+    public string? User { get; private set; }
+
+    /// <summary>The account's store, after login.</summary>
+    public IAccountStore? Account { get; private set; }
+
+    /// <summary>The selected mailbox, in the Selected state.</summary>
+    public ImapSelectedMailbox? Selected { get; private set; }
+
+    /// <summary>IMAP4rev2 was enabled (RFC 9051 §6.3.1).</summary>
+    public bool Rev2 { get; private set; }
+
+    /// <summary>UTF-8 mailbox names and strings (IMAP4rev2 or UTF8=ACCEPT).</summary>
+    public bool Utf8 { get; private set; }
+
+    internal ILogger Logger => Server.Logger;
+
+    /// <summary>Whether LOGIN / AUTHENTICATE PLAIN may be used now (TLS, loopback or configured).</summary>
+    public bool PlaintextAuthAllowed => IsTls || IsLoopback || Server.Options.AllowPlaintextAuthentication;
+
+    /// <summary>Serves the connection until LOGOUT, error, timeout or <paramref name="cancellationToken"/>.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        ImapLog.Connected(Logger, Id, Remote);
+        try
+        {
+            Out.Raw("* OK [CAPABILITY "u8).Ascii(Capabilities()).Raw("] "u8).Ascii(Server.HostName).Raw(" IMAP4rev2 server ready\r\n"u8);
+            await Out.FlushAsync(cancellationToken);
+            await ReadLoopAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await TryByeAsync("Server shutting down");
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or System.Security.Authentication.AuthenticationException)
+        {
+            ImapLog.ConnectionError(Logger, Id, ex);
+        }
+        catch (Exception ex)
+        {
+            ImapLog.SessionError(Logger, Id, ex);
+            await TryByeAsync("Internal server error");
+        }
+        finally
+        {
+            ImapLog.Disconnected(Logger, Id);
+        }
+    }
+
+    private async Task TryByeAsync(string text)
+    {
+        try
+        {
+            Out.Raw("* BYE "u8).Ascii(text).Crlf();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await Out.FlushAsync(cts.Token);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        {
+            // The peer is gone; nothing more to say.
+        }
+    }
+
+    /// <summary>Marks the session logged in as <paramref name="user"/> with its account store.</summary>
+    internal void SetAuthenticated(string user, IAccountStore account)
+    {
+        User = user;
+        Account = account;
+        account.MailboxChanged += OnMailboxChanged;
+        State = ImapState.Authenticated;
+    }
+
+    /// <summary>Enters the Selected state.</summary>
+    internal void SetSelected(ImapSelectedMailbox mailbox)
+    {
+        Selected = mailbox;
+        State = ImapState.Selected;
+    }
+
+    /// <summary>Leaves the Selected state (CLOSE, UNSELECT, failed SELECT).</summary>
+    internal void ClearSelected()
+    {
+        Selected = null;
+        if (State == ImapState.Selected)
+        {
+            State = ImapState.Authenticated;
+        }
+    }
+
+    /// <summary>Enables IMAP4rev2 semantics.</summary>
+    internal void EnableRev2()
+    {
+        Rev2 = true;
+        EnableUtf8();
+    }
+
+    /// <summary>Enables UTF-8 strings (UTF8=ACCEPT, RFC 6855).</summary>
+    internal void EnableUtf8()
+    {
+        Utf8 = true;
+        Out.Utf8 = true;
+    }
+
+    /// <summary>Counts a failed authentication; true when the limit is reached and the connection must close.</summary>
+    internal bool CountAuthFailure() => ++_authFailures >= Server.Options.MaxAuthFailures;
+
+    /// <summary>The current CAPABILITY list (RFC 9051 §7.2.2), depending on state and TLS.</summary>
+    public string Capabilities()
+    {
+        var caps = "IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE IDLE";
+        if (State == ImapState.NotAuthenticated)
+        {
+            if (!IsTls)
+            {
+                caps += " STARTTLS";
+            }
+            caps += PlaintextAuthAllowed ? " AUTH=PLAIN" : " LOGINDISABLED";
+            return caps;
+        }
+        return caps + " NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS ESEARCH UTF8=ACCEPT STATUS=SIZE";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Account is not null)
+        {
+            Account.MailboxChanged -= OnMailboxChanged;
+        }
+        await _reader.CompleteAsync();
+        await _writer.CompleteAsync();
+        if (!ReferenceEquals(_stream, _networkStream))
+        {
+            await _stream.DisposeAsync();
+        }
+        await _networkStream.DisposeAsync();
+        _socket.Dispose();
+    }
+}

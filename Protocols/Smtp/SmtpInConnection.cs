@@ -1,0 +1,70 @@
+using System.Net;
+
+namespace Mail.Protocols.Smtp;
+
+/// <summary>
+/// What the SMTP-in layers share about one connection: the wire guard fills in the peer, the
+/// HELO name and a DATA rejection; the mailbox filter fills in the recipients of the current
+/// transaction; the message store reads all of it. One session runs one command at a time, so
+/// no locking is needed.
+/// </summary>
+internal sealed class SmtpInConnection
+{
+    /// <summary>Key of this object in SmtpServer's <c>ISessionContext.Properties</c>.</summary>
+    public const string PropertyKey = "Mail.SmtpIn.Connection";
+
+    private readonly List<string> _accounts = [];
+    private readonly HashSet<string> _accountSet = new(StringComparer.OrdinalIgnoreCase);
+
+    public SmtpInConnection(IPEndPoint remote, IPEndPoint local)
+    {
+        Remote = remote;
+        Local = local;
+    }
+
+    /// <summary>The client's address.</summary>
+    public IPEndPoint Remote { get; }
+
+    /// <summary>The listener's address.</summary>
+    public IPEndPoint Local { get; }
+
+    /// <summary>The name the client gave in HELO/EHLO (printable ASCII only), or null before HELO.</summary>
+    public string? HeloName { get; set; }
+
+    /// <summary>True when the client greeted with EHLO (ESMTP, RFC 5321 §4.1.1.1).</summary>
+    public bool Extended { get; set; }
+
+    /// <summary>True once STARTTLS completed.</summary>
+    public bool Secure { get; set; }
+
+    /// <summary>Set by the wire guard when it refused the octets of the current DATA; taken by the store.</summary>
+    public SmtpInRejectReason DataRejection { get; set; }
+
+    /// <summary>Envelope recipients accepted in this transaction, as given (for the Received "for" clause).</summary>
+    public List<string> Recipients { get; } = [];
+
+    /// <summary>Distinct local accounts the accepted recipients resolve to, in RCPT order.</summary>
+    public IReadOnlyList<string> Accounts => _accounts;
+
+    /// <summary>Starts a new transaction (MAIL).</summary>
+    public void ResetTransaction()
+    {
+        Recipients.Clear();
+        _accounts.Clear();
+        _accountSet.Clear();
+        DataRejection = SmtpInRejectReason.None;
+    }
+
+    /// <summary>Adds an accepted recipient and the accounts it resolves to (deduplicated).</summary>
+    public void AddRecipient(string address, IReadOnlyList<string> accounts)
+    {
+        Recipients.Add(address);
+        foreach (var account in accounts)
+        {
+            if (_accountSet.Add(account))
+            {
+                _accounts.Add(account);
+            }
+        }
+    }
+}

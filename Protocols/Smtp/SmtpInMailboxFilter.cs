@@ -1,0 +1,83 @@
+using Mail.Shared.Directory;
+using Microsoft.Extensions.Logging;
+using SmtpServer;
+using SmtpServer.Mail;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
+
+namespace Mail.Protocols.Smtp;
+
+/// <summary>
+/// MAIL and RCPT policy of the MX (RFC 5321 §4.1.1.2-3): any sender; recipients only in local
+/// domains, resolved through <see cref="IMailDirectory.ResolveRecipientAsync"/> (aliases,
+/// plus-addressing). Refusals are thrown as <see cref="SmtpResponseException"/> so each carries
+/// its own code: <c>550 5.1.1</c> unknown user, <c>554 5.7.1</c> relay denied (never an open
+/// relay), <c>451 4.3.0</c> directory unavailable, <c>452 4.5.3</c> too many recipients.
+/// </summary>
+internal sealed class SmtpInMailboxFilter : IMailboxFilter
+{
+    private readonly IMailDirectory _directory;
+    private readonly SmtpInOptions _options;
+    private readonly ILogger _logger;
+
+    public SmtpInMailboxFilter(IMailDirectory directory, SmtpInOptions options, ILogger logger)
+    {
+        _directory = directory;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken)
+    {
+        SmtpInSessionState.Get(context).ResetTransaction();
+        return Task.FromResult(true);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken)
+    {
+        var connection = SmtpInSessionState.Get(context);
+        var address = to.User + "@" + to.Host;
+        if (connection.Recipients.Count >= _options.MaxRecipients)
+        {
+            throw new SmtpResponseException(SmtpInReplies.TooManyRecipients);
+        }
+        RecipientResolution resolution;
+        try
+        {
+            resolution = await _directory.ResolveRecipientAsync(address, cancellationToken);
+        }
+        catch (DirectoryUnavailableException ex)
+        {
+            SmtpInLog.DirectoryUnavailable(_logger, connection.Remote, address, ex);
+            throw new SmtpResponseException(SmtpInReplies.LookupFailed(address));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            SmtpInLog.LookupFailed(_logger, connection.Remote, address, ex);
+            throw new SmtpResponseException(SmtpInReplies.LookupFailed(address));
+        }
+        switch (resolution.Kind)
+        {
+            case RecipientKind.Local when resolution.Users.Count > 0:
+                connection.AddRecipient(address, resolution.Users);
+                return true;
+            case RecipientKind.NotLocal:
+                SmtpInLog.RecipientRefused(_logger, connection.Remote, address, "relay");
+                throw new SmtpResponseException(SmtpInReplies.RelayDenied(address));
+            default:
+                SmtpInLog.RecipientRefused(_logger, connection.Remote, address, "unknown");
+                throw new SmtpResponseException(SmtpInReplies.UnknownUser(address));
+        }
+    }
+}
+
+/// <summary>Finds the <see cref="SmtpInConnection"/> of an SmtpServer session.</summary>
+internal static class SmtpInSessionState
+{
+    public static SmtpInConnection Get(ISessionContext context) =>
+        context.Properties.TryGetValue(SmtpInConnection.PropertyKey, out var value) && value is SmtpInConnection connection
+            ? connection
+            : throw new InvalidOperationException("SMTP-in session without connection state.");
+}

@@ -1,0 +1,129 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using Mail.Protocols.Store;
+using Microsoft.Extensions.Logging;
+using SmtpServer;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
+
+namespace Mail.Protocols.Smtp;
+
+/// <summary>
+/// End of DATA: prepends Return-Path and Received to the exact received octets and delivers them
+/// once, through <see cref="IMailStore.DeliverAsync"/>, to every distinct account the accepted
+/// recipients resolved to. The reply is sent only after the store returned, i.e. after the message
+/// is durable ("a 250 is a promise", DESIGN.md).
+/// </summary>
+/// <remarks>
+/// SmtpServer hands over the octets between the DATA line and CRLF.CRLF, dot-unstuffed, without
+/// the final CRLF; the wire guard put one CRLF in front (see <see cref="Wire.SmtpWireGuard"/>).
+/// So the message is <c>buffer[2..] + CRLF</c>, or nothing at all for an empty DATA.
+/// Replies: <c>250 2.0.0</c> when every account got the message, or when some did (the others
+/// are logged: there is no bounce path until the Outbound tier exists); when none did, the first
+/// refusal: <c>452 4.2.2</c> over quota, <c>552 5.3.4</c> too big; <c>451 4.3.0</c> on I/O errors;
+/// the guard's DATA refusals (<see cref="SmtpInReplies.ForData"/>) store nothing.
+/// </remarks>
+internal sealed class SmtpInMessageStore : IMessageStore
+{
+    private static readonly byte[] CrlfBytes = "\r\n"u8.ToArray();
+
+    private readonly IMailStore _store;
+    private readonly SmtpInOptions _options;
+    private readonly string _host;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public SmtpInMessageStore(IMailStore store, SmtpInOptions options, string host, TimeProvider time, ILogger logger)
+    {
+        _store = store;
+        _options = options;
+        _host = host;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    {
+        var connection = SmtpInSessionState.Get(context);
+        var rejection = connection.DataRejection;
+        connection.DataRejection = SmtpInRejectReason.None;
+        if (rejection != SmtpInRejectReason.None)
+        {
+            return SmtpInReplies.ForData(rejection, _options);
+        }
+        if (connection.Accounts.Count == 0)
+        {
+            return SmtpInReplies.NoRecipients;
+        }
+
+        var id = NewId();
+        var sender = transaction.From is null || (transaction.From.User.Length == 0 && transaction.From.Host.Length == 0)
+            ? ""
+            : transaction.From.User + "@" + transaction.From.Host;
+        var utf8 = transaction.Parameters.Keys.Any(k => k.Equals("SMTPUTF8", StringComparison.OrdinalIgnoreCase));
+        var now = _time.GetUtcNow();
+        var trace = SmtpInTraceHeaders.Build(
+            sender,
+            connection.HeloName,
+            connection.Remote.Address,
+            _host,
+            SmtpInTraceHeaders.Protocol(connection.Extended, connection.Secure, utf8),
+            id,
+            connection.Recipients.Count == 1 ? connection.Recipients[0] : null,
+            now);
+        var body = buffer.Length >= 2 ? buffer.Slice(2) : ReadOnlySequence<byte>.Empty;
+        var end = buffer.Length >= 2 ? new ReadOnlySequence<byte>(CrlfBytes) : ReadOnlySequence<byte>.Empty;
+        await using var message = new ConcatenatedReadStream(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(trace)), body, end);
+
+        IReadOnlyList<DeliveryOutcome> outcomes;
+        try
+        {
+            outcomes = await _store.DeliverAsync(connection.Accounts, message, now, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            SmtpInLog.DeliveryFailed(_logger, connection.Remote, id, ex);
+            return SmtpInReplies.StoreFailed;
+        }
+
+        var delivered = 0;
+        StoreStatus? firstRefusal = null;
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.Status == StoreStatus.Ok)
+            {
+                delivered++;
+                continue;
+            }
+            firstRefusal ??= outcome.Status;
+            SmtpInLog.DeliveryRefused(_logger, connection.Remote, id, outcome.Account, outcome.Status);
+        }
+        if (delivered > 0)
+        {
+            SmtpInLog.Delivered(_logger, connection.Remote, id, sender, delivered, message.Length);
+            return SmtpInReplies.Queued(id);
+        }
+        return firstRefusal switch
+        {
+            StoreStatus.OverQuota => SmtpInReplies.OverQuota,
+            StoreStatus.TooBig => SmtpInReplies.TooBigForMailbox,
+            _ => SmtpInReplies.StoreFailed,
+        };
+    }
+
+    /// <summary>A queue-id-like token: 12 characters of base32 from random bits.</summary>
+    private static string NewId()
+    {
+        const string alphabet = "0123456789BCDFGHJKLMNPQRSTVWXYZ";
+        Span<byte> bytes = stackalloc byte[12];
+        RandomNumberGenerator.Fill(bytes);
+        Span<char> chars = stackalloc char[12];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = alphabet[bytes[i] % alphabet.Length];
+        }
+        return new string(chars);
+    }
+}

@@ -1,0 +1,53 @@
+using SmtpServer.Protocol;
+
+namespace Mail.Protocols.Smtp;
+
+/// <summary>
+/// Every reply SMTP-in produces itself, with its RFC 3463 enhanced status code (RFC 2034).
+/// Replies produced by SmtpServer get their enhanced codes from <c>Wire.SmtpReplyRewriter</c>.
+/// </summary>
+internal static class SmtpInReplies
+{
+    public static SmtpResponse UnknownUser(string address) => new((SmtpReplyCode)550, $"5.1.1 <{address}>: Recipient address rejected: User unknown");
+
+    public static SmtpResponse RelayDenied(string address) => new((SmtpReplyCode)554, $"5.7.1 <{address}>: Relay access denied");
+
+    public static SmtpResponse LookupFailed(string address) => new((SmtpReplyCode)451, $"4.3.0 <{address}>: Temporary lookup failure");
+
+    public static SmtpResponse TooManyRecipients { get; } = new((SmtpReplyCode)452, "4.5.3 Error: too many recipients");
+
+    public static SmtpResponse Queued(string id) => new((SmtpReplyCode)250, $"2.0.0 Ok: queued as {id}");
+
+    public static SmtpResponse OverQuota { get; } = new((SmtpReplyCode)452, "4.2.2 Mailbox full");
+
+    public static SmtpResponse TooBigForMailbox { get; } = new((SmtpReplyCode)552, "5.3.4 Message too big for mailbox");
+
+    public static SmtpResponse StoreFailed { get; } = new((SmtpReplyCode)451, "4.3.0 Error: local delivery failed, try again later");
+
+    public static SmtpResponse NoRecipients { get; } = new((SmtpReplyCode)554, "5.5.1 Error: no valid recipients");
+
+    /// <summary>The DATA reply for a rejection found by the wire guard.</summary>
+    public static SmtpResponse ForData(SmtpInRejectReason reason, SmtpInOptions options) => reason switch
+    {
+        SmtpInRejectReason.LineTooLong => new((SmtpReplyCode)552, $"5.3.4 Error: message line longer than {options.MaxLineOctets} octets"),
+        SmtpInRejectReason.MessageTooBig => new((SmtpReplyCode)552, "5.3.4 Error: message size exceeds fixed limit"),
+        SmtpInRejectReason.BareCarriageReturn => new((SmtpReplyCode)554, "5.6.0 Error: bare <CR> received in message data"),
+        SmtpInRejectReason.BareLineFeed => new((SmtpReplyCode)554, "5.6.0 Error: bare <LF> received in message data"),
+        SmtpInRejectReason.CommandLineTooLong or SmtpInRejectReason.None => StoreFailed,
+        _ => StoreFailed,
+    };
+
+    /// <summary>Reply lines the wire guard writes itself (CRLF included).</summary>
+    public static class Wire
+    {
+        public static string CommandTooLong => "500 5.5.2 Error: command line too long\r\n";
+
+        public static string BareLineFeedInCommand => "500 5.5.2 Error: bare <LF> received\r\n";
+
+        public static string NotImplemented => "502 5.5.1 Error: command not implemented\r\n";
+
+        public static string IdleTimeout(string host) => $"421 4.4.2 {host} Error: timeout exceeded\r\n";
+
+        public static string TooManyErrors(string host) => $"421 4.7.0 {host} Error: too many errors\r\n";
+    }
+}

@@ -1,0 +1,156 @@
+namespace Mail.Protocols.Store;
+
+// Reading messages, APPEND and delivery of a spooled message.
+internal sealed partial class AccountStore
+{
+    /// <inheritdoc />
+    public Task<IReadOnlyList<MessageRecord>> GetMessagesAsync(long mailboxId, CancellationToken cancellationToken)
+    {
+        using var connection = OpenReader();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT " + MessageColumns + " FROM messages WHERE mailbox_id = @id ORDER BY uid";
+        cmd.Parameters.AddWithValue("@id", mailboxId);
+        using var reader = cmd.ExecuteReader();
+        var list = new List<MessageRecord>();
+        while (reader.Read())
+        {
+            list.Add(ReadMessage(reader));
+        }
+        return Task.FromResult<IReadOnlyList<MessageRecord>>(list);
+    }
+
+    /// <inheritdoc />
+    public Task<Stream?> OpenMessageAsync(long mailboxId, uint uid, CancellationToken cancellationToken)
+    {
+        string? file;
+        using (var connection = OpenReader())
+        using (var cmd = connection.CreateCommand())
+        {
+            cmd.CommandText = "SELECT file FROM messages WHERE mailbox_id = @id AND uid = @uid";
+            cmd.Parameters.AddWithValue("@id", mailboxId);
+            cmd.Parameters.AddWithValue("@uid", (long)uid);
+            file = cmd.ExecuteScalar() as string;
+        }
+        if (file is null)
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+        try
+        {
+            // Files are immutable; an expunge may unlink the name while the stream is open (still readable).
+            Stream stream = new FileStream(Path.Combine(_curDirectory, file), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 16 * 1024, FileOptions.SequentialScan);
+            return Task.FromResult<Stream?>(stream);
+        }
+        catch (FileNotFoundException)
+        {
+            // Expunged between the lookup and the open.
+            return Task.FromResult<Stream?>(null);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<AppendResult> AppendAsync(string mailboxName, Stream message, MessageFlags flags, IReadOnlyList<string> keywords, DateTimeOffset internalDate, CancellationToken cancellationToken)
+    {
+        var keywordText = Keywords.Encode(keywords);
+        var name = MailboxName.Normalize(mailboxName);
+        if (name is null || !MailboxExists(name))
+        {
+            await message.CopyToAsync(Stream.Null, cancellationToken);
+            return new AppendResult(StoreStatus.NoSuchMailbox, 0, 0);
+        }
+        return await StoreNewAsync(name, message, flags, keywordText, internalDate, cancellationToken);
+    }
+
+    /// <summary>
+    /// Delivers a message straight from its stream into INBOX (the single-recipient case: no spool
+    /// file, one rename instead of link and unlink).
+    /// </summary>
+    public async Task<DeliveryOutcome> DeliverAsync(Stream message, DateTimeOffset internalDate, CancellationToken cancellationToken)
+    {
+        var result = await StoreNewAsync(MailboxName.Inbox, message, MessageFlags.None, "", internalDate, cancellationToken);
+        if (result.Status != StoreStatus.Ok)
+        {
+            StoreLog.DeliveryRefused(_context.Logger, Account, result.Status);
+        }
+        return new DeliveryOutcome(Account, result.Status, result.Uid);
+    }
+
+    /// <summary>Writes <c>tmp/</c> → fsync → rename into <c>cur/</c> → group commit.</summary>
+    private async Task<AppendResult> StoreNewAsync(string mailboxName, Stream message, MessageFlags flags, string keywords, DateTimeOffset internalDate, CancellationToken cancellationToken)
+    {
+        var quota = await _context.Quota.GetQuotaOctetsAsync(Account, cancellationToken);
+        var fileName = MessageFiles.NewName(_context.Time);
+        var tmpPath = Path.Combine(_tmpDirectory, fileName);
+        var size = await MessageFiles.WriteDurablyAsync(message, tmpPath, _context.Limits.MaxMessageOctets, cancellationToken);
+        if (size < 0)
+        {
+            return new AppendResult(StoreStatus.TooBig, 0, 0);
+        }
+        if (quota > 0 && Interlocked.Read(ref _usedOctets) + size > quota)
+        {
+            MessageFiles.TryDelete(tmpPath);
+            return new AppendResult(StoreStatus.OverQuota, 0, 0);
+        }
+        File.Move(tmpPath, Path.Combine(_curDirectory, fileName));
+        var item = new PendingMessage
+        {
+            MailboxName = mailboxName,
+            FileName = fileName,
+            Size = size,
+            Flags = flags,
+            Keywords = keywords,
+            InternalDate = internalDate,
+            QuotaOctets = quota,
+        };
+        await CommitNewAsync(item);
+        return new AppendResult(item.Status, item.UidValidity, item.Uid);
+    }
+
+    /// <summary>
+    /// Delivers a spooled (complete, fsynced) file to INBOX: hard-links it under <c>cur/</c> (or copies
+    /// it through <c>tmp/</c> when linking is impossible) and commits it.
+    /// </summary>
+    public async Task<DeliveryOutcome> DeliverSpooledAsync(string spoolPath, long size, DateTimeOffset internalDate, CancellationToken cancellationToken)
+    {
+        var quota = await _context.Quota.GetQuotaOctetsAsync(Account, cancellationToken);
+        if (quota > 0 && Interlocked.Read(ref _usedOctets) + size > quota)
+        {
+            StoreLog.DeliveryRefused(_context.Logger, Account, StoreStatus.OverQuota);
+            return new DeliveryOutcome(Account, StoreStatus.OverQuota, 0);
+        }
+        var fileName = MessageFiles.NewName(_context.Time);
+        var target = Path.Combine(_curDirectory, fileName);
+        // link(2) is atomic and the spooled content is already fsynced, so the link can take the final name directly.
+        if (!NativeFileSystem.TryHardLink(spoolPath, target))
+        {
+            var tmpPath = Path.Combine(_tmpDirectory, fileName);
+            MessageFiles.CopyDurably(spoolPath, tmpPath);
+            File.Move(tmpPath, target);
+        }
+        var item = new PendingMessage
+        {
+            MailboxName = MailboxName.Inbox,
+            FileName = fileName,
+            Size = size,
+            Flags = MessageFlags.None,
+            Keywords = "",
+            InternalDate = internalDate,
+            QuotaOctets = quota,
+        };
+        await CommitNewAsync(item);
+        if (item.Status != StoreStatus.Ok)
+        {
+            StoreLog.DeliveryRefused(_context.Logger, Account, item.Status);
+        }
+        return new DeliveryOutcome(Account, item.Status, item.Uid);
+    }
+
+    private bool MailboxExists(string name)
+    {
+        using var connection = OpenReader();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT EXISTS (SELECT 1 FROM mailboxes WHERE name = @name)";
+        cmd.Parameters.AddWithValue("@name", name);
+        return (long)cmd.ExecuteScalar()! != 0;
+    }
+}

@@ -1,0 +1,99 @@
+using Microsoft.Data.Sqlite;
+
+namespace Mail.Protocols.Store;
+
+/// <summary>
+/// The per-account index (<c>index.db</c>): SQLite in WAL mode with <c>synchronous=FULL</c>, so a
+/// committed transaction is on disk when COMMIT returns (the SMTP 250 promise). The schema version
+/// is <c>PRAGMA user_version</c>; <see cref="Migrate"/> brings an older file up to date.
+/// </summary>
+/// <remarks>
+/// Tables:
+/// <list type="bullet">
+/// <item><c>meta(key, value)</c>: <c>last_uidvalidity</c>, the highest UIDVALIDITY ever issued in the account.</item>
+/// <item><c>mailboxes</c>: id (AUTOINCREMENT, never reused), name, special_use, uidvalidity, uidnext, highestmodseq.</item>
+/// <item><c>messages</c>: one row per message in a mailbox (internal_date in Unix milliseconds UTC plus its zone
+/// offset in minutes, save_date in Unix milliseconds); <c>file</c> names an immutable file under <c>cur/</c>,
+/// shared by copies (a file is removed when no row names it any more).</item>
+/// <item><c>expunged</c>: expunged UIDs with the MODSEQ of the expunge (RFC 7162 QRESYNC VANISHED).</item>
+/// <item><c>subscriptions</c>: subscribed names (a name need not exist, RFC 9051 §6.3.7).</item>
+/// </list>
+/// </remarks>
+internal static class StoreSchema
+{
+    /// <summary>Current schema version (<c>PRAGMA user_version</c>).</summary>
+    public const int Version = 1;
+
+    private const string CreateV1 = """
+        CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE mailboxes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL UNIQUE,
+            special_use INTEGER NOT NULL,
+            uidvalidity INTEGER NOT NULL,
+            uidnext INTEGER NOT NULL,
+            highestmodseq INTEGER NOT NULL);
+        CREATE TABLE messages (
+            mailbox_id INTEGER NOT NULL,
+            uid INTEGER NOT NULL,
+            file TEXT NOT NULL,
+            flags INTEGER NOT NULL,
+            keywords TEXT NOT NULL,
+            modseq INTEGER NOT NULL,
+            internal_date INTEGER NOT NULL,
+            internal_offset INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            email_id TEXT NOT NULL,
+            save_date INTEGER NOT NULL,
+            PRIMARY KEY (mailbox_id, uid)) WITHOUT ROWID;
+        CREATE INDEX messages_file ON messages (file);
+        CREATE TABLE expunged (
+            mailbox_id INTEGER NOT NULL,
+            uid INTEGER NOT NULL,
+            modseq INTEGER NOT NULL,
+            PRIMARY KEY (mailbox_id, uid)) WITHOUT ROWID;
+        CREATE TABLE subscriptions (name TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+        """;
+
+    /// <summary>Sets the connection pragmas of the writer connection.</summary>
+    public static void ConfigureWriter(SqliteConnection connection)
+    {
+        // WAL lets readers run beside the writer; FULL makes every COMMIT fsync the WAL (durable 250).
+        // busy_timeout covers a reader-held lock during checkpoints and another process opening the file.
+        Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=OFF;");
+    }
+
+    /// <summary>Creates or upgrades the schema inside one transaction.</summary>
+    /// <exception cref="IOException">The file has a newer schema than this build knows.</exception>
+    public static void Migrate(SqliteConnection connection)
+    {
+        using var tx = connection.BeginTransaction();
+        var version = Convert.ToInt32(Scalar(connection, tx, "PRAGMA user_version"), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > Version)
+        {
+            throw new IOException($"Mailbox index schema {version} is newer than this build ({Version}).");
+        }
+        if (version < 1)
+        {
+            Execute(connection, CreateV1, tx);
+        }
+        Execute(connection, $"PRAGMA user_version={Version}", tx);
+        tx.Commit();
+    }
+
+    private static object? Scalar(SqliteConnection connection, SqliteTransaction tx, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        return cmd.ExecuteScalar();
+    }
+
+    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? tx = null)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,109 @@
+using Mail.Shared.Platform;
+
+namespace Mail.Shared.Directory.Sql;
+
+/// <summary>Recipient resolution: plus-address tags, alias chains, loops.</summary>
+public sealed partial class SqlMailDirectory
+{
+    /// <inheritdoc />
+    /// <remarks>
+    /// <para>Order for each address: an exact user or alias first; then, when the local part carries a
+    /// tag (<see cref="SqlDirectoryOptions.RecipientDelimiter"/>), the same lookup without it
+    /// (<c>bob+lists@example.com</c> → <c>bob@example.com</c>). An alias named with a tag wins over tag stripping.</para>
+    /// <para>Alias targets are expanded recursively up to <see cref="SqlDirectoryOptions.MaxAliasDepth"/> hops;
+    /// an address met twice (a loop) is expanded once. Disabled users receive nothing.</para>
+    /// <para>Alias targets outside the local domains are ignored here (logged at Debug): forwarding to
+    /// remote addresses needs the outbound queue, which is not part of this directory. An alias whose only
+    /// targets are remote therefore resolves to <see cref="RecipientKind.UnknownUser"/>.</para>
+    /// </remarks>
+    public async Task<RecipientResolution> ResolveRecipientAsync(string address, CancellationToken cancellationToken)
+    {
+        if (!MailAddressText.TryParse(address, out var normalized, out _, out var domain))
+        {
+            return RecipientResolution.NotLocal;
+        }
+        if (!await IsLocalDomainCoreAsync(domain, cancellationToken))
+        {
+            return RecipientResolution.NotLocal;
+        }
+        var expansion = new Expansion(normalized);
+        await ExpandAsync(expansion, normalized, 0, cancellationToken);
+        return expansion.Users.Count > 0
+            ? new RecipientResolution(RecipientKind.Local, expansion.Users)
+            : RecipientResolution.UnknownUser;
+    }
+
+    private sealed class Expansion(string recipient)
+    {
+        public string Recipient { get; } = recipient;
+        public HashSet<string> Visited { get; } = new(StringComparer.Ordinal);
+        public List<string> Users { get; } = [];
+    }
+
+    private async Task ExpandAsync(Expansion expansion, string address, int depth, CancellationToken cancellationToken)
+    {
+        if (depth > _options.MaxAliasDepth)
+        {
+            DirectoryLog.ExpansionDropped(_logger, expansion.Recipient, address, DirectoryRejectReason.AliasChainTooDeep);
+            return;
+        }
+        if (!expansion.Visited.Add(address))
+        {
+            DirectoryLog.ExpansionDropped(_logger, expansion.Recipient, address, DirectoryRejectReason.AliasLoop);
+            return;
+        }
+        if (expansion.Visited.Count > _options.MaxExpandedAddresses)
+        {
+            DirectoryLog.ExpansionDropped(_logger, expansion.Recipient, address, DirectoryRejectReason.TooManyExpandedAddresses);
+            return;
+        }
+        if (!MailAddressText.TryParse(address, out _, out var local, out var domain))
+        {
+            return;
+        }
+        if (depth > 0 && !await IsLocalDomainCoreAsync(domain, cancellationToken))
+        {
+            DirectoryLog.RemoteTargetIgnored(_logger, expansion.Recipient, address);
+            return;
+        }
+        var entry = await LookupAddressAsync(address, cancellationToken);
+        if (!entry.Found && TryStripTag(local, out var baseLocal))
+        {
+            var untagged = baseLocal + "@" + domain;
+            if (!expansion.Visited.Add(untagged))
+            {
+                return;
+            }
+            entry = await LookupAddressAsync(untagged, cancellationToken);
+        }
+        if (entry.User is { } user)
+        {
+            if (user.Enabled && !expansion.Users.Contains(user.Address, StringComparer.Ordinal))
+            {
+                expansion.Users.Add(user.Address);
+            }
+            return;
+        }
+        foreach (var target in entry.AliasTargets)
+        {
+            await ExpandAsync(expansion, target, depth + 1, cancellationToken);
+        }
+    }
+
+    private bool TryStripTag(string local, out string baseLocal)
+    {
+        baseLocal = local;
+        var delimiter = _options.RecipientDelimiter;
+        if (string.IsNullOrEmpty(delimiter))
+        {
+            return false;
+        }
+        var index = local.IndexOf(delimiter, StringComparison.Ordinal);
+        if (index <= 0)
+        {
+            return false;
+        }
+        baseLocal = local[..index];
+        return true;
+    }
+}
