@@ -10,8 +10,9 @@ namespace Mail.Web.Tests.Infrastructure;
 /// </summary>
 /// <remarks>
 /// Start: <c>dotnet Mail.Web.dll --Mail:DataPath=... --Mail:Endpoints:SmtpIn=127.0.0.1:p ... --urls http://127.0.0.1:p</c>
-/// with the Web project's output folder as working directory (so its appsettings.json is read). Ready when every
-/// endpoint accepts TCP connections. Users are added through the real admin CLI of the same binary.
+/// with the Web project's output folder as working directory (so its appsettings.json is read). Ready when the host
+/// reports it started (all listeners are bound by then) and SMTP and HTTP accept connections. Users are added
+/// through the real admin CLI of the same binary (<c>Mail__DataPath</c> in its environment).
 /// </remarks>
 public sealed class MailServerProcess : IAsyncDisposable
 {
@@ -211,22 +212,36 @@ public sealed class MailServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         process.StandardInput.Close();
 
+        // Started = the host's ApplicationStarted (every listener binds in StartAsync, before it), seen as the
+        // startup banner or the lifetime log line; then the ports every role serves must accept.
         var deadline = Stopwatch.StartNew();
-        int[] ports = [SmtpPort, ImapPort, Pop3Port, HttpPort];
-        foreach (var port in ports)
+        while (!Log.Contains("Mail platform running", StringComparison.Ordinal) && !Log.Contains("Application started", StringComparison.Ordinal))
+        {
+            ThrowIfGone(process, deadline, "start");
+            await Task.Delay(50);
+        }
+        foreach (var port in (int[])[SmtpPort, HttpPort])
         {
             while (!await AcceptsAsync(port))
             {
-                if (process.HasExited)
-                {
-                    throw new InvalidOperationException($"The server exited with code {process.ExitCode} before port {port} opened.\n{Log}");
-                }
-                if (deadline.Elapsed > s_startTimeout)
-                {
-                    throw new InvalidOperationException($"The server did not open port {port} within {s_startTimeout}.\n{Log}");
-                }
+                ThrowIfGone(process, deadline, $"open port {port}");
                 await Task.Delay(50);
             }
+        }
+    }
+
+    /// <summary>True when something accepts TCP connections on 127.0.0.1:<paramref name="port"/>.</summary>
+    public static Task<bool> IsListeningAsync(int port) => AcceptsAsync(port);
+
+    private void ThrowIfGone(Process process, Stopwatch deadline, string what)
+    {
+        if (process.HasExited)
+        {
+            throw new InvalidOperationException($"The server exited with code {process.ExitCode} before it could {what}.\n{Log}");
+        }
+        if (deadline.Elapsed > s_startTimeout)
+        {
+            throw new InvalidOperationException($"The server did not {what} within {s_startTimeout}.\n{Log}");
         }
     }
 

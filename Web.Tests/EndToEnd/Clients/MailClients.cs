@@ -78,6 +78,8 @@ public sealed class PythonSmtpSender : IMailSender
 /// </summary>
 public sealed class MailKitSmtpSender : IMailSender
 {
+    private static readonly TimeSpan s_messageTimeout = TimeSpan.FromSeconds(60);
+
     public string Name => "MailKit SMTP";
 
     public async Task<IReadOnlyList<SendResult>> SendAsync(string host, int port, string from, string to, IReadOnlyList<byte[]> messages, string workDirectory)
@@ -97,14 +99,21 @@ public sealed class MailKitSmtpSender : IMailSender
             var mark = recording.WrittenLength;
             int code;
             string reply;
+            using var timeout = new CancellationTokenSource(s_messageTimeout);
             try
             {
-                reply = await client.SendAsync(FormatOptions.Default, message, sender, recipients);
+                reply = await client.SendAsync(FormatOptions.Default, message, sender, recipients, timeout.Token);
                 code = 250;
             }
             catch (SmtpCommandException e)
             {
                 (code, reply) = ((int)e.StatusCode, e.Message);
+            }
+            catch (OperationCanceledException)
+            {
+                // The session is stuck; what is left is not sent.
+                replies.Add(new SendResult(0, $"no reply to the message within {s_messageTimeout.TotalSeconds} s", RecordingStream.DataPayload(recording.WrittenSince(mark))));
+                return replies;
             }
             replies.Add(new SendResult(code, reply, RecordingStream.DataPayload(recording.WrittenSince(mark))));
         }
@@ -146,20 +155,22 @@ public sealed class MailKitImapReader : IMailboxReader
 
     public async Task<ReaderResult> ReadAsync(ClientTarget endpoints, string user, string password, string workDirectory)
     {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var token = timeout.Token;
         using var client = new ImapClient { Timeout = 120_000 };
-        await client.ConnectAsync(endpoints.Host, endpoints.Imap, SecureSocketOptions.None);
-        await client.AuthenticateAsync(user, password);
-        await client.Inbox.OpenAsync(FolderAccess.ReadOnly);
-        var uids = await client.Inbox.SearchAsync(MailKit.Search.SearchQuery.All);
+        await client.ConnectAsync(endpoints.Host, endpoints.Imap, SecureSocketOptions.None, token);
+        await client.AuthenticateAsync(user, password, token);
+        await client.Inbox.OpenAsync(FolderAccess.ReadOnly, token);
+        var uids = await client.Inbox.SearchAsync(MailKit.Search.SearchQuery.All, token);
         var messages = new List<byte[]>();
         foreach (var uid in uids.OrderBy(u => u.Id))
         {
-            await using var stream = await client.Inbox.GetStreamAsync(uid, "");
+            await using var stream = await client.Inbox.GetStreamAsync(uid, "", token);
             using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer);
+            await stream.CopyToAsync(buffer, token);
             messages.Add(buffer.ToArray());
         }
-        await client.DisconnectAsync(quit: true);
+        await client.DisconnectAsync(quit: true, token);
         return new ReaderResult(messages);
     }
 }
@@ -205,7 +216,7 @@ public sealed partial class MbsyncReader : IMailboxReader
 
             """);
         var run = await ClientScripts.RunToolAsync("mbsync", ["-c", config, "-a"], root);
-        var skipped = SkippedPattern().Matches(run.StandardOutput + run.StandardError).Count;
+        var skipped = SkippedPattern().Count(run.StandardOutput + run.StandardError);
         // The ,U= in a Maildir file name is the near side's UID, given in the order mbsync copies the far side's
         // messages (ascending far UID), so it is the mailbox order without the skipped messages.
         var files = Directory.EnumerateFiles(Path.Combine(maildir, "INBOX"), "*", SearchOption.AllDirectories)
