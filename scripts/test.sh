@@ -49,13 +49,20 @@ dotnet test Webmail.sln -c Debug --no-build -nologo \
   --logger "console;verbosity=normal" --logger "trx;LogFileName=results.trx" \
   --results-directory "$ROOT/TestResults" "$@" || rc=$?
 
-# One closing line in the plain "N passed, N failed" form, summed over every TRX file.
+# The end-to-end tests' reports (pass/total per client pair, crash figures), then one closing line in the
+# plain "N passed, N failed" form, summed over every TRX file.
 python3 - "$ROOT/TestResults" <<'PY' || true
 import glob, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 p = f = s = 0
 for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
-    c = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+    root = ET.parse(path).getroot()
+    for r in root.iterfind(".//t:UnitTestResult", ns):
+        out = r.find("t:Output/t:StdOut", ns)
+        if ".EndToEnd." in r.get("testName", "") and out is not None and out.text:
+            print(f"--- {r.get('testName')} ({r.get('outcome')})")
+            print(out.text.rstrip())
+    c = root.find("t:ResultSummary/t:Counters", ns)
     if c is not None:
         p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0))
         s += int(c.get("notExecuted", 0))
