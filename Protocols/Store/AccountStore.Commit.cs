@@ -57,7 +57,7 @@ internal sealed partial class AccountStore
         try
         {
             // One fsync makes every link/rename of the batch durable before the index names the files.
-            NativeFileSystem.SyncDirectory(_curDirectory);
+            NativeFileSystem.SyncDirectory(_curHandle, _curDirectory);
             var mailboxes = new Dictionary<string, MailboxRow?>(StringComparer.Ordinal);
             var results = new (StoreStatus Status, MailboxRow? Mailbox, uint Uid)[batch.Count];
             var used = _usedOctets;

@@ -16,8 +16,12 @@ internal sealed partial class AccountStore
     /// see it vanish instead of failing to fetch it.</item>
     /// </list>
     /// UIDNEXT is never lowered: it lives in the same committed rows as the messages.
+    /// Exception: when the index was just created but <c>cur/</c> already holds files, the index was lost
+    /// (deleted or replaced after damage). Those files were complete when they got their names, so they
+    /// are adopted into INBOX in file-name order (arrival time to the second) rather than deleted: flags are
+    /// lost, mail is not.
     /// </summary>
-    private void Recover()
+    private void Recover(bool indexCreated)
     {
         var tempFiles = 0;
         foreach (var path in System.IO.Directory.EnumerateFiles(_tmpDirectory))
@@ -60,6 +64,11 @@ internal sealed partial class AccountStore
             }
             tx.Commit();
         }
+        if (indexCreated && onDisk.Count > 0)
+        {
+            Adopt(onDisk.Order(StringComparer.Ordinal).ToList());
+            return;
+        }
         foreach (var orphan in onDisk)
         {
             File.Delete(Path.Combine(_curDirectory, orphan));
@@ -72,5 +81,29 @@ internal sealed partial class AccountStore
         {
             StoreLog.RecoveryMissingFiles(_context.Logger, Account, missing.Count);
         }
+    }
+
+    /// <summary>Indexes existing message files into INBOX (rebuild after a lost index).</summary>
+    private void Adopt(List<string> files)
+    {
+        using var tx = _writer.BeginTransaction();
+        var inbox = FindMailbox(tx, MailboxName.Inbox)!;
+        var modseq = inbox.ModSeqForChange();
+        using var insert = Command(tx, "INSERT INTO messages (mailbox_id, uid, file, flags, keywords, modseq, internal_date, internal_offset, size, email_id, save_date) " +
+            "VALUES (@mailbox, @uid, @file, 0, '', @modseq, @date, 0, @size, @emailid, @date)",
+            ("@mailbox", inbox.Id), ("@uid", 0L), ("@file", ""), ("@modseq", (long)modseq), ("@date", 0L), ("@size", 0L), ("@emailid", ""));
+        foreach (var file in files)
+        {
+            var info = new FileInfo(Path.Combine(_curDirectory, file));
+            insert.Parameters["@uid"].Value = (long)inbox.TakeUid();
+            insert.Parameters["@file"].Value = file;
+            insert.Parameters["@date"].Value = new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeMilliseconds();
+            insert.Parameters["@size"].Value = info.Length;
+            insert.Parameters["@emailid"].Value = MessageFiles.NewEmailId();
+            insert.ExecuteNonQuery();
+        }
+        SaveMailbox(tx, inbox);
+        tx.Commit();
+        StoreLog.IndexRebuilt(_context.Logger, Account, files.Count);
     }
 }

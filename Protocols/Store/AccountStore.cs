@@ -33,6 +33,7 @@ internal sealed partial class AccountStore : IAccountStore, IDisposable
     private readonly string _curDirectory;
     private readonly string _tmpDirectory;
     private readonly StoreContext _context;
+    private readonly Microsoft.Win32.SafeHandles.SafeFileHandle _curHandle;
     private long _usedOctets;
     private bool _disposed;
 
@@ -45,6 +46,8 @@ internal sealed partial class AccountStore : IAccountStore, IDisposable
         _curDirectory = Path.Combine(directory, "cur");
         _tmpDirectory = Path.Combine(directory, "tmp");
         _context = context;
+        // Kept open: fsync of cur/ happens once per commit batch, so opening it each time would be waste.
+        _curHandle = NativeFileSystem.OpenDirectory(_curDirectory);
     }
 
     /// <inheritdoc />
@@ -66,16 +69,8 @@ internal sealed partial class AccountStore : IAccountStore, IDisposable
     /// <exception cref="IOException">The directory or index cannot be opened.</exception>
     public static AccountStore Open(string account, string directory, StoreContext context)
     {
-        var created = !System.IO.Directory.Exists(directory);
         System.IO.Directory.CreateDirectory(Path.Combine(directory, "cur"));
         System.IO.Directory.CreateDirectory(Path.Combine(directory, "tmp"));
-        if (created)
-        {
-            // Make the new directories themselves durable before anything is stored in them.
-            NativeFileSystem.SyncDirectory(directory);
-            NativeFileSystem.SyncDirectory(Path.GetDirectoryName(directory)!);
-            NativeFileSystem.SyncDirectory(Path.GetDirectoryName(Path.GetDirectoryName(directory)!)!);
-        }
         var indexPath = Path.Combine(directory, "index.db");
         var writer = new SqliteConnection(new SqliteConnectionStringBuilder
         {
@@ -89,7 +84,12 @@ internal sealed partial class AccountStore : IAccountStore, IDisposable
         {
             writer.Open();
             StoreSchema.ConfigureWriter(writer);
-            StoreSchema.Migrate(writer);
+            var indexCreated = StoreSchema.Migrate(writer);
+            // The directories, index.db and its -wal must survive a crash like the messages they hold. Done on
+            // every first open in a process (a few fsyncs), so a crash during an earlier creation is covered too.
+            NativeFileSystem.SyncDirectory(directory);
+            NativeFileSystem.SyncDirectory(Path.GetDirectoryName(directory)!);
+            NativeFileSystem.SyncDirectory(Path.GetDirectoryName(Path.GetDirectoryName(directory)!)!);
             var reads = new SqliteConnectionStringBuilder
             {
                 DataSource = indexPath,
@@ -98,10 +98,10 @@ internal sealed partial class AccountStore : IAccountStore, IDisposable
                 DefaultTimeout = 30,
             }.ToString();
             store = new AccountStore(account, directory, writer, reads, context);
-            store.Initialize();
+            store.Initialize(indexCreated);
             return store;
         }
-        catch
+        catch (Exception ex)
         {
             if (store is not null)
             {
@@ -111,11 +111,15 @@ internal sealed partial class AccountStore : IAccountStore, IDisposable
             {
                 writer.Dispose();
             }
+            if (ex is SqliteException)
+            {
+                throw new IOException($"The index of {account} at {indexPath} cannot be opened: {ex.Message}", ex);
+            }
             throw;
         }
     }
 
-    private void Initialize()
+    private void Initialize(bool indexCreated)
     {
         using (var tx = _writer.BeginTransaction())
         {
@@ -139,7 +143,7 @@ internal sealed partial class AccountStore : IAccountStore, IDisposable
             }
             tx.Commit();
         }
-        Recover();
+        Recover(indexCreated);
         using (var tx = _writer.BeginTransaction())
         {
             _usedOctets = Convert.ToInt64(Scalar(tx, "SELECT IFNULL(SUM(size), 0) FROM messages"), System.Globalization.CultureInfo.InvariantCulture);
@@ -196,6 +200,7 @@ internal sealed partial class AccountStore : IAccountStore, IDisposable
         {
             _disposed = true;
             _writer.Dispose();
+            _curHandle.Dispose();
             using var reader = new SqliteConnection(_readConnectionString);
             SqliteConnection.ClearPool(reader);
         }

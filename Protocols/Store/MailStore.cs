@@ -11,10 +11,16 @@ namespace Mail.Protocols.Store;
 /// <c>mail/.spool/</c> for messages being delivered, and <c>mail/store.lock</c>.
 /// </summary>
 /// <remarks>
-/// One process owns a store: the first use takes an exclusive lock on <c>store.lock</c> (released
+/// <para>An account directory holds <c>index.db</c> (+ <c>-wal</c>, <c>-shm</c>; see <see cref="StoreSchema"/>),
+/// <c>cur/</c> with one immutable file per stored message (shared by copies) and <c>tmp/</c> for files
+/// being written; it is self-contained, so moving an account between nodes is copying the directory
+/// while the store is stopped. Writing order for every new message: <c>tmp/</c> (or the spool) → fsync →
+/// rename/link into <c>cur/</c> → fsync <c>cur/</c> → index COMMIT (synchronous=FULL) → the caller's
+/// success reply. Recovery rules are on <c>AccountStore.Recover</c>.</para>
+/// <para>One process owns a store: the first use takes an exclusive lock on <c>store.lock</c> (released
 /// by the kernel when the process dies), because recovery deletes files nothing has committed, which
 /// is only safe when no other process is writing. A second process gets an <see cref="IOException"/>.
-/// Accounts are opened once, cached and shared; deliveries to different accounts run in parallel.
+/// Accounts are opened once, cached and shared; deliveries to different accounts run in parallel.</para>
 /// </remarks>
 public sealed class MailStore : IMailStore, IDisposable
 {
@@ -36,9 +42,6 @@ public sealed class MailStore : IMailStore, IDisposable
     /// <summary>Absolute root directory of the store.</summary>
     public string Root { get; }
 
-    /// <summary>Test hook passed to every account opened afterwards (see <see cref="AccountStore.BeforeCommit"/>).</summary>
-    internal Action? BeforeCommit { get; set; }
-
     /// <inheritdoc />
     public async ValueTask<IAccountStore> OpenAccountAsync(string account, CancellationToken cancellationToken) =>
         await GetAccountAsync(account, cancellationToken);
@@ -50,7 +53,11 @@ public sealed class MailStore : IMailStore, IDisposable
     /// link of it (a durable copy when linking is impossible) and commits it through its own writer,
     /// so accounts proceed in parallel. The spool file is removed afterwards.
     /// </remarks>
-    public async Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(IReadOnlyList<string> accounts, Stream message, DateTimeOffset internalDate, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(IReadOnlyList<string> accounts, Stream message, DateTimeOffset internalDate, CancellationToken cancellationToken) =>
+        DeliverAsync(accounts, message, internalDate, DeliveryTarget.Inbox, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(IReadOnlyList<string> accounts, Stream message, DateTimeOffset internalDate, DeliveryTarget target, CancellationToken cancellationToken)
     {
         EnsureStarted();
         var distinct = accounts.Select(Canonical).Distinct(StringComparer.Ordinal).ToList();
@@ -62,7 +69,7 @@ public sealed class MailStore : IMailStore, IDisposable
         if (distinct.Count == 1)
         {
             var single = await GetAccountAsync(distinct[0], cancellationToken);
-            return [await single.DeliverAsync(message, internalDate, cancellationToken)];
+            return [await single.DeliverAsync(message, internalDate, target, cancellationToken)];
         }
         var spoolPath = Path.Combine(_spoolDirectory, MessageFiles.NewName(_context.Time));
         try
@@ -75,7 +82,7 @@ public sealed class MailStore : IMailStore, IDisposable
             var tasks = distinct.Select(async a =>
             {
                 var store = await GetAccountAsync(a, cancellationToken);
-                return await store.DeliverSpooledAsync(spoolPath, size, internalDate, cancellationToken);
+                return await store.DeliverSpooledAsync(spoolPath, size, internalDate, target, cancellationToken);
             }).ToList();
             return await Task.WhenAll(tasks);
         }
@@ -109,9 +116,7 @@ public sealed class MailStore : IMailStore, IDisposable
     private AccountStore OpenAccount(string account, string directory)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var store = AccountStore.Open(account, directory, _context);
-        store.BeforeCommit = BeforeCommit;
-        return store;
+        return AccountStore.Open(account, directory, _context);
     }
 
     private static string Canonical(string account) => account.Trim().ToLowerInvariant();
@@ -151,6 +156,7 @@ public sealed class MailStore : IMailStore, IDisposable
                 StoreLog.SpoolCleaned(_context.Logger, removed);
             }
             NativeFileSystem.SyncDirectory(Root);
+            NativeFileSystem.SyncDirectory(Path.GetDirectoryName(Root)!);
             StoreLog.StoreOpened(_context.Logger, Root);
             _lockFile = lockFile;
         }

@@ -5,7 +5,7 @@ namespace Mail.Protocols.Store;
 /// Names are full hierarchical names with <see cref="Separator"/>. The first level <c>INBOX</c> is
 /// case-insensitive and normalized to upper case (so <c>inbox/x</c> is <c>INBOX/x</c>); other levels
 /// are case-sensitive. Refused: empty names or levels, the LIST wildcards <c>*</c> and <c>%</c>,
-/// control characters, and names over <see cref="MaxOctets"/> characters. One trailing separator is
+/// control characters, and names longer than <see cref="MaxLength"/> UTF-16 code units. One trailing separator is
 /// dropped (RFC 9051 §6.3.4: <c>CREATE foo/</c> creates <c>foo</c>).
 /// </remarks>
 public static class MailboxName
@@ -17,7 +17,7 @@ public static class MailboxName
     public const string Inbox = "INBOX";
 
     /// <summary>Longest accepted name, in UTF-16 code units.</summary>
-    public const int MaxOctets = 1000;
+    public const int MaxLength = 1000;
 
     /// <summary>Normalizes <paramref name="name"/>; null when it is not a valid name.</summary>
     public static string? Normalize(string name)
@@ -26,7 +26,7 @@ public static class MailboxName
         {
             name = name[..^1];
         }
-        if (name.Length == 0 || name.Length > MaxOctets)
+        if (name.Length == 0 || name.Length > MaxLength)
         {
             return null;
         }

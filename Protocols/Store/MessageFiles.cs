@@ -37,7 +37,8 @@ internal static class MessageFiles
         {
             long total = 0;
             var tooBig = false;
-            await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+            // FileShare.ReadWrite: names are unique, and on Unix anything stricter costs a flock(2) per file.
+            await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0))
             {
                 int read;
                 while ((read = await source.ReadAsync(buffer.AsMemory(0, BufferOctets), cancellationToken)) > 0)
@@ -82,7 +83,7 @@ internal static class MessageFiles
     public static void CopyDurably(string sourcePath, string destinationPath)
     {
         File.Copy(sourcePath, destinationPath);
-        using var file = new FileStream(destinationPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
+        using var file = new FileStream(destinationPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 0);
         file.Flush(flushToDisk: true);
     }
 

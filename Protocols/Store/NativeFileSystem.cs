@@ -19,9 +19,17 @@ internal static partial class NativeFileSystem
     /// <exception cref="IOException">open or fsync failed.</exception>
     public static void SyncDirectory(string path)
     {
+        using var handle = OpenDirectory(path);
+        SyncDirectory(handle, path);
+    }
+
+    /// <summary>Opens a directory for repeated <see cref="SyncDirectory(SafeFileHandle, string)"/> calls; an invalid handle off Linux.</summary>
+    /// <exception cref="IOException">open failed.</exception>
+    public static SafeFileHandle OpenDirectory(string path)
+    {
         if (!OperatingSystem.IsLinux())
         {
-            return;
+            return new SafeFileHandle();
         }
         int fd;
         do
@@ -33,8 +41,18 @@ internal static partial class NativeFileSystem
         {
             throw new IOException($"open({path}) for fsync failed: errno {Marshal.GetLastPInvokeError()}");
         }
-        using var handle = new SafeFileHandle((nint)fd, ownsHandle: true);
-        if (Fsync(handle) != 0)
+        return new SafeFileHandle((nint)fd, ownsHandle: true);
+    }
+
+    /// <summary>fsyncs a directory opened with <see cref="OpenDirectory"/> (no-op for an invalid handle).</summary>
+    /// <exception cref="IOException">fsync failed.</exception>
+    public static void SyncDirectory(SafeFileHandle directory, string path)
+    {
+        if (directory.IsInvalid)
+        {
+            return;
+        }
+        if (Fsync(directory) != 0)
         {
             throw new IOException($"fsync({path}) failed: errno {Marshal.GetLastPInvokeError()}");
         }

@@ -34,4 +34,7 @@ internal static partial class StoreLog
 
     [LoggerMessage(EventId = 3009, Level = LogLevel.Debug, Message = "Delivery to {Account} refused: {Status}")]
     public static partial void DeliveryRefused(ILogger logger, string account, StoreStatus status);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Index of {Account} was missing; {Count} message files adopted into INBOX")]
+    public static partial void IndexRebuilt(ILogger logger, string account, int count);
 }

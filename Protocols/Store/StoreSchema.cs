@@ -64,8 +64,9 @@ internal static class StoreSchema
     }
 
     /// <summary>Creates or upgrades the schema inside one transaction.</summary>
+    /// <returns>True when the index was created empty now (a new account, or a lost index being rebuilt).</returns>
     /// <exception cref="IOException">The file has a newer schema than this build knows.</exception>
-    public static void Migrate(SqliteConnection connection)
+    public static bool Migrate(SqliteConnection connection)
     {
         using var tx = connection.BeginTransaction();
         var version = Convert.ToInt32(Scalar(connection, tx, "PRAGMA user_version"), System.Globalization.CultureInfo.InvariantCulture);
@@ -79,6 +80,7 @@ internal static class StoreSchema
         }
         Execute(connection, $"PRAGMA user_version={Version}", tx);
         tx.Commit();
+        return version == 0;
     }
 
     private static object? Scalar(SqliteConnection connection, SqliteTransaction tx, string sql)

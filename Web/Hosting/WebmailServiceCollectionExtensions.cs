@@ -1,18 +1,71 @@
+using Mail.Web.Components;
+using Mail.Web.Webmail;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Mail.Web.Hosting;
 
 /// <summary>Webmail (Blazor) registration.</summary>
 public static class WebmailServiceCollectionExtensions
 {
-    /// <summary>Adds Razor components, authentication with the server-side ticket store, antiforgery.</summary>
+    /// <summary>Name of the session cookie; it holds only the protected id of a server-side session (ITicketStore).</summary>
+    public const string SessionCookieName = "mail.session";
+
+    /// <summary>
+    /// Adds Razor components (static SSR), cookie authentication whose tickets live server-side in the
+    /// <see cref="ITicketStore"/> registered by the platform (the cookie carries only an opaque id),
+    /// antiforgery, and the IMAP access of the webmail (<c>Mail:Webmail</c> options).
+    /// </summary>
     public static IServiceCollection AddWebmail(this IServiceCollection services)
     {
-        // Filled in by the webmail work.
+        services.AddOptions<WebmailOptions>().BindConfiguration(WebmailOptions.Section);
+        services.AddRazorComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "mail.antiforgery";
+            // WebmailSecurityHeaders sends X-Frame-Options DENY (and CSP frame-ancestors) itself.
+            options.SuppressXFrameOptionsHeader = true;
+        });
+        services.AddAuthorization();
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<ITicketStore, Microsoft.Extensions.Options.IOptions<WebmailOptions>>((cookie, store, webmail) =>
+            {
+                cookie.SessionStore = store;
+                cookie.Cookie.Name = SessionCookieName;
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Lax;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.LoginPath = WebmailRoutes.SignIn;
+                cookie.LogoutPath = WebmailRoutes.SignOut;
+                cookie.AccessDeniedPath = WebmailRoutes.SignIn;
+                cookie.ExpireTimeSpan = TimeSpan.FromMinutes(Math.Max(1, webmail.Value.SessionIdleMinutes));
+                cookie.SlidingExpiration = true;
+            });
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<WebmailImapConnector>();
+        services.AddSingleton<WebmailCredentialProtector>();
+        services.AddSingleton<WebmailMailSessionFactory>();
+        services.AddScoped<WebmailCurrentSession>();
         return services;
     }
 
-    /// <summary>Maps the webmail endpoints.</summary>
+    /// <summary>
+    /// Maps the webmail: friendly error pages, security headers, authentication, antiforgery, static
+    /// assets, the message body/attachment/sign-out endpoints and the Razor components.
+    /// </summary>
     public static WebApplication MapWebmail(this WebApplication app)
     {
+        app.UseExceptionHandler(WebmailRoutes.Error, createScopeForErrors: true);
+        app.UseStatusCodePagesWithReExecute(WebmailRoutes.NotFound, createScopeForStatusCodePages: true);
+        app.UseMiddleware<WebmailSecurityHeaders>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapWebmailApi();
+        app.MapRazorComponents<App>();
         return app;
     }
 }

@@ -150,7 +150,7 @@ public class ListCommand : ImapCommand
             {
                 attrs.Add(SubscribedOnly && this is LsubCommand ? "\\Noselect" : "\\NonExistent");
             }
-            else
+            else if (this is not LsubCommand)
             {
                 var prefix = name + "/";
                 attrs.Add(mailboxes.Any(m => m.Name.StartsWith(prefix, StringComparison.Ordinal)) ? "\\HasChildren" : "\\HasNoChildren");

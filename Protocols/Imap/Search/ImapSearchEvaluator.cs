@@ -80,7 +80,7 @@ public sealed class ImapSearchEvaluator
         {
             return false;
         }
-        foreach (var header in message.Headers)
+        foreach (var header in AllHeaders(message))
         {
             if (header.Field.Equals(field, StringComparison.OrdinalIgnoreCase)
                 && (value.Length == 0 || header.Value.Contains(value, StringComparison.OrdinalIgnoreCase)))
@@ -92,7 +92,30 @@ public sealed class ImapSearchEvaluator
     }
 
     private static bool HeadersContain(MimeMessage? message, string value) =>
-        message is not null && message.Headers.Any(h => h.Value.Contains(value, StringComparison.OrdinalIgnoreCase));
+        message is not null && AllHeaders(message).Any(h => h.Value.Contains(value, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The message header fields, including the Content-* fields MimeKit moves to the body entity.</summary>
+    private static IEnumerable<Header> AllHeaders(MimeMessage message) =>
+        message.Body is null ? message.Headers : message.Headers.Concat(message.Body.Headers);
+
+    /// <summary>Text parts of the message and of attached messages (message/rfc822), depth-limited.</summary>
+    private static IEnumerable<TextPart> TextParts(MimeMessage message, int depth)
+    {
+        foreach (var part in message.BodyParts)
+        {
+            if (part is TextPart text)
+            {
+                yield return text;
+            }
+            else if (part is MessagePart { Message: { } inner } && depth < 8)
+            {
+                foreach (var innerText in TextParts(inner, depth + 1))
+                {
+                    yield return innerText;
+                }
+            }
+        }
+    }
 
     private static bool BodyContains(MimeMessage? message, string value)
     {
@@ -100,7 +123,7 @@ public sealed class ImapSearchEvaluator
         {
             return false;
         }
-        foreach (var part in message.BodyParts.OfType<TextPart>())
+        foreach (var part in TextParts(message, 0))
         {
             string text;
             try

@@ -127,4 +127,36 @@ public class AccountStoreBasicsTests
         using var second = fixture.Create();
         await Assert.ThrowsAsync<IOException>(async () => await second.OpenAccountAsync("alice@example.com", default));
     }
+
+    [Fact]
+    public async Task MailboxChanged_RaisedOutsideWriteLock_HandlerMayWrite()
+    {
+        using var fixture = new StoreFixture();
+        var account = await fixture.AccountAsync();
+        var inbox = (await account.GetMailboxAsync("INBOX", default))!;
+        var handled = new TaskCompletionSource<FlagUpdateResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entered = 0;
+        account.MailboxChanged += id =>
+        {
+            // The handler's own write raises the event again; only the first (delivery) event acts.
+            if (Interlocked.Exchange(ref entered, 1) == 1)
+            {
+                return;
+            }
+            // A handler that writes synchronously would deadlock if events were raised under the lock.
+            var write = account.UpdateFlagsAsync(id, [1], FlagOperation.Add, MessageFlags.Flagged, [], null, default);
+            if (write.Wait(TimeSpan.FromSeconds(10)))
+            {
+                handled.TrySetResult(write.Result);
+            }
+            else
+            {
+                handled.TrySetException(new TimeoutException("event raised under the write lock"));
+            }
+        };
+        await fixture.Store.DeliverAsync(["alice@example.com"], new MemoryStream(StoreFixture.Sample(1)), DateTimeOffset.UtcNow, default);
+        var result = await handled.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(1u, Assert.Single(result.Changed).Uid);
+        Assert.Equal(MessageFlags.Flagged, Assert.Single(await account.GetMessagesAsync(inbox.Id, default)).Flags);
+    }
 }

@@ -42,6 +42,15 @@ public class AccountStoreMailboxTests
     }
 
     [Fact]
+    public async Task Create_NameOverMaxLength_ReturnsInvalidName()
+    {
+        using var fixture = new StoreFixture();
+        var account = await fixture.AccountAsync();
+        Assert.Equal(StoreStatus.InvalidName, await account.CreateMailboxAsync(new string('a', MailboxName.MaxLength + 1), SpecialUse.None, default));
+        Assert.Equal(StoreStatus.Ok, await account.CreateMailboxAsync(new string('a', MailboxName.MaxLength), SpecialUse.None, default));
+    }
+
+    [Fact]
     public async Task Create_TrailingSeparatorAndUnicode_Normalized()
     {
         using var fixture = new StoreFixture();

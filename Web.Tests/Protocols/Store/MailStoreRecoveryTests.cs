@@ -78,4 +78,51 @@ public class MailStoreRecoveryTests
         Assert.Equal(StoreStatus.Ok, next.Status);
         Assert.Equal(StoreFixture.Sample(3), await StoreFixture.ReadAllAsync(account, after.Id, next.Uid));
     }
+
+    [Fact]
+    public async Task Open_CorruptIndex_ThrowsIOException_AndIsRetriedLater()
+    {
+        using var fixture = new StoreFixture();
+        await fixture.AccountAsync();
+        fixture.Store.Dispose();
+        var index = Path.Combine(AccountDir(fixture), "index.db");
+        foreach (var file in Directory.EnumerateFiles(AccountDir(fixture), "index.db*"))
+        {
+            File.Delete(file);
+        }
+        await File.WriteAllTextAsync(index, new string('x', 8192));
+        fixture.Reopen();
+        await Assert.ThrowsAsync<IOException>(() => fixture.AccountAsync());
+        File.Delete(index);
+        var account = await fixture.AccountAsync();
+        Assert.NotNull(await account.GetMailboxAsync("INBOX", default));
+    }
+
+    [Fact]
+    public async Task Open_LostIndex_AdoptsMessageFilesIntoInboxInArrivalOrder()
+    {
+        using var fixture = new StoreFixture();
+        var account = await fixture.AccountAsync();
+        for (var i = 1; i <= 3; i++)
+        {
+            await account.AppendAsync("Archive", new MemoryStream(StoreFixture.Sample(i)), MessageFlags.Seen, [], DateTimeOffset.UtcNow, default);
+        }
+        fixture.Store.Dispose();
+        foreach (var file in Directory.EnumerateFiles(AccountDir(fixture), "index.db*"))
+        {
+            File.Delete(file);
+        }
+        fixture.Reopen();
+        account = await fixture.AccountAsync();
+        var inbox = (await account.GetMailboxAsync("INBOX", default))!;
+        Assert.Equal(3, inbox.Messages);
+        var bodies = new List<byte[]>();
+        foreach (var message in await account.GetMessagesAsync(inbox.Id, default))
+        {
+            bodies.Add(await StoreFixture.ReadAllAsync(account, inbox.Id, message.Uid));
+        }
+        Assert.Equal(3, bodies.Count);
+        Assert.All(Enumerable.Range(1, 3), i => Assert.Contains(bodies, b => b.AsSpan().SequenceEqual(StoreFixture.Sample(i))));
+        Assert.Equal(bodies.Sum(b => (long)b.Length), await account.GetUsedOctetsAsync(default));
+    }
 }

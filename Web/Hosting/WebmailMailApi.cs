@@ -1,0 +1,175 @@
+using System.Net.Mime;
+using System.Text;
+using Mail.Web.Webmail;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Mail.Web.Hosting;
+
+/// <summary>
+/// HTTP endpoints beside the pages: the sanitized HTML body (source of the sandboxed frame), attachment
+/// downloads and sign-out. All but sign-out are GETs that change nothing; sign-out is a POST with an
+/// antiforgery token.
+/// </summary>
+internal static class WebmailMailApi
+{
+    /// <summary>
+    /// Policy of the message body document: nothing may load but inline styles and <c>data:</c> images
+    /// (inline <c>cid:</c> parts are embedded as <c>data:</c> URLs), the document is sandboxed (no scripts,
+    /// opaque origin; popups for links only) and may be framed by this origin only.
+    /// </summary>
+    public const string BodyPolicy = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+        + "base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox allow-popups";
+
+    public static IEndpointRouteBuilder MapWebmailApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(WebmailRoutes.Body, GetBodyAsync).RequireAuthorization();
+        app.MapGet(WebmailRoutes.Attachment, GetAttachmentAsync).RequireAuthorization();
+        app.MapPost(WebmailRoutes.SignOut, SignOutAsync);
+        return app;
+    }
+
+    /// <summary>GET /mail/body?folder=&amp;uid=: the sanitized text/html body as a standalone document.</summary>
+    /// <returns>200 text/html; 404 no such message or no HTML body; 503 IMAP unavailable.</returns>
+    public static async Task<IResult> GetBodyAsync(
+        HttpContext context, [FromQuery] string? folder, [FromQuery] uint uid,
+        WebmailMailSessionFactory sessions, IOptions<WebmailOptions> options, CancellationToken cancellationToken)
+    {
+        if (!IsValidFolder(folder) || uid == 0)
+        {
+            return Results.NotFound();
+        }
+        await using var session = sessions.Open(context.User);
+        if (session is null)
+        {
+            return Results.Unauthorized();
+        }
+        MimeMessage? message;
+        try
+        {
+            message = await session.LoadMessageAsync(folder!, uid, cancellationToken);
+        }
+        catch (WebmailUnavailableException)
+        {
+            return BodyDocument(context, "<p>The mail server is unavailable. Please try again in a moment.</p>", StatusCodes.Status503ServiceUnavailable);
+        }
+        var parts = message is null ? null : WebmailMessageParts.Of(message);
+        if (parts?.HtmlBody is null)
+        {
+            return Results.NotFound();
+        }
+        var maxInline = options.Value.MaxInlineImageOctets;
+        var sanitized = HtmlMailSanitizer.Sanitize(parts.HtmlBody.Text ?? "", cid => InlineDataUrl(parts.FindByContentId(cid), maxInline));
+        return BodyDocument(context, sanitized.Html, StatusCodes.Status200OK);
+    }
+
+    private static IResult BodyDocument(HttpContext context, string bodyHtml, int status)
+    {
+        var headers = context.Response.Headers;
+        headers.ContentSecurityPolicy = BodyPolicy;
+        headers.XFrameOptions = "SAMEORIGIN";
+        headers.CacheControl = "no-store, private";
+        headers["Referrer-Policy"] = "no-referrer";
+        var document = new StringBuilder(bodyHtml.Length + 600)
+            .Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta name=\"referrer\" content=\"no-referrer\">")
+            .Append("<base target=\"_blank\"><style>")
+            .Append("html{color-scheme:light}body{margin:0;padding:20px 24px;font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;")
+            .Append("color:#1f2328;background:#fff;overflow-wrap:anywhere}img{max-width:100%;height:auto}")
+            .Append("pre{white-space:pre-wrap}table{max-width:100%}")
+            .Append("</style></head><body>")
+            .Append(bodyHtml)
+            .Append("</body></html>")
+            .ToString();
+        return Results.Content(document, "text/html; charset=utf-8", Encoding.UTF8, status);
+    }
+
+    /// <summary>A <c>data:</c> URL for an inline image part, or null when it is no raster image or too big.</summary>
+    private static string? InlineDataUrl(MimePart? part, int maxOctets)
+    {
+        if (part?.Content is null || !part.ContentType.MediaType.Equals("image", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        var type = part.ContentType.MimeType.ToLowerInvariant();
+        if (!HtmlMailSanitizer.IsInlineImageType(type))
+        {
+            return null;
+        }
+        using var buffer = new MemoryStream();
+        part.Content.DecodeTo(buffer);
+        if (buffer.Length > maxOctets)
+        {
+            return null;
+        }
+        return $"data:{type};base64,{Convert.ToBase64String(buffer.GetBuffer(), 0, (int)buffer.Length)}";
+    }
+
+    /// <summary>GET /mail/attachment?folder=&amp;uid=&amp;index=: one attachment as a download.</summary>
+    /// <returns>200 with <c>Content-Disposition: attachment</c> (RFC 6266, UTF-8 <c>filename*</c>); 404; 503.</returns>
+    public static async Task<IResult> GetAttachmentAsync(
+        HttpContext context, [FromQuery] string? folder, [FromQuery] uint uid, [FromQuery] int index,
+        WebmailMailSessionFactory sessions, CancellationToken cancellationToken)
+    {
+        if (!IsValidFolder(folder) || uid == 0 || index < 0)
+        {
+            return Results.NotFound();
+        }
+        await using var session = sessions.Open(context.User);
+        if (session is null)
+        {
+            return Results.Unauthorized();
+        }
+        MimeMessage? message;
+        try
+        {
+            message = await session.LoadMessageAsync(folder!, uid, cancellationToken);
+        }
+        catch (WebmailUnavailableException)
+        {
+            return Results.Text("The mail server is unavailable. Please try again in a moment.", "text/plain", Encoding.UTF8, StatusCodes.Status503ServiceUnavailable);
+        }
+        var attachments = message is null ? [] : WebmailMessageParts.Of(message).Attachments;
+        if (index >= attachments.Count)
+        {
+            return Results.NotFound();
+        }
+        var entity = attachments[index];
+        var content = new MemoryStream();
+        await WebmailMessageParts.WriteContentAsync(entity, content, cancellationToken);
+        content.Position = 0;
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
+        headers.CacheControl = "no-store, private";
+        // The declared type is kept (nosniff + attachment disposition mean browsers download, never render);
+        // a malformed one becomes application/octet-stream.
+        var type = entity.ContentType.MimeType;
+        if (!System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(type, out _))
+        {
+            type = MediaTypeNames.Application.Octet;
+        }
+        return Results.File(content, type, WebmailMessageParts.FileNameOf(entity, index));
+    }
+
+    /// <summary>POST /signout: ends the session (the ticket store deletes the session row) and goes to the sign-in page.</summary>
+    public static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery, ILogger<WebmailSecurityHeaders> logger)
+    {
+        // Sign-out changes state: it needs the form's antiforgery token like every other POST.
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return Results.BadRequest();
+        }
+        if (context.User.Identity?.IsAuthenticated == true)
+        {
+            WebmailLog.SignedOut(logger, context.User.Identity.Name ?? "");
+        }
+        await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return Results.Redirect(WebmailRoutes.SignIn);
+    }
+
+    private static bool IsValidFolder(string? folder) => !string.IsNullOrEmpty(folder) && folder.Length <= 1024;
+}

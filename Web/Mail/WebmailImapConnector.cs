@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
+using Mail.Shared.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Mail.Web.Webmail;
+
+/// <summary>Outcome of a credentials check against IMAP.</summary>
+public enum ImapLoginResult
+{
+    /// <summary>IMAP accepted the address and password.</summary>
+    Accepted,
+
+    /// <summary>IMAP refused them (RFC 9051 §6.2.3 <c>NO [AUTHENTICATIONFAILED]</c>); no detail on why.</summary>
+    Refused,
+
+    /// <summary>IMAP could not be reached or broke the protocol.</summary>
+    Unavailable,
+}
+
+/// <summary>
+/// Opens authenticated MailKit <see cref="ImapClient"/> connections to the Mailbox role: the configured
+/// <see cref="WebmailOptions.ImapHost"/>, else the IMAP listener this process bound
+/// (<see cref="MailEndpoints.Bound"/>), else the configured IMAP endpoint.
+/// </summary>
+public sealed class WebmailImapConnector(IOptions<WebmailOptions> options, MailEndpoints endpoints, ILogger<WebmailImapConnector> logger)
+{
+    private readonly WebmailOptions _options = options.Value;
+
+    /// <summary>Checks <paramref name="address"/>/<paramref name="password"/> by logging in to IMAP, then logs out.</summary>
+    /// <returns><see cref="ImapLoginResult.Accepted"/>, <see cref="ImapLoginResult.Refused"/> or <see cref="ImapLoginResult.Unavailable"/>; never throws for those.</returns>
+    public async Task<ImapLoginResult> VerifyAsync(string address, string password, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var client = await ConnectAsync(address, password, cancellationToken);
+            await client.DisconnectAsync(quit: true, cancellationToken);
+            return ImapLoginResult.Accepted;
+        }
+        catch (WebmailUnavailableException ex) when (ex.Failure == WebmailFailure.CredentialsRejected)
+        {
+            return ImapLoginResult.Refused;
+        }
+        catch (WebmailUnavailableException)
+        {
+            return ImapLoginResult.Unavailable;
+        }
+    }
+
+    /// <summary>Connects and authenticates a new client; the caller owns (and disposes) it.</summary>
+    /// <exception cref="WebmailUnavailableException">
+    /// <see cref="WebmailFailure.CredentialsRejected"/> when IMAP refuses the login,
+    /// <see cref="WebmailFailure.ServerUnavailable"/> when it cannot be reached or breaks the protocol.
+    /// </exception>
+    public async Task<ImapClient> ConnectAsync(string address, string password, CancellationToken cancellationToken)
+    {
+        var (host, port) = ResolveEndpoint();
+        var client = new ImapClient { Timeout = _options.ImapTimeoutSeconds * 1000 };
+        try
+        {
+            await client.ConnectAsync(host, port, ResolveSecurity(host), cancellationToken);
+            await client.AuthenticateAsync(address, password, cancellationToken);
+            return client;
+        }
+        catch (AuthenticationException ex)
+        {
+            client.Dispose();
+            throw new WebmailUnavailableException(WebmailFailure.CredentialsRejected, "IMAP refused the credentials.", ex);
+        }
+        catch (Exception ex) when (IsConnectionFailure(ex))
+        {
+            client.Dispose();
+            WebmailLog.ImapUnreachable(logger, host + ":" + port, ex);
+            throw new WebmailUnavailableException(WebmailFailure.ServerUnavailable, "The mail server could not be reached.", ex);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// True for failures that mean "the connection is gone or unusable" (CONVENTIONS.md §7): protocol
+    /// errors, socket and stream errors, a dropped service. Command failures (<see cref="CommandException"/>)
+    /// are not among them: the connection stays usable after those.
+    /// </summary>
+    public static bool IsConnectionFailure(Exception exception) => exception is ProtocolException
+        or IOException or SocketException or ServiceNotConnectedException or ServiceNotAuthenticatedException
+        or SslHandshakeException or TimeoutException;
+
+    private (string Host, int Port) ResolveEndpoint()
+    {
+        if (!string.IsNullOrWhiteSpace(_options.ImapHost))
+        {
+            return (_options.ImapHost, _options.ImapPort);
+        }
+        var endpoint = endpoints.Bound(MailEndpoints.Imap) ?? endpoints.Configured(MailEndpoints.Imap);
+        var address = endpoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback
+            : endpoint.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback
+            : endpoint.Address;
+        return (address.ToString(), endpoint.Port);
+    }
+
+    private SecureSocketOptions ResolveSecurity(string host)
+    {
+        if (_options.ImapSecurity != SecureSocketOptions.Auto)
+        {
+            return _options.ImapSecurity;
+        }
+        var loopback = host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
+        return loopback ? SecureSocketOptions.None : SecureSocketOptions.StartTls;
+    }
+}

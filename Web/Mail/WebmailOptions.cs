@@ -1,0 +1,43 @@
+using MailKit.Security;
+
+namespace Mail.Web.Webmail;
+
+/// <summary>
+/// The <c>Mail:Webmail</c> configuration section: where the webmail reaches IMAP and the limits of
+/// what it shows.
+/// </summary>
+public sealed class WebmailOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string Section = "Mail:Webmail";
+
+    /// <summary>
+    /// IMAP host the webmail logs in to. Empty (default) means the Mailbox role of this process:
+    /// the endpoint the IMAP listener bound (<c>MailEndpoints.Bound("Imap")</c>), else the configured one.
+    /// </summary>
+    public string ImapHost { get; set; } = "";
+
+    /// <summary>IMAP port used with <see cref="ImapHost"/>; default 143.</summary>
+    public int ImapPort { get; set; } = 143;
+
+    /// <summary>
+    /// Transport security towards IMAP. <see cref="SecureSocketOptions.Auto"/> (default) means none on a
+    /// loopback address (the all-in-one case) and STARTTLS otherwise.
+    /// </summary>
+    public SecureSocketOptions ImapSecurity { get; set; } = SecureSocketOptions.Auto;
+
+    /// <summary>Timeout of one IMAP command, in seconds; default 30.</summary>
+    public int ImapTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Messages per page of a message list; default 50, 1..500.</summary>
+    public int PageSize { get; set; } = 50;
+
+    /// <summary>Largest inline (<c>cid:</c>) image embedded in an HTML body, in octets; default 2 MiB. Bigger ones are dropped.</summary>
+    public int MaxInlineImageOctets { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>Largest message the webmail downloads to display, in octets (RFC822.SIZE); default 50 MiB.</summary>
+    public long MaxMessageOctets { get; set; } = 50L * 1024 * 1024;
+
+    /// <summary>Idle time after which a signed-in session expires, in minutes (sliding); default 480.</summary>
+    public int SessionIdleMinutes { get; set; } = 480;
+}
