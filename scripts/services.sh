@@ -15,11 +15,15 @@
 # ../shared/notes/real-services.md. Clients and tools installed for the end-to-end tests and the
 # benchmark: chromium (Playwright), isync (mbsync), fetchmail, swaks, postfix (smtp-source),
 # python3 (smtplib/imaplib/poplib), fio.
+# Then every sibling scripts/services-<name>.sh (e.g. services-ldap.sh: slapd; services-filters.sh:
+# spamd and clamd) with the same verb, in name order; their export lines join ours in `env`.
 #
 # Knobs: MAIL_SERVICES_DIR, MAIL_MYSQL_PORT (3306), MAIL_SKIP_INSTALL=1 (no apt-get).
 set -euo pipefail
 
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 RUN=${MAIL_SERVICES_DIR:-/tmp/mail-services}
+export MAIL_SERVICES_DIR=$RUN
 MYSQL_PORT=${MAIL_MYSQL_PORT:-3306}
 MYSQL_USER=mail
 MYSQL_PASS=mailpw
@@ -129,21 +133,56 @@ export MAIL_SERVICES_DIR='$RUN'
 ENV
 }
 
+# The sibling scripts (services-<name>.sh), in name order.
+siblings() {
+  local f
+  for f in "$HERE"/services-*.sh; do
+    [ -x "$f" ] && printf '%s\n' "$f"
+  done
+  return 0
+}
+
 cmd_start() {
   cmd_install
   mkdir -p "$RUN"
   start_mariadb
   write_env
+  local s
+  while read -r s; do
+    [ -n "$s" ] || continue
+    log "$(basename "$s") start"
+    "$s" start >>"$RUN/env"
+  done < <(siblings)
   cat "$RUN/env"
 }
 
-cmd_stop() { stop_mariadb; }
-
-cmd_status() {
-  if mysql_ping; then echo "mariadb: up on 127.0.0.1:$MYSQL_PORT"; else echo "mariadb: down"; return 1; fi
+cmd_stop() {
+  local s rc=0
+  while read -r s; do
+    [ -n "$s" ] && { "$s" stop || rc=1; }
+  done < <(siblings)
+  stop_mariadb || rc=1
+  return $rc
 }
 
-cmd_env() { write_env; cat "$RUN/env"; }
+cmd_status() {
+  local s rc=0
+  if mysql_ping; then echo "mariadb: up on 127.0.0.1:$MYSQL_PORT"; else echo "mariadb: down"; rc=1; fi
+  while read -r s; do
+    [ -n "$s" ] || continue
+    if "$s" status >/dev/null 2>&1; then echo "$(basename "$s" .sh): up"; else echo "$(basename "$s" .sh): down"; rc=1; fi
+  done < <(siblings)
+  return $rc
+}
+
+cmd_env() {
+  write_env
+  local s
+  while read -r s; do
+    [ -n "$s" ] && "$s" env >>"$RUN/env"
+  done < <(siblings)
+  cat "$RUN/env"
+}
 
 case ${1:-start} in
   start) cmd_start ;;
