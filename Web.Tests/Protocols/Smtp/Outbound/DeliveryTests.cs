@@ -162,7 +162,7 @@ public sealed class DeliveryTests : IAsyncLifetime
         Assert.StartsWith("5.", group["Status"], StringComparison.Ordinal);
         Assert.StartsWith("smtp; 5", group["Diagnostic-Code"], StringComparison.Ordinal);
         Assert.Equal("dns; mx.reject.test", group["Remote-MTA"]);
-        Assert.Equal("Rejected", report.OfType<TextRfc822Headers>().Single().Message.Subject);
+        Assert.Equal("Rejected", report.OfType<TextRfc822Headers>().Single().Message!.Subject);
         Assert.DoesNotContain(sink.Messages(), m => Encoding.UTF8.GetString(m).Contains("Hello there", StringComparison.Ordinal));
         Assert.Empty(await host.InboxAsync("bob@example.com"));
     }
