@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Mail.Protocols.Filtering;
 using Mail.Protocols.Hosting;
 using Mail.Protocols.Smtp.Wire;
 using Mail.Protocols.Store;
@@ -41,6 +42,9 @@ internal sealed class SmtpInListener : BackgroundService
     private readonly SmtpInOptions _options;
     private readonly IMailDirectory _directory;
     private readonly IMailStore _store;
+    private readonly MessageScanPipeline _filters;
+    private readonly IVerdictStore _verdicts;
+    private readonly FilterOptions _filterOptions;
     private readonly TlsCertificateProvider _certificates;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
@@ -54,6 +58,9 @@ internal sealed class SmtpInListener : BackgroundService
         IOptions<SmtpInOptions> options,
         IMailDirectory directory,
         IMailStore store,
+        MessageScanPipeline filters,
+        IVerdictStore verdicts,
+        IOptions<FilterOptions> filterOptions,
         TlsCertificateProvider certificates,
         TimeProvider time,
         ILoggerFactory loggers)
@@ -63,6 +70,9 @@ internal sealed class SmtpInListener : BackgroundService
         _options = options.Value;
         _directory = directory;
         _store = store;
+        _filters = filters;
+        _verdicts = verdicts;
+        _filterOptions = filterOptions.Value;
         _certificates = certificates;
         _time = time;
         _loggers = loggers;
@@ -116,7 +126,7 @@ internal sealed class SmtpInListener : BackgroundService
         }));
         services.Add((ISmtpCommandFactory)new SmtpInCommandFactory());
         services.Add((IMailboxFilter)new SmtpInMailboxFilter(_directory, _options, _logger));
-        services.Add((IMessageStore)new SmtpInMessageStore(_store, _options, host, _time, _logger));
+        services.Add((IMessageStore)new SmtpInMessageStore(_store, _filters, _verdicts, _filterOptions, _options, host, _time, _logger));
         _server = new SmtpServerEngine(serverOptions, services);
         _server.SessionFaulted += (_, e) => SmtpInLog.SessionFaulted(_logger, e.Exception);
         return base.StartAsync(cancellationToken);

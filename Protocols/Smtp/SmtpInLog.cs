@@ -44,4 +44,10 @@ internal static partial class SmtpInLog
 
     [LoggerMessage(2012, LogLevel.Error, "SMTP in {Remote}: recipient lookup failed for {Recipient}")]
     public static partial void LookupFailed(ILogger logger, IPEndPoint remote, string recipient, Exception exception);
+
+    [LoggerMessage(2013, LogLevel.Information, "SMTP in {Remote}: message {Id} from <{Sender}> refused by the filters: {Action}")]
+    public static partial void Filtered(ILogger logger, IPEndPoint remote, string id, string sender, Mail.Protocols.Filtering.FilterAction action);
+
+    [LoggerMessage(2014, LogLevel.Error, "SMTP in: verdict record of message {Id} not written")]
+    public static partial void VerdictNotRecorded(ILogger logger, string id, Exception exception);
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using Mail.Protocols.Filtering;
 using Mail.Protocols.Store;
 using Microsoft.Extensions.Logging;
 using SmtpServer;
@@ -11,7 +12,7 @@ namespace Mail.Protocols.Smtp;
 
 /// <summary>
 /// End of DATA: prepends Return-Path and Received to the exact received octets and delivers them
-/// once, through <see cref="IMailStore.DeliverAsync"/>, to every distinct account the accepted
+/// once, through <see cref="IMailStore.DeliverAsync(IReadOnlyList{string}, Stream, DateTimeOffset, DeliveryTarget, CancellationToken)"/>, to every distinct account the accepted
 /// recipients resolved to. The reply is sent only after the store returned, i.e. after the message
 /// is durable ("a 250 is a promise", DESIGN.md).
 /// </summary>
@@ -23,20 +24,30 @@ namespace Mail.Protocols.Smtp;
 /// are logged: there is no bounce path until the Outbound tier exists); when none did, the first
 /// refusal: <c>452 4.2.2</c> over quota, <c>552 5.3.4</c> too big; <c>451 4.3.0</c> on I/O errors;
 /// the guard's DATA refusals (<see cref="SmtpInReplies.ForData"/>) store nothing.
+/// Between the trace fields and delivery runs the scan stage (<see cref="MessageScanPipeline"/>):
+/// its refusals (<c>554 5.7.1</c> virus, <c>550 5.7.1</c> spam, <c>451 4.7.1</c> scanner failure)
+/// store nothing and generate no bounce; delivered messages get its header fields between
+/// Return-Path and Received and go to INBOX or Junk; every verdict is recorded in <see cref="IVerdictStore"/>.
 /// </remarks>
 internal sealed class SmtpInMessageStore : IMessageStore
 {
     private static readonly byte[] CrlfBytes = "\r\n"u8.ToArray();
 
     private readonly IMailStore _store;
+    private readonly MessageScanPipeline _filters;
+    private readonly IVerdictStore _verdicts;
+    private readonly FilterOptions _filterOptions;
     private readonly SmtpInOptions _options;
     private readonly string _host;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public SmtpInMessageStore(IMailStore store, SmtpInOptions options, string host, TimeProvider time, ILogger logger)
+    public SmtpInMessageStore(IMailStore store, MessageScanPipeline filters, IVerdictStore verdicts, FilterOptions filterOptions, SmtpInOptions options, string host, TimeProvider time, ILogger logger)
     {
         _store = store;
+        _filters = filters;
+        _verdicts = verdicts;
+        _filterOptions = filterOptions;
         _options = options;
         _host = host;
         _time = time;
@@ -75,18 +86,34 @@ internal sealed class SmtpInMessageStore : IMessageStore
             now);
         var body = buffer.Length >= 2 ? buffer.Slice(2) : ReadOnlySequence<byte>.Empty;
         var end = buffer.Length >= 2 ? new ReadOnlySequence<byte>(CrlfBytes) : ReadOnlySequence<byte>.Empty;
-        await using var message = new ConcatenatedReadStream(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(trace)), body, end);
+        // Return-Path first (RFC 5321 §4.4), then the filter fields, then our Received.
+        var returnPathEnd = trace.IndexOf("\r\n", StringComparison.Ordinal) + 2;
+        var returnPath = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(trace[..returnPathEnd]));
+        var received = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(trace[returnPathEnd..]));
+
+        var scanned = new ScanMessage(returnPath, received, body, end);
+        var verdict = await _filters.ScanAsync(scanned, id, _host, cancellationToken);
+        if (!verdict.Delivers)
+        {
+            await RecordAsync(verdict, id, sender, scanned, connection.Accounts.Select(a => new DeliveryOutcome(a, StoreStatus.Ok, 0) { Mailbox = "" }).ToList(), now);
+            SmtpInLog.Filtered(_logger, connection.Remote, id, sender, verdict.Action);
+            return SmtpInReplies.ForVerdict(verdict);
+        }
+        var filterHeaders = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(verdict.Headers));
+        await using var message = new ConcatenatedReadStream(returnPath, filterHeaders, received, body, end);
 
         IReadOnlyList<DeliveryOutcome> outcomes;
         try
         {
-            outcomes = await _store.DeliverAsync(connection.Accounts, message, now, cancellationToken);
+            var target = verdict.Action == FilterAction.Junk ? DeliveryTarget.Junk : DeliveryTarget.Inbox;
+            outcomes = await _store.DeliverAsync(connection.Accounts, message, now, target, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             SmtpInLog.DeliveryFailed(_logger, connection.Remote, id, ex);
             return SmtpInReplies.StoreFailed;
         }
+        await RecordAsync(verdict, id, sender, scanned, outcomes.Where(o => o.Status == StoreStatus.Ok).ToList(), now);
 
         var delivered = 0;
         StoreStatus? firstRefusal = null;
@@ -111,6 +138,29 @@ internal sealed class SmtpInMessageStore : IMessageStore
             StoreStatus.TooBig => SmtpInReplies.TooBigForMailbox,
             _ => SmtpInReplies.StoreFailed,
         };
+    }
+
+    /// <summary>Writes the verdict record of every account; a failure is logged, never turned into a refusal (the message is stored).</summary>
+    private async Task RecordAsync(FilterVerdict verdict, string id, string sender, ScanMessage message, List<DeliveryOutcome> deliveries, DateTimeOffset now)
+    {
+        if (deliveries.Count == 0)
+        {
+            return;
+        }
+        var messageId = message.FirstHeader("Message-ID");
+        var checks = verdict.Results.Select(VerdictCheck.From).ToList();
+        var records = deliveries
+            .Select(d => new VerdictRecord(id, d.Account, d.Mailbox, d.Uid, now, verdict.Action, verdict.Score, _filterOptions.JunkScore, _filterOptions.RejectScore, sender, messageId, checks))
+            .ToList();
+        try
+        {
+            // Not the session's token: the message is stored, its record must follow even if the client leaves.
+            await _verdicts.RecordAsync(records, CancellationToken.None);
+        }
+        catch (IOException ex)
+        {
+            SmtpInLog.VerdictNotRecorded(_logger, id, ex);
+        }
     }
 
     /// <summary>A queue-id-like token: 12 characters of base32 from random bits.</summary>

@@ -26,6 +26,19 @@ internal static class SmtpInReplies
 
     public static SmtpResponse NoRecipients { get; } = new((SmtpReplyCode)554, "5.5.1 Error: no valid recipients");
 
+    /// <summary>
+    /// The DATA reply for a scan-stage refusal: <c>554 5.7.1</c> virus, <c>550 5.7.1</c> spam over the
+    /// reject score, <c>451 4.7.1</c> a scanner failed under the tempfail policy (RFC 3463 §3.8).
+    /// </summary>
+    public static SmtpResponse ForVerdict(Filtering.FilterVerdict verdict) => verdict.Action switch
+    {
+        Filtering.FilterAction.RejectVirus => new((SmtpReplyCode)554, $"5.7.1 Error: message content rejected: virus found ({verdict.Reason})"),
+        Filtering.FilterAction.RejectSpam => new((SmtpReplyCode)550, $"5.7.1 Error: message content rejected as spam ({verdict.Reason})"),
+        Filtering.FilterAction.Tempfail => new((SmtpReplyCode)451, "4.7.1 Error: content scanning temporarily unavailable, try again later"),
+        Filtering.FilterAction.Deliver or Filtering.FilterAction.Junk => StoreFailed,
+        _ => StoreFailed,
+    };
+
     /// <summary>The DATA reply for a rejection found by the wire guard.</summary>
     public static SmtpResponse ForData(SmtpInRejectReason reason, SmtpInOptions options) => reason switch
     {

@@ -1,3 +1,4 @@
+using Mail.Protocols.Filtering;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -8,11 +9,12 @@ public static class SmtpInServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the MX listener (endpoint <c>SmtpIn</c>) with <see cref="SmtpInOptions"/> bound from
-    /// <c>Mail:SmtpIn</c>. Needs <c>IMailDirectory</c>, <c>IMailStore</c> and AddMailCore's services.
+    /// <c>Mail:SmtpIn</c>, and the scan stage (<see cref="FilteringServiceCollectionExtensions.AddMailFilters"/>). Needs <c>IMailDirectory</c>, <c>IMailStore</c> and AddMailCore's services.
     /// </summary>
     public static IServiceCollection AddSmtpIn(this IServiceCollection services)
     {
         services.AddOptions<SmtpInOptions>().BindConfiguration(SmtpInOptions.Section);
+        services.AddMailFilters();
         services.AddHostedService<SmtpInListener>();
         return services;
     }

@@ -62,17 +62,32 @@ internal sealed partial class AccountStore
     }
 
     /// <summary>
-    /// Delivers a message straight from its stream into INBOX (the single-recipient case: no spool
-    /// file, one rename instead of link and unlink).
+    /// Delivers a message straight from its stream into INBOX or Junk (the single-recipient case: no
+    /// spool file, one rename instead of link and unlink).
     /// </summary>
-    public async Task<DeliveryOutcome> DeliverAsync(Stream message, DateTimeOffset internalDate, CancellationToken cancellationToken)
+    public async Task<DeliveryOutcome> DeliverAsync(Stream message, DateTimeOffset internalDate, DeliveryTarget target, CancellationToken cancellationToken)
     {
-        var result = await StoreNewAsync(MailboxName.Inbox, message, MessageFlags.None, "", internalDate, cancellationToken);
+        var mailbox = DeliveryMailbox(target);
+        var result = await StoreNewAsync(mailbox, message, MessageFlags.None, "", internalDate, cancellationToken);
         if (result.Status != StoreStatus.Ok)
         {
             StoreLog.DeliveryRefused(_context.Logger, Account, result.Status);
         }
-        return new DeliveryOutcome(Account, result.Status, result.Uid);
+        return new DeliveryOutcome(Account, result.Status, result.Uid) { Mailbox = mailbox };
+    }
+
+    /// <summary>INBOX, or for <see cref="DeliveryTarget.Junk"/> the mailbox with special-use \Junk (INBOX when there is none).</summary>
+    private string DeliveryMailbox(DeliveryTarget target)
+    {
+        if (target != DeliveryTarget.Junk)
+        {
+            return MailboxName.Inbox;
+        }
+        using var connection = OpenReader();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT name FROM mailboxes WHERE special_use = @use ORDER BY id LIMIT 1";
+        cmd.Parameters.AddWithValue("@use", (int)SpecialUse.Junk);
+        return cmd.ExecuteScalar() as string ?? MailboxName.Inbox;
     }
 
     /// <summary>Writes <c>tmp/</c> → fsync → rename into <c>cur/</c> → group commit.</summary>
@@ -107,10 +122,10 @@ internal sealed partial class AccountStore
     }
 
     /// <summary>
-    /// Delivers a spooled (complete, fsynced) file to INBOX: hard-links it under <c>cur/</c> (or copies
+    /// Delivers a spooled (complete, fsynced) file to INBOX or Junk: hard-links it under <c>cur/</c> (or copies
     /// it through <c>tmp/</c> when linking is impossible) and commits it.
     /// </summary>
-    public async Task<DeliveryOutcome> DeliverSpooledAsync(string spoolPath, long size, DateTimeOffset internalDate, CancellationToken cancellationToken)
+    public async Task<DeliveryOutcome> DeliverSpooledAsync(string spoolPath, long size, DateTimeOffset internalDate, DeliveryTarget destination, CancellationToken cancellationToken)
     {
         var quota = await _context.Quota.GetQuotaOctetsAsync(Account, cancellationToken);
         if (quota > 0 && Interlocked.Read(ref _usedOctets) + size > quota)
@@ -129,7 +144,7 @@ internal sealed partial class AccountStore
         }
         var item = new PendingMessage
         {
-            MailboxName = MailboxName.Inbox,
+            MailboxName = DeliveryMailbox(destination),
             FileName = fileName,
             Size = size,
             Flags = MessageFlags.None,
@@ -142,7 +157,7 @@ internal sealed partial class AccountStore
         {
             StoreLog.DeliveryRefused(_context.Logger, Account, item.Status);
         }
-        return new DeliveryOutcome(Account, item.Status, item.Uid);
+        return new DeliveryOutcome(Account, item.Status, item.Uid) { Mailbox = item.MailboxName };
     }
 
     private bool MailboxExists(string name)

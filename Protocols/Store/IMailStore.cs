@@ -30,10 +30,31 @@ public interface IMailStore
     /// <returns>One <see cref="DeliveryOutcome"/> per distinct account, in input order.</returns>
     /// <remarks>Quota refusals are outcomes, not exceptions; I/O failures throw.</remarks>
     Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(IReadOnlyList<string> accounts, Stream message, DateTimeOffset internalDate, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As <see cref="DeliverAsync(IReadOnlyList{string}, Stream, DateTimeOffset, CancellationToken)"/>, into
+    /// <paramref name="target"/>: INBOX, or each account's Junk mailbox (the one with special-use
+    /// <c>\Junk</c>, RFC 6154; INBOX when the account has none), for spam routed by the filters.
+    /// </summary>
+    Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(IReadOnlyList<string> accounts, Stream message, DateTimeOffset internalDate, DeliveryTarget target, CancellationToken cancellationToken);
 }
 
-/// <summary>Per-account result of <see cref="IMailStore.DeliverAsync"/>.</summary>
+/// <summary>Where <see cref="IMailStore.DeliverAsync(IReadOnlyList{string}, Stream, DateTimeOffset, DeliveryTarget, CancellationToken)"/> puts a message.</summary>
+public enum DeliveryTarget
+{
+    /// <summary>The account's INBOX.</summary>
+    Inbox,
+
+    /// <summary>The account's special-use <c>\Junk</c> mailbox (RFC 6154), INBOX when it has none.</summary>
+    Junk,
+}
+
+/// <summary>Per-account result of <see cref="IMailStore.DeliverAsync(IReadOnlyList{string}, Stream, DateTimeOffset, DeliveryTarget, CancellationToken)"/>.</summary>
 /// <param name="Account">The account.</param>
 /// <param name="Status">Delivered, or why not.</param>
-/// <param name="Uid">UID in INBOX when delivered, else 0.</param>
-public sealed record DeliveryOutcome(string Account, StoreStatus Status, uint Uid);
+/// <param name="Uid">UID in <see cref="DeliveryOutcome.Mailbox"/> when delivered, else 0.</param>
+public sealed record DeliveryOutcome(string Account, StoreStatus Status, uint Uid)
+{
+    /// <summary>The mailbox the message was delivered to (<c>INBOX</c> unless delivered to Junk).</summary>
+    public string Mailbox { get; init; } = MailboxName.Inbox;
+}

@@ -53,7 +53,11 @@ public sealed class MailStore : IMailStore, IDisposable
     /// link of it (a durable copy when linking is impossible) and commits it through its own writer,
     /// so accounts proceed in parallel. The spool file is removed afterwards.
     /// </remarks>
-    public async Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(IReadOnlyList<string> accounts, Stream message, DateTimeOffset internalDate, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(IReadOnlyList<string> accounts, Stream message, DateTimeOffset internalDate, CancellationToken cancellationToken) =>
+        DeliverAsync(accounts, message, internalDate, DeliveryTarget.Inbox, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(IReadOnlyList<string> accounts, Stream message, DateTimeOffset internalDate, DeliveryTarget target, CancellationToken cancellationToken)
     {
         EnsureStarted();
         var distinct = accounts.Select(Canonical).Distinct(StringComparer.Ordinal).ToList();
@@ -65,7 +69,7 @@ public sealed class MailStore : IMailStore, IDisposable
         if (distinct.Count == 1)
         {
             var single = await GetAccountAsync(distinct[0], cancellationToken);
-            return [await single.DeliverAsync(message, internalDate, cancellationToken)];
+            return [await single.DeliverAsync(message, internalDate, target, cancellationToken)];
         }
         var spoolPath = Path.Combine(_spoolDirectory, MessageFiles.NewName(_context.Time));
         try
@@ -78,7 +82,7 @@ public sealed class MailStore : IMailStore, IDisposable
             var tasks = distinct.Select(async a =>
             {
                 var store = await GetAccountAsync(a, cancellationToken);
-                return await store.DeliverSpooledAsync(spoolPath, size, internalDate, cancellationToken);
+                return await store.DeliverSpooledAsync(spoolPath, size, internalDate, target, cancellationToken);
             }).ToList();
             return await Task.WhenAll(tasks);
         }

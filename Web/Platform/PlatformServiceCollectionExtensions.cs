@@ -1,4 +1,5 @@
 using Mail.Shared.Directory;
+using Mail.Shared.Directory.Ldap;
 using Mail.Shared.Directory.Sql;
 using Mail.Shared.Hosting;
 using Mail.Shared.Platform;
@@ -42,6 +43,8 @@ public static class PlatformServiceCollectionExtensions
         services.TryAddSingleton<IDbContextFactory<PlatformDbContext>>(sp => sp.GetRequiredService<PlatformDbContextFactory>());
         services.TryAddScoped<PlatformDbContext>(sp => sp.GetRequiredService<IDbContextFactory<PlatformDbContext>>().CreateDbContext());
 
+        // Mail:Directory:Provider = Ldap registers the LDAP directory first; the SQL TryAdds below then only fill in the rest.
+        services.AddLdapDirectoryIfConfigured(configuration);
         services.Configure<SqlDirectoryOptions>(configuration.GetSection(SqlDirectoryOptions.Section));
         services.TryAddSingleton<IPasswordHasher<PlatformUser>, PasswordHasher<PlatformUser>>();
         services.TryAddSingleton<SqlMailDirectory>();

@@ -38,6 +38,9 @@ public sealed class DataTests : SmtpTestBase
         var stored = Encoding.ASCII.GetString((await Host.InboxAsync("alice@example.com"))[0]);
         Assert.Matches(
             "^Return-Path: <sender@remote.example>\r\n" +
+            // The scan stage's fields (no scanner configured here), see Protocols/Filtering.
+            "X-Mail-Scan: id=[0-9A-Z]{12}\r\n" +
+            "Authentication-Results: mx.test.example; none\r\n" +
             "Received: from client.example \\(\\[127.0.0.1\\]\\)\r\n" +
             "\tby mx.test.example with ESMTP id [0-9A-Z]{12}\r\n" +
             "\tfor <Alice\\+tag@example.com>; [A-Z][a-z]{2}, \\d{1,2} [A-Z][a-z]{2} \\d{4} \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\r\n" +

@@ -31,6 +31,8 @@ internal sealed class MailProtocolTestHost : IAsyncDisposable
 
     public IMailStore Store => _host.Services.GetRequiredService<IMailStore>();
 
+    public IServiceProvider Services => _host.Services;
+
     public IPEndPoint Smtp => _host.Services.GetRequiredService<MailEndpoints>().Bound(MailEndpoints.SmtpIn)!;
 
     public IPEndPoint Pop3 => _host.Services.GetRequiredService<MailEndpoints>().Bound(MailEndpoints.Pop3)!;
@@ -63,10 +65,13 @@ internal sealed class MailProtocolTestHost : IAsyncDisposable
     }
 
     /// <summary>Every message in the account's INBOX, oldest first, as stored.</summary>
-    public async Task<List<byte[]>> InboxAsync(string account)
+    public Task<List<byte[]>> InboxAsync(string account) => MailboxAsync(account, "INBOX");
+
+    /// <summary>Every message in one mailbox of the account, oldest first, as stored.</summary>
+    public async Task<List<byte[]>> MailboxAsync(string account, string mailbox)
     {
         var store = await Store.OpenAccountAsync(account, CancellationToken.None);
-        var inbox = await store.GetMailboxAsync("INBOX", CancellationToken.None);
+        var inbox = await store.GetMailboxAsync(mailbox, CancellationToken.None);
         var result = new List<byte[]>();
         foreach (var record in await store.GetMessagesAsync(inbox!.Id, CancellationToken.None))
         {

@@ -1,0 +1,26 @@
+using Mail.Protocols.Filtering.Clamd;
+using Mail.Protocols.Filtering.Spamd;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Mail.Protocols.Filtering;
+
+/// <summary>Registers the scan stage.</summary>
+public static class FilteringServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="FilterOptions"/> (<c>Mail:Filters</c>), the spamd and clamd scanners (each on
+    /// when its endpoint is set), <see cref="MessageScanPipeline"/> and the verdict store
+    /// (<see cref="SqliteVerdictStore"/>). Idempotent. More scanners: register further
+    /// <see cref="IMessageScanner"/> singletons.
+    /// </summary>
+    public static IServiceCollection AddMailFilters(this IServiceCollection services)
+    {
+        services.AddOptions<FilterOptions>().BindConfiguration(FilterOptions.Section);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageScanner, ClamdScanner>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageScanner, SpamdScanner>());
+        services.TryAddSingleton<MessageScanPipeline>();
+        services.TryAddSingleton<IVerdictStore, SqliteVerdictStore>();
+        return services;
+    }
+}

@@ -1,0 +1,73 @@
+namespace Mail.Protocols.Filtering;
+
+/// <summary>
+/// One content scanner of the scan stage (after DATA, before the reply): spamd, clamd, or any
+/// other implementation registered in DI. The pipeline (<see cref="MessageScanPipeline"/>) runs the
+/// enabled scanners in parallel, each under its own timeout, and folds their results into one
+/// <see cref="FilterVerdict"/>.
+/// </summary>
+/// <remarks>
+/// Contract: a scanner reads the message through <see cref="ScanMessage"/> (it may be read by
+/// several scanners at once), never changes it, and reports what it found as a
+/// <see cref="ScanResult"/>. Expected failures (daemon down, protocol error, oversize) are results
+/// with <see cref="ScanOutcome.Failed"/>; exceptions are bugs or I/O errors and are treated as
+/// failures too. Cancellation of <c>cancellationToken</c> means the scanner's timeout elapsed or the
+/// session is ending: throw <see cref="OperationCanceledException"/>.
+/// </remarks>
+public interface IMessageScanner
+{
+    /// <summary>Short stable name (<c>spamd</c>, <c>clamd</c>), used in <c>Mail:Filters:Order</c>, headers and verdict records.</summary>
+    string Name { get; }
+
+    /// <summary>True when configured (e.g. its endpoint is set); disabled scanners are not run.</summary>
+    bool Enabled { get; }
+
+    /// <summary>Timeout of one scan; the pipeline cancels the scan after it and applies the failure policy.</summary>
+    TimeSpan Timeout { get; }
+
+    /// <summary>What happens when this scanner fails or times out; null means <see cref="FilterOptions.FailurePolicy"/>.</summary>
+    FilterFailurePolicy? FailurePolicy { get; }
+
+    /// <summary>Scans one message.</summary>
+    Task<ScanResult> ScanAsync(ScanMessage message, CancellationToken cancellationToken);
+}
+
+/// <summary>What a scanner concluded.</summary>
+public enum ScanOutcome
+{
+    /// <summary>Scanned, nothing found (a spam scanner reports its score anyway).</summary>
+    Clean,
+
+    /// <summary>Scanned, the scanner's own threshold says spam (its score is in <see cref="ScanResult.Score"/>).</summary>
+    Spam,
+
+    /// <summary>Malware found (<see cref="ScanResult.Detail"/> names it).</summary>
+    Virus,
+
+    /// <summary>Not scanned on purpose (e.g. larger than the scanner's size limit with <c>OversizeAction: Skip</c>).</summary>
+    Skipped,
+
+    /// <summary>The scanner could not scan: daemon down, protocol error, timeout, oversize with <c>OversizeAction: Fail</c>.</summary>
+    Failed,
+}
+
+/// <summary>The result of one scanner for one message.</summary>
+/// <param name="Scanner">The scanner's <see cref="IMessageScanner.Name"/>.</param>
+/// <param name="Outcome">What it concluded.</param>
+/// <param name="Score">Spam score (SpamAssassin points), or null for scanners without scores.</param>
+/// <param name="Threshold">The scanner's own spam threshold, or null.</param>
+/// <param name="Symbols">Names of the rules that hit (SpamAssassin tests), empty when none or unknown.</param>
+/// <param name="Detail">Virus name, failure reason or skip reason (no message content), or null.</param>
+/// <param name="Elapsed">Wall time the scan took.</param>
+public sealed record ScanResult(
+    string Scanner,
+    ScanOutcome Outcome,
+    double? Score,
+    double? Threshold,
+    IReadOnlyList<string> Symbols,
+    string? Detail,
+    TimeSpan Elapsed)
+{
+    /// <summary>A failure result with a reason.</summary>
+    public static ScanResult Failure(string scanner, string reason, TimeSpan elapsed) => new(scanner, ScanOutcome.Failed, null, null, [], reason, elapsed);
+}

@@ -1,0 +1,42 @@
+namespace Mail.Web.Tests.Protocols.Filtering;
+
+/// <summary>
+/// Where the real spamd and clamd of scripts/services-filters.sh listen: <c>MAIL_TEST_SPAMD</c> and
+/// <c>MAIL_TEST_CLAMD</c> (<c>host:port</c>), else the env file the script writes
+/// (<c>$MAIL_SERVICES_DIR/filters/env.filters</c>, default /tmp/mail-services). Tests that need a
+/// daemon fail with a message saying how to start it.
+/// </summary>
+internal static class FilterDaemons
+{
+    public static string Spamd => Get("MAIL_TEST_SPAMD", "spamd");
+
+    public static string Clamd => Get("MAIL_TEST_CLAMD", "clamd");
+
+    /// <summary>The signature name clamd reports for EICAR with the script's database.</summary>
+    public const string EicarSignature = "Mail.Test.EICAR-NDB.UNOFFICIAL";
+
+    private static string Get(string variable, string daemon)
+    {
+        var value = Environment.GetEnvironmentVariable(variable);
+        if (!string.IsNullOrWhiteSpace(value))
+        {
+            return value;
+        }
+        var dir = Environment.GetEnvironmentVariable("MAIL_SERVICES_DIR");
+        var file = Path.Combine(string.IsNullOrEmpty(dir) ? "/tmp/mail-services" : dir, "filters", "env.filters");
+        if (File.Exists(file))
+        {
+            foreach (var line in File.ReadLines(file))
+            {
+                var prefix = $"export {variable}='";
+                if (line.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    return line[prefix.Length..].TrimEnd('\'');
+                }
+            }
+        }
+        Assert.Fail($"{daemon} is not available: {variable} is not set and {file} does not exist. " +
+            "Run scripts/services-filters.sh (installs and starts spamd and clamd on 127.0.0.1) and export what it prints.");
+        return "";
+    }
+}
