@@ -8,7 +8,7 @@ namespace Mail.Protocols.Smtp.Outbound;
 
 /// <summary>
 /// The local shortcut: recipients in local domains are stored through the same inbound route as SMTP-in
-/// (<see cref="IMailDirectory.ResolveRecipientAsync"/>, then <see cref="IMailStore.DeliverAsync"/> once per
+/// (<see cref="IMailDirectory.ResolveRecipientAsync"/>, then <see cref="IMailStore.DeliverAsync(IReadOnlyList{string}, Stream, DateTimeOffset, CancellationToken)"/> once per
 /// distinct account, with a <c>Return-Path</c> in front), never over the network. Available where the node
 /// also runs the Mailbox role; elsewhere local domains go out by MX like any other.
 /// </summary>
