@@ -6,7 +6,8 @@ namespace Mail.Web.Tests.EndToEnd;
 public static class TraceHeaders
 {
     /// <summary>
-    /// Null when <paramref name="returned"/> is <paramref name="sent"/> with only <c>Return-Path</c> and
+    /// Null when <paramref name="returned"/> is <paramref name="sent"/> with only <c>Return-Path</c>,
+    /// the scan stage's fields (<c>Authentication-Results</c>, <c>X-Mail-Scan</c>, <c>X-Spam-*</c>, <c>X-Virus-Scanned</c>) and
     /// <c>Received</c> header fields (each with its folded continuation lines) prepended, at least one
     /// <c>Received</c>; otherwise why not.
     /// </summary>
@@ -43,7 +44,7 @@ public static class TraceHeaders
                 {
                     received++;
                 }
-                else if (!fieldName.Equals("Return-Path", StringComparison.OrdinalIgnoreCase))
+                else if (!fieldName.Equals("Return-Path", StringComparison.OrdinalIgnoreCase) && !IsFilterField(fieldName))
                 {
                     return $"the prepended block has a line that is not Return-Path/Received: {Printable(line)}";
                 }
@@ -52,6 +53,13 @@ public static class TraceHeaders
         }
         return received > 0 ? null : "no Received header was prepended";
     }
+
+    /// <summary>Fields the scan stage (Protocols/Filtering) prepends between Return-Path and Received.</summary>
+    private static bool IsFilterField(string name) =>
+        name.Equals("Authentication-Results", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("X-Mail-Scan", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("X-Virus-Scanned", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("X-Spam-", StringComparison.OrdinalIgnoreCase);
 
     private static string Describe(ReadOnlySpan<byte> sent, ReadOnlySpan<byte> returned)
     {
