@@ -37,10 +37,11 @@ DOMAIN=bench.test
 USER_LOCAL=user1
 DLL=$ROOT/Web/bin/Release/net10.0/Mail.Web.dll
 SERVER_PID=
+PY=$(command -v /usr/bin/python3 || command -v python3)
 
 log() { printf 'smtp-delivery.sh: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() {
   local i
   for ((i = 0; i < 600; i++)); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
@@ -98,7 +99,7 @@ echo "$out"
 ours=$(sed -n 's/^smtp end-to-end: median \([0-9.]*\).*/\1/p' <<<"$out")
 echo "ours end to end: $ours msg/s"
 echo "## ours: time to the DATA reply ($SESSIONS sessions, $LAT_MSGS messages of $SIZE octets)"
-ours_lat=$(python3 "$ROOT/bench/smtp_latency.py" 127.0.0.1 "$SMTP" "$USER_LOCAL@$DOMAIN" "$SESSIONS" "$LAT_MSGS" "$SIZE")
+ours_lat=$("$PY" "$ROOT/bench/smtp_latency.py" 127.0.0.1 "$SMTP" "$USER_LOCAL@$DOMAIN" "$SESSIONS" "$LAT_MSGS" "$SIZE")
 echo "ours $ours_lat"
 
 if [ "${NO_PEERS:-0}" != 1 ]; then
@@ -108,7 +109,7 @@ if [ "${NO_PEERS:-0}" != 1 ]; then
   echo "$out"
   peers=$(sed -n 's/^smtp end-to-end: median \([0-9.]*\).*/\1/p' <<<"$out")
   echo "peers end to end: $peers msg/s"
-  peers_lat=$(python3 "$ROOT/bench/smtp_latency.py" 127.0.0.1 "${PEERS_SMTP_PORT:-10025}" "user1@${PEERS_DOMAIN:-peers.test}" "$SESSIONS" "$LAT_MSGS" "$SIZE")
+  peers_lat=$("$PY" "$ROOT/bench/smtp_latency.py" 127.0.0.1 "${PEERS_SMTP_PORT:-10025}" "user1@${PEERS_DOMAIN:-peers.test}" "$SESSIONS" "$LAT_MSGS" "$SIZE")
   echo "peers $peers_lat (250 = queued by Postfix, delivered over LMTP afterwards)"
   echo "## ratio"
   awk -v o="$ours" -v p="$peers" 'BEGIN { if (p > 0) printf "ours/peers end to end: %.2f (%.1f vs %.1f msg/s)\n", o / p, o, p }'

@@ -277,7 +277,7 @@ public sealed class FetchmailReader : IMailboxReader
         var folder = Path.Combine(root, "messages");
         Directory.CreateDirectory(folder);
         var rc = Path.Combine(root, "fetchmailrc");
-        var mda = $"python3 {ClientScripts.PathOf("mda_to_folder.py")} {folder}";
+        var mda = $"{ClientScripts.Python} {ClientScripts.PathOf("mda_to_folder.py")} {folder}";
         await File.WriteAllTextAsync(rc, $"""
             set no bouncemail
             set invisible
@@ -293,7 +293,9 @@ public sealed class FetchmailReader : IMailboxReader
         await ClientScripts.RunToolAsync(
             "fetchmail",
             ["-f", rc, "-i", Path.Combine(root, "fetchids"), "--nosyslog", "--nodetach", "--silent"],
-            root);
+            root,
+            // Its lock file (.fetchmail.pid) goes here instead of $HOME, so runs never see each other's.
+            new Dictionary<string, string> { ["FETCHMAILHOME"] = root });
         return new ReaderResult([.. ClientScripts.ReadFolder(folder).Select(ClientScripts.LfToCrlf)]);
     }
 }
