@@ -7,7 +7,7 @@ public static class TraceHeaders
 {
     /// <summary>
     /// The fields SMTP in prepends: the trace fields (RFC 5321 §4.4: <c>Return-Path</c>, <c>Received</c>) and the
-    /// scan stage's verdict fields (<c>Protocols/Filtering/FilterHeaders.cs</c>).
+    /// scan stage's verdict fields (<c>Protocols/Filtering/FilterHeaders.cs</c>; any <c>X-Spam-*</c> too).
     /// </summary>
     public static IReadOnlySet<string> Prepended { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
@@ -51,7 +51,7 @@ public static class TraceHeaders
                 {
                     received++;
                 }
-                else if (!Prepended.Contains(fieldName))
+                else if (!Prepended.Contains(fieldName) && !fieldName.StartsWith("X-Spam-", StringComparison.OrdinalIgnoreCase))
                 {
                     return $"the prepended block has a field delivery does not add: {Printable(line)}";
                 }

@@ -169,7 +169,7 @@ public partial class FetchCommand : ImapCommand
         {
             Separator();
             o.Raw("FLAGS "u8);
-            session.WriteFlags(record.Flags, record.Keywords);
+            session.WriteFlags(record);
         }
         o.Raw(")\r\n"u8);
     }

@@ -29,6 +29,7 @@ public static class ImapCommandTable
         [AppendCommand.WireName] = () => new AppendCommand(),
         [IdleCommand.WireName] = () => new IdleCommand(),
         [CloseCommand.WireName] = () => new CloseCommand(),
+        [CheckCommand.WireName] = () => new CheckCommand(),
         [UnselectCommand.WireName] = () => new UnselectCommand(),
         [ExpungeCommand.WireName] = () => new ExpungeCommand(),
         [SearchCommand.WireName] = () => new SearchCommand(),

@@ -18,6 +18,7 @@ public class ListCommand : ImapCommand
     private string _reference = "";
     private bool _selectSubscribed;
     private bool _selectSpecialUse;
+    private bool _recursiveMatch;
     private bool _returnSubscribed;
     private List<string>? _returnStatus;
 
@@ -35,8 +36,21 @@ public class ListCommand : ImapCommand
             {
                 return false;
             }
+            foreach (var option in selection)
+            {
+                if (option is not ("SUBSCRIBED" or "REMOTE" or "RECURSIVEMATCH" or "SPECIAL-USE"))
+                {
+                    return tokenizer.Fail("Unknown LIST selection option " + option);
+                }
+            }
             _selectSubscribed = selection.Contains("SUBSCRIBED");
             _selectSpecialUse = selection.Contains("SPECIAL-USE");
+            _recursiveMatch = selection.Contains("RECURSIVEMATCH");
+            if (_recursiveMatch && !_selectSubscribed && !_selectSpecialUse)
+            {
+                // RFC 5258 §3: RECURSIVEMATCH needs another selection option (REMOTE does not count).
+                return tokenizer.Fail("RECURSIVEMATCH requires another selection option");
+            }
         }
         if (!tokenizer.TryReadAString(out _reference) || !tokenizer.Space())
         {
@@ -88,6 +102,10 @@ public class ListCommand : ImapCommand
                     }
                     _returnStatus = items;
                 }
+                else if (option is not ("CHILDREN" or "SPECIAL-USE"))
+                {
+                    return tokenizer.Fail("Unknown LIST return option " + option);
+                }
             }
         }
         return true;
@@ -131,14 +149,62 @@ public class ListCommand : ImapCommand
         var existing = mailboxes.ToDictionary(m => m.Name, StringComparer.Ordinal);
         var matchers = _patterns.Select(p => ImapMailboxName.FromWire(_reference + p, session.Utf8)).ToList();
 
-        IEnumerable<string> names = SubscribedOnly ? subscribed.Order(StringComparer.Ordinal) : mailboxes.Select(m => m.Name);
+        var lsub = this is LsubCommand;
+        bool Matches(string name) => matchers.Any(p => ImapWildcard.Matches(p, name));
+        IEnumerable<string> names;
+        if (SubscribedOnly)
+        {
+            // Subscribed names, plus their ancestors: LSUB lists a %-level above a subscription as
+            // \Noselect (RFC 3501 §6.3.9); RECURSIVEMATCH lists it with CHILDINFO (RFC 5258 §3.5).
+            var candidates = new SortedSet<string>(subscribed, StringComparer.Ordinal);
+            if (_recursiveMatch || lsub)
+            {
+                foreach (var s in subscribed)
+                {
+                    for (var slash = s.IndexOf('/', StringComparison.Ordinal); slash > 0; slash = s.IndexOf('/', slash + 1))
+                    {
+                        candidates.Add(s[..slash]);
+                    }
+                }
+            }
+            names = candidates;
+        }
+        else
+        {
+            names = mailboxes.Select(m => m.Name);
+        }
         foreach (var name in names)
         {
-            if (!matchers.Any(p => ImapWildcard.Matches(p, name)))
+            if (!Matches(name))
             {
                 continue;
             }
             existing.TryGetValue(name, out var info);
+            var isSubscribed = subscribed.Contains(name);
+            var prefix = name + "/";
+            var childInfo = false;
+            if (SubscribedOnly && !isSubscribed)
+            {
+                if (lsub)
+                {
+                    if (!_patterns.Any(p => p.EndsWith('%')))
+                    {
+                        continue;
+                    }
+                }
+                else
+                {
+                    childInfo = subscribed.Any(s => s.StartsWith(prefix, StringComparison.Ordinal) && !Matches(s));
+                    if (!childInfo)
+                    {
+                        continue;
+                    }
+                }
+            }
+            else if (_recursiveMatch && SubscribedOnly)
+            {
+                childInfo = subscribed.Any(s => s.StartsWith(prefix, StringComparison.Ordinal) && !Matches(s));
+            }
             if (_selectSpecialUse && info?.SpecialUse is null or SpecialUse.None)
             {
                 continue;
@@ -146,25 +212,38 @@ public class ListCommand : ImapCommand
             var o = session.Out;
             o.Raw(ResponseName);
             var attrs = new List<string>();
-            if (info is null)
+            if (lsub)
             {
-                attrs.Add(SubscribedOnly && this is LsubCommand ? "\\Noselect" : "\\NonExistent");
-            }
-            else if (this is not LsubCommand)
-            {
-                var prefix = name + "/";
-                attrs.Add(mailboxes.Any(m => m.Name.StartsWith(prefix, StringComparison.Ordinal)) ? "\\HasChildren" : "\\HasNoChildren");
-                if (info.SpecialUse != SpecialUse.None)
+                if (!isSubscribed || info is null)
                 {
-                    attrs.Add("\\" + info.SpecialUse);
+                    attrs.Add("\\Noselect");
                 }
             }
-            if ((_returnSubscribed || _selectSubscribed) && subscribed.Contains(name) && this is not LsubCommand)
+            else
             {
-                attrs.Add("\\Subscribed");
+                if (info is null)
+                {
+                    attrs.Add("\\NonExistent");
+                }
+                else
+                {
+                    attrs.Add(mailboxes.Any(m => m.Name.StartsWith(prefix, StringComparison.Ordinal)) ? "\\HasChildren" : "\\HasNoChildren");
+                    if (info.SpecialUse != SpecialUse.None)
+                    {
+                        attrs.Add("\\" + info.SpecialUse);
+                    }
+                }
+                if ((_returnSubscribed || _selectSubscribed) && isSubscribed)
+                {
+                    attrs.Add("\\Subscribed");
+                }
             }
             o.Ascii(string.Join(' ', attrs)).Raw(") \"/\" "u8);
             ImapCommandHelpers.WriteMailbox(session, name);
+            if (childInfo)
+            {
+                o.Raw(" (\"CHILDINFO\" (\"SUBSCRIBED\"))"u8);
+            }
             o.Crlf();
             if (_returnStatus is not null && info is not null)
             {

@@ -100,6 +100,7 @@ public class SearchCommand : ImapCommand
                 Sequence = (uint)(i + 1),
                 MaxSequence = (uint)messages.Count,
                 MaxUid = maxUid,
+                IsRecent = session.Selected!.Recent.Contains(record.Uid),
                 Message = mime,
             };
             if (evaluator.Matches(candidate))

@@ -63,9 +63,20 @@ public class SelectCommand : ImapCommand
         }
         o.Raw(")\r\n"u8);
         o.Raw("* "u8).Number(messages.Count).Raw(" EXISTS\r\n"u8);
+        var uids = messages.Select(m => m.Uid);
+        int recent;
+        if (ReadOnly)
+        {
+            recent = session.Server.Recent.CountUnclaimed(session.User!, info.Id, info.UidValidity, uids);
+        }
+        else
+        {
+            selected.Recent.UnionWith(session.Server.Recent.Claim(session.User!, info.Id, info.UidValidity, uids));
+            recent = selected.Recent.Count;
+        }
         if (!session.Rev2)
         {
-            o.Raw("* 0 RECENT\r\n"u8);
+            o.Raw("* "u8).Number(recent).Raw(" RECENT\r\n"u8);
             var firstUnseen = messages.FindIndex(m => (m.Flags & MessageFlags.Seen) == 0);
             if (firstUnseen >= 0)
             {

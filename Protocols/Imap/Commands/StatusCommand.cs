@@ -7,7 +7,7 @@ namespace Mail.Protocols.Imap.Commands;
 
 /// <summary>
 /// STATUS mailbox (items) (RFC 9051 §6.3.11): MESSAGES, UIDNEXT, UIDVALIDITY, UNSEEN, DELETED,
-/// SIZE (RFC 8438) and RECENT (always 0; IMAP4rev1). Authenticated or selected state.
+/// SIZE (RFC 8438) and RECENT (IMAP4rev1: messages no session has seen as \Recent yet). Authenticated or selected state.
 /// <c>NO [NONEXISTENT]</c> for an unknown mailbox.
 /// </summary>
 public sealed class StatusCommand : ImapCommand
@@ -61,10 +61,12 @@ public sealed class StatusCommand : ImapCommand
     internal static async ValueTask WriteStatusAsync(ImapSession session, MailboxInfo info, IReadOnlyList<string> items, CancellationToken cancellationToken)
     {
         var deleted = 0;
-        if (items.Contains("DELETED"))
+        var recent = 0;
+        if (items.Contains("DELETED") || items.Contains("RECENT"))
         {
             var messages = await session.Account!.GetMessagesAsync(info.Id, cancellationToken);
             deleted = messages.Count(m => (m.Flags & MessageFlags.Deleted) != 0);
+            recent = session.Server.Recent.CountUnclaimed(session.User!, info.Id, info.UidValidity, messages.Select(m => m.Uid));
         }
         var o = session.Out;
         o.Raw("* STATUS "u8);
@@ -85,6 +87,7 @@ public sealed class StatusCommand : ImapCommand
                 case "UNSEEN": o.Number(info.Unseen); break;
                 case "DELETED": o.Number(deleted); break;
                 case "SIZE": o.Number(info.SizeOctets); break;
+                case "RECENT": o.Number(recent); break;
                 default: o.Number(0); break;
             }
         }

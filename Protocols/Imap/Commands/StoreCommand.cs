@@ -114,7 +114,7 @@ public class StoreCommand : ImapCommand
                     session.Out.Raw("UID "u8).Number(record.Uid).Space();
                 }
                 session.Out.Raw("FLAGS "u8);
-                session.WriteFlags(record.Flags, record.Keywords);
+                session.WriteFlags(record);
                 session.Out.Raw(")\r\n"u8);
             }
         }

@@ -1,7 +1,11 @@
 namespace Mail.Protocols.Imap.Protocol;
 
-/// <summary>One element of a sequence set; <see cref="uint.MaxValue"/> stands for <c>*</c>.</summary>
-public readonly record struct ImapSequenceRange(uint First, uint Last);
+/// <summary>One element of a sequence set; <see cref="Star"/> (0, never a valid number) stands for <c>*</c>.</summary>
+public readonly record struct ImapSequenceRange(uint First, uint Last)
+{
+    /// <summary>The encoding of <c>*</c>: 4294967295 is a valid UID and must stay distinct from it.</summary>
+    public const uint Star = 0;
+}
 
 /// <summary>
 /// A parsed <c>sequence-set</c> (RFC 9051 §9): message sequence numbers or UIDs, with <c>*</c>
@@ -19,8 +23,8 @@ public sealed class ImapSequenceSet
     {
         foreach (var r in Ranges)
         {
-            var a = r.First == uint.MaxValue ? star : r.First;
-            var b = r.Last == uint.MaxValue ? star : r.Last;
+            var a = r.First == ImapSequenceRange.Star ? star : r.First;
+            var b = r.Last == ImapSequenceRange.Star ? star : r.Last;
             if (a > b)
             {
                 (a, b) = (b, a);

@@ -237,7 +237,7 @@ public ref struct ImapTokenizer
     public bool TryReadAStringOctets(out ReadOnlySpan<byte> octets)
     {
         var c = Peek();
-        if (c is '"' or '{' or '~')
+        if (c is '"' or '{' || (c == '~' && _pos + 1 < _span.Length && _span[_pos + 1] == (byte)'{'))
         {
             var ok = TryReadStringOctets(out var m);
             octets = m.Span;
@@ -395,7 +395,7 @@ public ref struct ImapTokenizer
         value = 0;
         if (TryConsume((byte)'*'))
         {
-            value = uint.MaxValue;
+            value = ImapSequenceRange.Star;
             return true;
         }
         if (!TryReadUInt32(out value))

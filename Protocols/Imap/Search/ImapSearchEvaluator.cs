@@ -25,6 +25,9 @@ public sealed class ImapSearchEvaluator
 
         public required uint MaxUid { get; init; }
 
+        /// <summary>The message is \Recent in the searching session.</summary>
+        public bool IsRecent { get; init; }
+
         /// <summary>The parsed message, when the program needs content (null if it could not be read).</summary>
         public MimeMessage? Message { get; init; }
     }
@@ -39,6 +42,7 @@ public sealed class ImapSearchEvaluator
         {
             case ImapSearchKind.All: return true;
             case ImapSearchKind.None: return false;
+            case ImapSearchKind.Recent: return c.IsRecent;
             case ImapSearchKind.And: return key.Children.All(k => Eval(k, c));
             case ImapSearchKind.Or: return Eval(key.Children[0], c) || Eval(key.Children[1], c);
             case ImapSearchKind.Not: return !Eval(key.Children[0], c);
@@ -83,7 +87,29 @@ public sealed class ImapSearchEvaluator
         foreach (var header in AllHeaders(message))
         {
             if (header.Field.Equals(field, StringComparison.OrdinalIgnoreCase)
-                && (value.Length == 0 || header.Value.Contains(value, StringComparison.OrdinalIgnoreCase)))
+                && (value.Length == 0 || header.Value.Contains(value, StringComparison.OrdinalIgnoreCase) || AddressesContain(header, value)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Address fields also match their parsed form (display name and addr-spec without comments,
+    /// folding or quoting), so <c>FROM user@domain</c> finds <c>&lt;user (c)@ (c) domain&gt;</c>.
+    /// </summary>
+    private static bool AddressesContain(Header header, string value)
+    {
+        if (header.Id is not (HeaderId.From or HeaderId.To or HeaderId.Cc or HeaderId.Bcc or HeaderId.ReplyTo or HeaderId.Sender)
+            || !InternetAddressList.TryParse(header.RawValue, out var list))
+        {
+            return false;
+        }
+        foreach (var mailbox in list.Mailboxes)
+        {
+            if (mailbox.Address.Contains(value, StringComparison.OrdinalIgnoreCase)
+                || (mailbox.Name is { Length: > 0 } name && (name + " <" + mailbox.Address + ">").Contains(value, StringComparison.OrdinalIgnoreCase)))
             {
                 return true;
             }

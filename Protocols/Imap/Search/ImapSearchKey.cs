@@ -17,6 +17,8 @@ public enum ImapSearchKind
     Keyword,
     Unkeyword,
     None,
+    /// <summary>\Recent in this session (RFC 3501 §6.4.4 RECENT).</summary>
+    Recent,
     Before,
     On,
     Since,

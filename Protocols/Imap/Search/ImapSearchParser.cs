@@ -78,10 +78,12 @@ public static class ImapSearchParser
             case "UNDRAFT": key = Lacks(MessageFlags.Draft); return true;
             case "UNFLAGGED": key = Lacks(MessageFlags.Flagged); return true;
             case "UNSEEN": key = Lacks(MessageFlags.Seen); return true;
-            // \Recent is never set here (RFC 9051 removed it): NEW and RECENT match nothing, OLD everything.
-            case "NEW": key = new(ImapSearchKind.None); return true;
-            case "RECENT": key = new(ImapSearchKind.None); return true;
-            case "OLD": key = new(ImapSearchKind.All); return true;
+            // RFC 3501 §6.4.4: NEW = RECENT UNSEEN, OLD = NOT RECENT.
+            case "NEW":
+                key = new(ImapSearchKind.And) { Children = [new(ImapSearchKind.Recent), Lacks(MessageFlags.Seen)] };
+                return true;
+            case "RECENT": key = new(ImapSearchKind.Recent); return true;
+            case "OLD": key = new(ImapSearchKind.Not) { Children = [new(ImapSearchKind.Recent)] }; return true;
             case "KEYWORD":
             case "UNKEYWORD":
                 if (!t.Space() || !t.TryReadAtom(out var kw))

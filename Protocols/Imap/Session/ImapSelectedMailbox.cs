@@ -34,6 +34,9 @@ public sealed class ImapSelectedMailbox
     /// <summary>The snapshot, ascending by UID.</summary>
     public List<MessageRecord> Messages { get; internal set; }
 
+    /// <summary>UIDs that are \Recent in this session (RFC 3501 §2.3.2).</summary>
+    public HashSet<uint> Recent { get; } = [];
+
     /// <summary>Highest UID in the snapshot, 0 when empty.</summary>
     public uint MaxUid => Messages.Count == 0 ? 0 : Messages[^1].Uid;
 
@@ -107,8 +110,8 @@ public sealed class ImapSelectedMailbox
                     continue;
                 }
                 var star = MaxUid;
-                var a = r.First == uint.MaxValue ? star : r.First;
-                var b = r.Last == uint.MaxValue ? star : r.Last;
+                var a = r.First == ImapSequenceRange.Star ? star : r.First;
+                var b = r.Last == ImapSequenceRange.Star ? star : r.Last;
                 if (a > b)
                 {
                     (a, b) = (b, a);
@@ -120,7 +123,7 @@ public sealed class ImapSelectedMailbox
             }
             else
             {
-                if (r.First != uint.MaxValue && r.First > count || r.Last != uint.MaxValue && r.Last > count)
+                if (r.First != ImapSequenceRange.Star && r.First > count || r.Last != ImapSequenceRange.Star && r.Last > count)
                 {
                     return false;
                 }
@@ -128,8 +131,8 @@ public sealed class ImapSelectedMailbox
                 {
                     continue;
                 }
-                var a = r.First == uint.MaxValue ? (uint)count : r.First;
-                var b = r.Last == uint.MaxValue ? (uint)count : r.Last;
+                var a = r.First == ImapSequenceRange.Star ? (uint)count : r.First;
+                var b = r.Last == ImapSequenceRange.Star ? (uint)count : r.Last;
                 if (a > b)
                 {
                     (a, b) = (b, a);

@@ -48,6 +48,9 @@ public sealed class ImapServerContext
 
     public ImapStructureCache Structures { get; }
 
+    /// <summary>Who sees which message as \Recent.</summary>
+    public ImapRecentTracker Recent { get; } = new();
+
     public TimeProvider Time { get; }
 
     public ILogger Logger { get; }

@@ -69,6 +69,10 @@ public sealed partial class ImapSession
                 Out.Raw("* "u8).Number(i + 1).Raw(" EXPUNGE\r\n"u8);
             }
             var removed = new HashSet<int>(gone);
+            foreach (var i in gone)
+            {
+                selected.Recent.Remove(snapshot[i].Uid);
+            }
             var kept = new List<MessageRecord>(snapshot.Count - gone.Count);
             for (var i = 0; i < snapshot.Count; i++)
             {
@@ -89,25 +93,33 @@ public sealed partial class ImapSession
                 if (now.Flags != old.Flags || !now.Keywords.SequenceEqual(old.Keywords))
                 {
                     Out.Raw("* "u8).Number(i + 1).Raw(" FETCH (UID "u8).Number(now.Uid).Raw(" FLAGS "u8);
-                    WriteFlags(now.Flags, now.Keywords);
+                    WriteFlags(now);
                     Out.Raw(")\r\n"u8);
                 }
             }
         }
 
         var max = selected.MaxUid;
-        var added = false;
+        List<uint>? added = null;
         foreach (var r in current)
         {
             if (r.Uid > max)
             {
                 snapshot.Add(r);
-                added = true;
+                (added ??= []).Add(r.Uid);
             }
         }
-        if (added)
+        if (added is not null)
         {
             Out.Raw("* "u8).Number(snapshot.Count).Raw(" EXISTS\r\n"u8);
+            if (!selected.ReadOnly)
+            {
+                selected.Recent.UnionWith(Server.Recent.Claim(User!, selected.Id, selected.UidValidity, added));
+            }
+            if (!Rev2)
+            {
+                Out.Raw("* "u8).Number(selected.Recent.Count).Raw(" RECENT\r\n"u8);
+            }
         }
         if (deferred)
         {
@@ -115,8 +127,12 @@ public sealed partial class ImapSession
         }
     }
 
-    /// <summary>Writes a flag list <c>(\Seen kw ...)</c> (RFC 9051 §2.3.2).</summary>
-    internal void WriteFlags(MessageFlags flags, IReadOnlyList<string> keywords)
+    /// <summary>Writes the message's flag list, with \Recent when it is recent in this IMAP4rev1 session.</summary>
+    internal void WriteFlags(MessageRecord record) =>
+        WriteFlags(record.Flags, record.Keywords, !Rev2 && Selected is { } s && s.Recent.Contains(record.Uid));
+
+    /// <summary>Writes a flag list <c>(\Seen kw ...)</c> (RFC 9051 §2.3.2; \Recent from RFC 3501 §2.3.2).</summary>
+    internal void WriteFlags(MessageFlags flags, IReadOnlyList<string> keywords, bool recent = false)
     {
         Out.Raw("("u8);
         var first = true;
@@ -128,6 +144,10 @@ public sealed partial class ImapSession
             }
             s.Out.Raw(name);
             first = false;
+        }
+        if (recent)
+        {
+            Flag("\\Recent"u8, this);
         }
         if ((flags & MessageFlags.Seen) != 0)
         {

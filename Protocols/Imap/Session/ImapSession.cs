@@ -168,9 +168,9 @@ public sealed partial class ImapSession : IAsyncDisposable
     /// <summary>The current CAPABILITY list (RFC 9051 §7.2.2), depending on state and TLS.</summary>
     public string Capabilities()
     {
-        var caps = "IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE IDLE";
         if (State == ImapState.NotAuthenticated)
         {
+            var caps = ImapCapabilities.AlwaysText;
             if (!IsTls)
             {
                 caps += " STARTTLS";
@@ -178,7 +178,7 @@ public sealed partial class ImapSession : IAsyncDisposable
             caps += PlaintextAuthAllowed ? " AUTH=PLAIN" : " LOGINDISABLED";
             return caps;
         }
-        return caps + " NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE LIST-EXTENDED LIST-STATUS ESEARCH UTF8=ACCEPT STATUS=SIZE";
+        return ImapCapabilities.AuthenticatedText;
     }
 
     public async ValueTask DisposeAsync()

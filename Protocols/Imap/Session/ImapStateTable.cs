@@ -39,6 +39,7 @@ public static class ImapStateTable
 
         // §6.4: selected.
         [CloseCommand.WireName] = ImapState.Selected,
+        [CheckCommand.WireName] = ImapState.Selected,
         [UnselectCommand.WireName] = ImapState.Selected,
         [ExpungeCommand.WireName] = ImapState.Selected,
         [SearchCommand.WireName] = ImapState.Selected,

@@ -29,7 +29,7 @@ public sealed class FetchCommandTests(ImapHostFixture host)
         var reply = await c.CommandAsync("f1 FETCH 1 (BODY.PEEK[])");
         Assert.Equal($"* 1 FETCH (BODY[] {{{message.Length}}}\r\n{message})", reply[0]);
         var flags = await c.CommandAsync("f2 FETCH 1 FLAGS");
-        Assert.Equal("* 1 FETCH (FLAGS ())", flags[0]);
+        Assert.Equal("* 1 FETCH (FLAGS (\\Recent))", flags[0]);
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class FetchCommandTests(ImapHostFixture host)
         var message = ImapTestMessages.Simple();
         await using var c = await MailboxWithAsync(Unique("F"), message);
         var reply = await c.CommandAsync("f1 FETCH 1 BODY[TEXT]");
-        Assert.Equal("* 1 FETCH (BODY[TEXT] {26}\r\nHello world\r\nsecond line\r\n FLAGS (\\Seen))", reply[0]);
+        Assert.Equal("* 1 FETCH (BODY[TEXT] {26}\r\nHello world\r\nsecond line\r\n FLAGS (\\Recent \\Seen))", reply[0]);
         Assert.Equal("f1 OK FETCH completed", reply[^1]);
     }
 
@@ -48,7 +48,7 @@ public sealed class FetchCommandTests(ImapHostFixture host)
         var message = ImapTestMessages.Simple();
         await using var c = await MailboxWithAsync(Unique("F"), message);
         var reply = await c.CommandAsync("f1 UID FETCH 1:* FAST");
-        Assert.Matches(@"^\* 1 FETCH \(UID 1 INTERNALDATE ""[ \d]\d-\w{3}-\d{4} \d\d:\d\d:\d\d [+-]\d{4}"" RFC822.SIZE " + message.Length + @" FLAGS \(\)\)$", reply[0]);
+        Assert.Matches(@"^\* 1 FETCH \(UID 1 INTERNALDATE ""[ \d]\d-\w{3}-\d{4} \d\d:\d\d:\d\d [+-]\d{4}"" RFC822.SIZE " + message.Length + @" FLAGS \(\\Recent\)\)$", reply[0]);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class FetchCommandTests(ImapHostFixture host)
         var header = message[..(message.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)];
         Assert.Equal($"* 1 FETCH (RFC822.HEADER {{{header.Length}}}\r\n{header} RFC822.SIZE {message.Length})", reply[0]);
         var whole = await c.CommandAsync("f2 FETCH 1 RFC822");
-        Assert.Equal($"* 1 FETCH (RFC822 {{{message.Length}}}\r\n{message} FLAGS (\\Seen))", whole[0]);
+        Assert.Equal($"* 1 FETCH (RFC822 {{{message.Length}}}\r\n{message} FLAGS (\\Recent \\Seen))", whole[0]);
     }
 
     [Fact]

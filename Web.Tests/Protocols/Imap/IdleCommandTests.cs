@@ -21,13 +21,14 @@ public sealed class IdleCommandTests(ImapHostFixture host)
         await other.SendAsync(ImapTestMessages.AppendPlus("a1", box, ImapTestMessages.Simple("new")));
         await other.ReadUntilTaggedAsync("a1");
         Assert.Equal("* 2 EXISTS", await watcher.ReadLineAsync());
+        Assert.Equal("* 2 RECENT", await watcher.ReadLineAsync());
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"IDLE woke after {clock.Elapsed}");
 
         await other.CommandAsync($"s SELECT {box}");
         await other.CommandAsync("b1 STORE 1 +FLAGS.SILENT (\\Flagged)");
-        Assert.Equal("* 1 FETCH (UID 1 FLAGS (\\Flagged))", await watcher.ReadLineAsync());
+        Assert.Equal("* 1 FETCH (UID 1 FLAGS (\\Recent \\Flagged))", await watcher.ReadLineAsync());
         await other.CommandAsync("b2 STORE 2 +FLAGS.SILENT (\\Deleted)");
-        Assert.Equal("* 2 FETCH (UID 2 FLAGS (\\Deleted))", await watcher.ReadLineAsync());
+        Assert.Equal("* 2 FETCH (UID 2 FLAGS (\\Recent \\Deleted))", await watcher.ReadLineAsync());
         await other.CommandAsync("b3 EXPUNGE");
         Assert.Equal("* 2 EXPUNGE", await watcher.ReadLineAsync());
 
@@ -47,6 +48,7 @@ public sealed class IdleCommandTests(ImapHostFixture host)
         using var message = new MemoryStream(System.Text.Encoding.ASCII.GetBytes(ImapTestMessages.Simple("delivered")));
         await store.DeliverAsync([MailHostFixture.Bob], message, DateTimeOffset.UtcNow, CancellationToken.None);
         Assert.Equal($"* {exists + 1} EXISTS", await watcher.ReadLineAsync());
+        Assert.Matches(@"^\* \d+ RECENT$", await watcher.ReadLineAsync());
         await watcher.SendAsync("DONE\r\n");
         Assert.Equal("i1 OK IDLE terminated", await watcher.ReadLineAsync());
     }

@@ -47,7 +47,7 @@ public sealed class MailboxCommandTests(ImapHostFixture host)
         var m = ImapTestMessages.Simple();
         await ImapTranscript.CreateWithAsync(c, box, m, m);
         var reply = await c.CommandAsync($"a1 STATUS {box} (MESSAGES UIDNEXT UNSEEN DELETED SIZE RECENT)");
-        Assert.Equal($"* STATUS \"{box}\" (MESSAGES 2 UIDNEXT 3 UNSEEN 2 DELETED 0 SIZE {2 * m.Length} RECENT 0)", reply[0]);
+        Assert.Equal($"* STATUS \"{box}\" (MESSAGES 2 UIDNEXT 3 UNSEEN 2 DELETED 0 SIZE {2 * m.Length} RECENT 2)", reply[0]);
         Assert.Equal(["a2 NO [NONEXISTENT] No such mailbox"], await c.CommandAsync("a2 STATUS Nope (MESSAGES)"));
         Assert.StartsWith("a3 BAD", (await c.CommandAsync("a3 STATUS INBOX (BOGUS)"))[^1], StringComparison.Ordinal);
     }

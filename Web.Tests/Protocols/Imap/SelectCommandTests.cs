@@ -14,7 +14,7 @@ public sealed class SelectCommandTests(ImapHostFixture host)
         var reply = await c.CommandAsync($"a1 SELECT {box}");
         Assert.Equal("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)", reply[0]);
         Assert.Equal("* 2 EXISTS", reply[1]);
-        Assert.Equal("* 0 RECENT", reply[2]);
+        Assert.Equal("* 2 RECENT", reply[2]);
         Assert.Equal("* OK [UNSEEN 1] First unseen", reply[3]);
         Assert.Matches(@"^\* OK \[UIDVALIDITY \d+\] UIDs valid$", reply[4]);
         Assert.Equal("* OK [UIDNEXT 3] Predicted next UID", reply[5]);

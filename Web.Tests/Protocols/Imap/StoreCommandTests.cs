@@ -7,10 +7,10 @@ public sealed class StoreCommandTests(ImapHostFixture host)
     public async Task Store_AddRemoveReplace_ReturnsNewFlags()
     {
         await using var c = await ImapTranscript.MailboxWithAsync(host, ImapTranscript.Unique("S"), ImapTestMessages.Simple(), ImapTestMessages.Simple());
-        Assert.Equal(["* 1 FETCH (FLAGS (\\Seen \\Flagged))", "* 2 FETCH (FLAGS (\\Seen \\Flagged))", "a1 OK STORE completed"],
+        Assert.Equal(["* 1 FETCH (FLAGS (\\Recent \\Seen \\Flagged))", "* 2 FETCH (FLAGS (\\Recent \\Seen \\Flagged))", "a1 OK STORE completed"],
             await c.CommandAsync("a1 STORE 1:2 +FLAGS (\\Seen \\Flagged)"));
-        Assert.Equal(["* 2 FETCH (FLAGS (\\Seen))", "a2 OK STORE completed"], await c.CommandAsync("a2 STORE 2 -FLAGS \\Flagged"));
-        Assert.Equal(["* 1 FETCH (FLAGS (\\Draft Custom))", "a3 OK STORE completed"], await c.CommandAsync("a3 STORE 1 FLAGS (\\Draft Custom)"));
+        Assert.Equal(["* 2 FETCH (FLAGS (\\Recent \\Seen))", "a2 OK STORE completed"], await c.CommandAsync("a2 STORE 2 -FLAGS \\Flagged"));
+        Assert.Equal(["* 1 FETCH (FLAGS (\\Recent \\Draft Custom))", "a3 OK STORE completed"], await c.CommandAsync("a3 STORE 1 FLAGS (\\Draft Custom)"));
     }
 
     [Fact]
@@ -24,7 +24,7 @@ public sealed class StoreCommandTests(ImapHostFixture host)
     public async Task UidStore_IncludesUid()
     {
         await using var c = await ImapTranscript.MailboxWithAsync(host, ImapTranscript.Unique("S"), ImapTestMessages.Simple());
-        Assert.Equal(["* 1 FETCH (UID 1 FLAGS (\\Answered))", "a1 OK UID STORE completed"], await c.CommandAsync("a1 UID STORE 1 +FLAGS (\\Answered)"));
+        Assert.Equal(["* 1 FETCH (UID 1 FLAGS (\\Recent \\Answered))", "a1 OK UID STORE completed"], await c.CommandAsync("a1 UID STORE 1 +FLAGS (\\Answered)"));
     }
 
     [Fact]

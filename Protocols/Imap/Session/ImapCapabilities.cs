@@ -1,0 +1,28 @@
+namespace Mail.Protocols.Imap.Session;
+
+/// <summary>
+/// The capabilities this server advertises (RFC 9051 §7.2.2). An extension is listed only when it
+/// is complete; the conformance runner decides which imaptest scripts apply from these lists.
+/// </summary>
+public static class ImapCapabilities
+{
+    /// <summary>Advertised in every state.</summary>
+    public static readonly IReadOnlyList<string> Always =
+    [
+        "IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE",
+    ];
+
+    /// <summary>Added once authenticated.</summary>
+    public static readonly IReadOnlyList<string> Authenticated =
+    [
+        "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS",
+        "ESEARCH", "UTF8=ACCEPT", "STATUS=SIZE",
+    ];
+
+    /// <summary>Everything advertised after login.</summary>
+    public static IEnumerable<string> AllAuthenticated => Always.Concat(Authenticated);
+
+    internal static readonly string AlwaysText = string.Join(' ', Always);
+
+    internal static readonly string AuthenticatedText = string.Join(' ', AllAuthenticated);
+}
