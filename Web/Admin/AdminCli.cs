@@ -87,6 +87,12 @@ internal static class AdminCli
             var context = new AdminCommandContext(arguments, AdminHost.Directory(app), password, output, error, app.Services);
             return await command.RunAsync(context, cancellationToken);
         }
+        catch (DirectoryUnavailableException ex) when (ex.InnerException is not DbException)
+        {
+            // LDAP: the message names the master and says that changes wait for it.
+            error.WriteLine($"admin: the directory is not available: {ex.Message}");
+            return AdminExitCodes.Failed;
+        }
         catch (Exception ex) when (ex is DirectoryUnavailableException or DbException or InvalidOperationException { InnerException: DbException })
         {
             error.WriteLine($"admin: the platform database is not available: {(ex.InnerException ?? ex).Message}");
