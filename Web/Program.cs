@@ -2,6 +2,7 @@ using Mail.Protocols.Hosting;
 using Mail.Protocols.Imap;
 using Mail.Protocols.Pop3;
 using Mail.Protocols.Smtp;
+using Mail.Protocols.Smtp.Outbound;
 using Mail.Protocols.Store;
 using Mail.Shared.Hosting;
 using Mail.Web.Admin;
@@ -29,6 +30,14 @@ if (roles.Contains(MailRoles.Mailbox))
 if (roles.Contains(MailRoles.SmtpIn))
 {
     builder.Services.AddSmtpIn();
+}
+if (roles.Contains(MailRoles.Submission))
+{
+    builder.Services.AddSubmission();
+}
+if (roles.Contains(MailRoles.Outbound))
+{
+    builder.Services.AddOutbound();
 }
 if (roles.Contains(MailRoles.Web))
 {

@@ -3,6 +3,7 @@
 # systemd. Idempotent: safe to run twice; a running slapd is kept.
 #
 #   scripts/services-ldap.sh [start]   install slapd/ldap-utils if missing, start slapd, print the test env
+#   scripts/services-ldap.sh install   only install slapd and ldap-utils when missing
 #   scripts/services-ldap.sh stop      stop the slapd started from $MAIL_SERVICES_DIR/ldap (by PID file)
 #   scripts/services-ldap.sh restart   stop, then start (same data)
 #   scripts/services-ldap.sh reset     stop, delete the data, start on a fresh suffix
@@ -118,11 +119,12 @@ ENV
 
 case ${1:-start} in
   start) cmd_install; start_slapd; write_env; cat "$DIR/env.ldap" ;;
+  install) cmd_install ;;
   stop) stop_slapd ;;
   restart) stop_slapd; start_slapd ;;
   reset) stop_slapd; rm -rf "$DIR/data"; start_slapd; write_env; cat "$DIR/env.ldap" ;;
   status) if ldap_ping; then echo "slapd: up on $URI"; else echo "slapd: down"; exit 1; fi ;;
   env) write_env; cat "$DIR/env.ldap" ;;
   -h|--help|help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}" ;;
-  *) die "unknown command $1 (start, stop, restart, reset, status, env)" ;;
+  *) die "unknown command $1 (start, install, stop, restart, reset, status, env)" ;;
 esac

@@ -37,6 +37,9 @@ internal sealed class SmtpInConnection
     /// <summary>True once STARTTLS completed.</summary>
     public bool Secure { get; set; }
 
+    /// <summary>The account address a Submission client authenticated as (RFC 4954), or null (always null on the MX).</summary>
+    public string? AuthenticatedUser { get; set; }
+
     /// <summary>Set by the wire guard when it refused the octets of the current DATA; taken by the store.</summary>
     public SmtpInRejectReason DataRejection { get; set; }
 

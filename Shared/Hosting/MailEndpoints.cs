@@ -11,6 +11,8 @@ public sealed class MailEndpoints
 {
     public const string SmtpIn = "SmtpIn";
     public const string Submission = "Submission";
+    /// <summary>Submission with implicit TLS (RFC 8314 §3.3; production port 465).</summary>
+    public const string SubmissionTls = "SubmissionTls";
     public const string Imap = "Imap";
     public const string Pop3 = "Pop3";
     public const string Lmtp = "Lmtp";
@@ -20,6 +22,7 @@ public sealed class MailEndpoints
     {
         [SmtpIn] = "127.0.0.1:2525",
         [Submission] = "127.0.0.1:2587",
+        [SubmissionTls] = "127.0.0.1:2465",
         [Imap] = "127.0.0.1:2143",
         [Pop3] = "127.0.0.1:2110",
         [Lmtp] = "127.0.0.1:2424",

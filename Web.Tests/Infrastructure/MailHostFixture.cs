@@ -54,6 +54,7 @@ public class MailHostFixture : IAsyncLifetime, IAsyncDisposable
             ["Mail:HostName"] = "mail.test",
             [$"Mail:Endpoints:{MailEndpoints.SmtpIn}"] = "127.0.0.1:0",
             [$"Mail:Endpoints:{MailEndpoints.Submission}"] = "127.0.0.1:0",
+            [$"Mail:Endpoints:{MailEndpoints.SubmissionTls}"] = "127.0.0.1:0",
             [$"Mail:Endpoints:{MailEndpoints.Imap}"] = "127.0.0.1:0",
             [$"Mail:Endpoints:{MailEndpoints.Pop3}"] = "127.0.0.1:0",
             [$"Mail:Endpoints:{MailEndpoints.Lmtp}"] = "127.0.0.1:0",

@@ -190,6 +190,7 @@ public sealed class MailServerProcess : IAsyncDisposable
             "--Mail:Roles=all",
             $"--Mail:Endpoints:SmtpIn=127.0.0.1:{SmtpPort}",
             $"--Mail:Endpoints:Submission=127.0.0.1:{SubmissionPort}",
+            "--Mail:Endpoints:SubmissionTls=127.0.0.1:0",
             $"--Mail:Endpoints:Imap=127.0.0.1:{ImapPort}",
             $"--Mail:Endpoints:Pop3=127.0.0.1:{Pop3Port}",
             $"--Mail:Endpoints:Lmtp=127.0.0.1:{LmtpPort}",

@@ -20,6 +20,13 @@ internal static class AdminCli
         new UserPasswdCommand(),
         new UserListCommand(),
         new AliasAddCommand(),
+        new QueueListCommand(),
+        new QueueShowCommand(),
+        new QueueControlCommand("retry", "try a queued message now"),
+        new QueueControlCommand("hold", "stop delivery attempts for a queued message"),
+        new QueueControlCommand("release", "resume delivery of a held message, now"),
+        new QueueControlCommand("delete", "remove a queued message without a DSN"),
+        new DkimGenerateCommand(),
     ];
 
     /// <summary>Runs one admin command on the console; returns the process exit code.</summary>
@@ -77,8 +84,14 @@ internal static class AdminCli
         try
         {
             await using var app = await AdminHost.StartAsync(line.ConfigurationArgs, cancellationToken);
-            var context = new AdminCommandContext(arguments, AdminHost.Directory(app), password, output, error);
+            var context = new AdminCommandContext(arguments, AdminHost.Directory(app), password, output, error, app.Services);
             return await command.RunAsync(context, cancellationToken);
+        }
+        catch (DirectoryUnavailableException ex) when (ex.InnerException is not DbException)
+        {
+            // LDAP: the message names the master and says that changes wait for it.
+            error.WriteLine($"admin: the directory is not available: {ex.Message}");
+            return AdminExitCodes.Failed;
         }
         catch (Exception ex) when (ex is DirectoryUnavailableException or DbException or InvalidOperationException { InnerException: DbException })
         {

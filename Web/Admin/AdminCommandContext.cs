@@ -3,8 +3,11 @@ using Mail.Shared.Directory;
 namespace Mail.Web.Admin;
 
 /// <summary>What a command gets: its positional arguments, the directory, the password (if it reads one) and the output streams.</summary>
-internal sealed class AdminCommandContext(IReadOnlyList<string> arguments, IDirectoryAdmin directory, string? password, TextWriter output, TextWriter error)
+internal sealed class AdminCommandContext(IReadOnlyList<string> arguments, IDirectoryAdmin directory, string? password, TextWriter output, TextWriter error, IServiceProvider? services = null)
 {
+    /// <summary>The admin host's services (configuration, data path), for commands beyond the directory.</summary>
+    public IServiceProvider Services { get; } = services ?? EmptyServices.Instance;
+
     public IReadOnlyList<string> Arguments { get; } = arguments;
 
     public IDirectoryAdmin Directory { get; } = directory;
@@ -39,4 +42,12 @@ internal sealed class AdminCommandContext(IReadOnlyList<string> arguments, IDire
         Output.WriteLine(message);
         return AdminExitCodes.Ok;
     }
+}
+
+/// <summary>A service provider with no services (contexts built without a host).</summary>
+internal sealed class EmptyServices : IServiceProvider
+{
+    public static EmptyServices Instance { get; } = new();
+
+    public object? GetService(Type serviceType) => null;
 }

@@ -17,5 +17,7 @@ internal enum SmtpInCommandKind
     StartTls,
     /// <summary>AUTH or PROXY: not offered on the MX, answered by the guard without SmtpServer.</summary>
     Refused,
+    /// <summary>AUTH (RFC 4954): answered by the guard's <see cref="ISmtpCommandHook"/> on Submission, refused like <see cref="Refused"/> elsewhere.</summary>
+    Auth,
     Other,
 }

@@ -126,7 +126,16 @@ internal sealed partial class SmtpWireGuard
             return InputStep.Continue;
         }
         var kind = Classify(line);
-        if (kind == SmtpInCommandKind.Refused)
+        if (_hook is not null)
+        {
+            var channel = new HookChannel(this, reader);
+            if (await _hook.HandleAsync(kind, line, channel, cancellationToken).ConfigureAwait(false))
+            {
+                _closingReplySent |= channel.Closing;
+                return channel.Closing ? InputStep.Stop : InputStep.Continue;
+            }
+        }
+        if (kind is SmtpInCommandKind.Refused or SmtpInCommandKind.Auth)
         {
             await WriteToClientAsync(SmtpInReplies.Wire.NotImplemented, cancellationToken).ConfigureAwait(false);
             return InputStep.Continue;
@@ -203,6 +212,50 @@ internal sealed partial class SmtpWireGuard
         return await NextReplyAsync(cancellationToken).ConfigureAwait(false) < 0 ? InputStep.Stop : InputStep.Continue;
     }
 
+    /// <summary>
+    /// Reads one more line for a hook (an AUTH continuation, RFC 4954 §4): the line with its CRLF,
+    /// or null when it is longer than <see cref="SmtpInOptions.MaxCommandLineOctets"/> or the client left.
+    /// </summary>
+    private async ValueTask<byte[]?> ReadHookLineAsync(PipeReader reader, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await ReadWithIdleTimeoutAsync(reader, cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            var lf = buffer.PositionOf((byte)'\n');
+            if (lf is null)
+            {
+                if (result.IsCompleted || buffer.Length > _options.MaxCommandLineOctets + 1)
+                {
+                    reader.AdvanceTo(buffer.End);
+                    return null;
+                }
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                continue;
+            }
+            var end = buffer.GetPosition(1, lf.Value);
+            var line = buffer.Slice(0, end).ToArray();
+            reader.AdvanceTo(end);
+            return line.Length > _options.MaxCommandLineOctets + 2 ? null : line;
+        }
+    }
+
+    /// <summary>What a hook may do while the guard holds the connection: write replies, read continuation lines.</summary>
+    private sealed class HookChannel(SmtpWireGuard guard, PipeReader reader) : ISmtpHookChannel
+    {
+        public SmtpInConnection Connection => guard.Connection;
+
+        public bool IsSecure => guard.IsSecure;
+
+        public Task WriteAsync(string reply, CancellationToken cancellationToken) => guard.WriteToClientAsync(reply, cancellationToken);
+
+        public ValueTask<byte[]?> ReadLineAsync(CancellationToken cancellationToken) => guard.ReadHookLineAsync(reader, cancellationToken);
+
+        public bool Closing { get; private set; }
+
+        public void CloseAfterReply() => Closing = true;
+    }
+
     private async Task ForwardAsync(byte[] line, CancellationToken cancellationToken)
     {
         _toServer.Writer.Write(line);
@@ -264,7 +317,8 @@ internal sealed partial class SmtpWireGuard
             _ when Ascii.EqualsIgnoreCase(verb, "NOOP"u8) => SmtpInCommandKind.Noop,
             _ when Ascii.EqualsIgnoreCase(verb, "QUIT"u8) => SmtpInCommandKind.Quit,
             _ when Ascii.EqualsIgnoreCase(verb, "STARTTLS"u8) => SmtpInCommandKind.StartTls,
-            _ when Ascii.EqualsIgnoreCase(verb, "AUTH"u8) || Ascii.EqualsIgnoreCase(verb, "PROXY"u8) => SmtpInCommandKind.Refused,
+            _ when Ascii.EqualsIgnoreCase(verb, "AUTH"u8) => SmtpInCommandKind.Auth,
+            _ when Ascii.EqualsIgnoreCase(verb, "PROXY"u8) => SmtpInCommandKind.Refused,
             _ => SmtpInCommandKind.Other,
         };
     }

@@ -34,6 +34,8 @@ internal sealed partial class SmtpWireGuard : ISecurableDuplexPipe
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _host;
+    private readonly ISmtpCommandHook? _hook;
+    private readonly X509Certificate? _implicitTls;
     // Toward SmtpServer: never pauses, because SmtpServer examines the whole DATA without consuming
     // it until CRLF.CRLF; memory is bounded by the guard's own limits instead.
     private readonly Pipe _toServer = new(new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false));
@@ -50,8 +52,12 @@ internal sealed partial class SmtpWireGuard : ISecurableDuplexPipe
     private Task _outputPump = Task.CompletedTask;
     private int _disposed;
 
-    public SmtpWireGuard(Socket socket, SmtpInConnection connection, SmtpInOptions options, string host, TimeProvider time, ILogger logger)
+    /// <param name="hook">Sees every command line before SmtpServer and may answer it (Submission's AUTH and policy); null on the MX.</param>
+    /// <param name="implicitTls">Certificate for implicit TLS (RFC 8314 §3.3, port 465): the handshake runs before the greeting; null for plain TCP.</param>
+    public SmtpWireGuard(Socket socket, SmtpInConnection connection, SmtpInOptions options, string host, TimeProvider time, ILogger logger, ISmtpCommandHook? hook = null, X509Certificate? implicitTls = null)
     {
+        _hook = hook;
+        _implicitTls = implicitTls;
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: true);
         Connection = connection;
@@ -79,8 +85,48 @@ internal sealed partial class SmtpWireGuard : ISecurableDuplexPipe
     /// <summary>Starts moving octets between the socket and SmtpServer.</summary>
     public void Start()
     {
-        _outputPump = Task.Run(RunOutputAsync);
-        _inputPump = Task.Run(RunInputAsync);
+        if (_implicitTls is null)
+        {
+            _outputPump = Task.Run(RunOutputAsync);
+            _inputPump = Task.Run(RunInputAsync);
+            return;
+        }
+        // The greeting waits in the pipe from SmtpServer until the handshake is done.
+        _outputPump = Task.Run(async () =>
+        {
+            if (await HandshakeImplicitTlsAsync().ConfigureAwait(false))
+            {
+                _inputPump = Task.Run(RunInputAsync);
+                await RunOutputAsync().ConfigureAwait(false);
+            }
+        });
+    }
+
+    private async Task<bool> HandshakeImplicitTlsAsync()
+    {
+        var ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.IdleTimeoutSeconds), _time);
+            await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+            {
+                ServerCertificate = _implicitTls,
+                ClientCertificateRequired = false,
+                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            }, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or AuthenticationException or OperationCanceledException or ObjectDisposedException)
+        {
+            SmtpInLog.ConnectionError(_logger, Connection.Remote, ex.Message);
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            _closingReplySent = true;
+            await ShutdownAsync().ConfigureAwait(false);
+            return false;
+        }
+        _stream = ssl;
+        Connection.Secure = true;
+        return true;
     }
 
     /// <summary>STARTTLS (RFC 3207): called by SmtpServer after it wrote <c>220</c>.</summary>

@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text;
+using MimeKit;
+
+namespace Mail.Protocols.Smtp.Outbound;
+
+/// <summary>
+/// Builds delivery status notifications (RFC 3464, in RFC 6522 <c>multipart/report</c>): a human-readable
+/// part, the <c>message/delivery-status</c> part (one per-recipient group per failed recipient with
+/// Final-Recipient, Action: failed, Status, Remote-MTA, Diagnostic-Code), and the original header as
+/// <c>text/rfc822-headers</c> (RET=HDRS, the safe default). Sent with the null sender (RFC 5321 §4.5.5)
+/// and <c>Auto-Submitted: auto-replied</c> (RFC 3834), so it is never answered by another DSN.
+/// </summary>
+internal static class DsnBuilder
+{
+    /// <summary>The DSN for <paramref name="failed"/> recipients of <paramref name="entry"/>, as wire octets (CRLF).</summary>
+    public static byte[] Build(OutboundQueueEntry entry, IReadOnlyList<OutboundRecipient> failed, Stream original, string reportingMta, DateTimeOffset now)
+    {
+        var headers = HeaderList.Load(original);
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress("Mail Delivery System", "MAILER-DAEMON@" + reportingMta));
+        message.To.Add(MailboxAddress.Parse(entry.Sender));
+        message.Subject = "Undelivered Mail Returned to Sender";
+        message.Date = now;
+        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(reportingMta);
+        message.Headers.Add("Auto-Submitted", "auto-replied");
+        if (headers[HeaderId.MessageId] is { } originalId)
+        {
+            message.InReplyTo = originalId;
+        }
+
+        var report = new MultipartReport("delivery-status");
+        var text = new StringBuilder();
+        text.Append("This is the mail system at host ").Append(reportingMta).Append(".\n\n");
+        text.Append("I'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients.\n\n");
+        foreach (var recipient in failed)
+        {
+            text.Append('<').Append(recipient.Address).Append(">: ").Append(recipient.LastReply ?? "delivery failed").Append('\n');
+        }
+        report.Add(new TextPart("plain") { Text = text.ToString() });
+
+        var status = new MessageDeliveryStatus();
+        status.StatusGroups.Add(new HeaderList
+        {
+            { "Reporting-MTA", "dns; " + reportingMta },
+            { "X-Queue-ID", entry.Id },
+            { "Arrival-Date", MimeKit.Utils.DateUtils.FormatDate(entry.Created) },
+        });
+        foreach (var recipient in failed)
+        {
+            var group = new HeaderList
+            {
+                { "Final-Recipient", "rfc822; " + recipient.Address },
+                { "Action", "failed" },
+                { "Status", StatusCode(recipient.LastReply) },
+            };
+            if (recipient.RemoteMta is { } mta && mta != "local")
+            {
+                var host = mta.Split('[')[0];
+                group.Add("Remote-MTA", "dns; " + host);
+            }
+            if (recipient.LastReply is { } reply)
+            {
+                group.Add("Diagnostic-Code", "smtp; " + reply);
+            }
+            group.Add("Last-Attempt-Date", MimeKit.Utils.DateUtils.FormatDate(recipient.Done ?? now));
+            status.StatusGroups.Add(group);
+        }
+        report.Add(status);
+
+        using var headerText = new MemoryStream();
+        headers.WriteTo(FormatOptions.Default, headerText);
+        report.Add(new TextPart("rfc822-headers") { Content = new MimeContent(new MemoryStream(headerText.ToArray())) });
+        message.Body = report;
+
+        using var output = new MemoryStream();
+        var options = FormatOptions.Default.Clone();
+        options.NewLineFormat = NewLineFormat.Dos;
+        message.WriteTo(options, output);
+        return output.ToArray();
+    }
+
+    /// <summary>The RFC 3463 code of a reply (<c>550 5.1.1 ...</c> → <c>5.1.1</c>), else <c>5.0.0</c>.</summary>
+    public static string StatusCode(string? reply)
+    {
+        if (reply is null)
+        {
+            return "5.0.0";
+        }
+        var parts = reply.Split(' ', 3);
+        if (parts.Length >= 2 && parts[1].Count(c => c == '.') == 2 && parts[1][0] is '2' or '4' or '5' && parts[1].All(c => char.IsAsciiDigit(c) || c == '.'))
+        {
+            return parts[1];
+        }
+        return parts.Length > 0 && parts[0].Length == 3 && parts[0][0] is '4' or '5'
+            ? string.Create(CultureInfo.InvariantCulture, $"{parts[0][0]}.0.0")
+            : "5.0.0";
+    }
+}

@@ -1,0 +1,234 @@
+using System.Net;
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Mail.Shared.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Mail.Protocols.Smtp.Outbound;
+
+/// <summary>
+/// Delivers a message to the recipients of one domain over SMTP with MailKit's <see cref="SmtpClient"/>:
+/// the route from <see cref="OutboundOptions.Routes"/> or the MX hosts (<see cref="OutboundDns"/>) in
+/// preference order, every address of each host until one takes the transaction; STARTTLS whenever offered
+/// (opportunistic, RFC 7435: certificates are not verified, as for any MTA without DANE/MTA-STS); AUTH only
+/// at the smarthost. Results are per recipient: RCPT refusals are recorded, not thrown.
+/// </summary>
+internal sealed class SmtpDeliveryAgent(
+    OutboundDns dns,
+    OutboundQueueStore queue,
+    IOptions<OutboundOptions> options,
+    IOptions<MailOptions> mail,
+    ILogger<SmtpDeliveryAgent> logger)
+{
+    private readonly OutboundOptions _options = options.Value;
+    private readonly string _helo = string.IsNullOrEmpty(options.Value.HeloName) ? mail.Value.HostName : options.Value.HeloName;
+
+    /// <summary>One attempt for <paramref name="recipients"/> (all in <paramref name="domain"/>).</summary>
+    public async Task<List<DeliveryResult>> DeliverAsync(OutboundQueueEntry entry, string domain, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
+    {
+        var (targets, smarthost, failure) = await TargetsAsync(domain, recipients, cancellationToken);
+        if (failure is not null)
+        {
+            return failure;
+        }
+        var errors = new List<string>();
+        foreach (var (host, port) in targets)
+        {
+            var addresses = await dns.ResolveAddressesAsync(host, cancellationToken);
+            if (addresses.Count == 0)
+            {
+                errors.Add($"{host}: no address");
+                continue;
+            }
+            foreach (var address in addresses)
+            {
+                var attempt = await TryHostAsync(entry, host, address, port, smarthost, recipients, cancellationToken);
+                if (attempt.Results is not null)
+                {
+                    return attempt.Results;
+                }
+                OutboundLog.ConnectFailed(logger, host, address, domain, attempt.Error!);
+                errors.Add(attempt.Error!);
+            }
+        }
+        var reply = "451 4.4.1 " + (errors.Count == 0 ? "no route to " + domain : string.Join("; ", errors.TakeLast(3)));
+        return DeliveryResult.All(recipients, OutboundRecipientStatus.Pending, reply, null);
+    }
+
+    private async Task<(List<(string Host, int Port)> Targets, bool Smarthost, List<DeliveryResult>? Failure)> TargetsAsync(string domain, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
+    {
+        if (_options.Routes.TryGetValue(domain, out var route) || _options.Routes.TryGetValue("*", out route))
+        {
+            var smarthost = !_options.Routes.ContainsKey(domain);
+            return ([ParseRoute(route)], smarthost, null);
+        }
+        var mx = await dns.ResolveMxAsync(domain, cancellationToken);
+        return mx.Outcome switch
+        {
+            MxOutcome.Hosts => (mx.Hosts.Select(h => (h, _options.SmtpPort)).ToList(), false, null),
+            MxOutcome.NullMx => ([], false, DeliveryResult.All(recipients, OutboundRecipientStatus.Failed, "556 5.1.10 " + mx.Detail, null)),
+            MxOutcome.NoSuchDomain => ([], false, DeliveryResult.All(recipients, OutboundRecipientStatus.Failed, "550 5.1.2 " + mx.Detail, null)),
+            _ => ([], false, DeliveryResult.All(recipients, OutboundRecipientStatus.Pending, "451 4.4.3 " + mx.Detail, null)),
+        };
+    }
+
+    private (string, int) ParseRoute(string route)
+    {
+        var colon = route.LastIndexOf(':');
+        if (colon > 0 && route.IndexOf(']', StringComparison.Ordinal) < colon && int.TryParse(route.AsSpan(colon + 1), out var port) && (route.Count(c => c == ':') == 1 || route.StartsWith('[')))
+        {
+            return (route[..colon].Trim('[', ']'), port);
+        }
+        return (route.Trim('[', ']'), _options.SmtpPort);
+    }
+
+    private async Task<(List<DeliveryResult>? Results, string? Error)> TryHostAsync(
+        OutboundQueueEntry entry, string host, IPAddress address, int port, bool smarthost, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
+    {
+        var where = $"{host}[{address}]:{port}";
+        using var client = new RecordingSmtpClient
+        {
+            LocalDomain = _helo,
+            Timeout = _options.CommandTimeoutSeconds * 1000,
+            CheckCertificateRevocation = false,
+            // Opportunistic TLS (RFC 7435, RFC 3207 §4.1): an MTA without DANE or MTA-STS policy cannot know the
+            // right certificate, and refusing a bad one would only push the message to clear text.
+#pragma warning disable CA5359
+            ServerCertificateValidationCallback = (_, _, _, _) => true,
+#pragma warning restore CA5359
+        };
+        try
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                connectTimeout.CancelAfter(TimeSpan.FromSeconds(_options.ConnectTimeoutSeconds));
+                await socket.ConnectAsync(new IPEndPoint(address, port), connectTimeout.Token);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+            await client.ConnectAsync(socket, host, port, SecureSocketOptions.StartTlsWhenAvailable, cancellationToken);
+            if (smarthost && _options.SmarthostUser.Length > 0)
+            {
+                await client.AuthenticateAsync(_options.SmarthostUser, _options.SmarthostPassword, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or SmtpProtocolException or SmtpCommandException or SslHandshakeException or AuthenticationException
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return (null, $"connect to {where}: {ex.Message}");
+        }
+
+        List<DeliveryResult> results;
+        try
+        {
+            results = await SendAsync(client, entry, where, recipients, cancellationToken);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or SmtpProtocolException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // Lost in the middle: nothing was acknowledged, so every recipient stays pending (at least once).
+            return (DeliveryResult.All(recipients, OutboundRecipientStatus.Pending, $"451 4.4.2 lost connection with {where}: {ex.Message}", where), null);
+        }
+        try
+        {
+            await client.DisconnectAsync(true, cancellationToken);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or SmtpProtocolException or SmtpCommandException or OperationCanceledException)
+        {
+            // The transaction is complete; a failed QUIT changes nothing.
+        }
+        return (results, null);
+    }
+
+    private async Task<List<DeliveryResult>> SendAsync(RecordingSmtpClient client, OutboundQueueEntry entry, string where, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
+    {
+        MimeMessage message;
+        await using (var file = queue.OpenMessage(entry.Id))
+        {
+            message = await MimeMessage.LoadAsync(file, cancellationToken);
+        }
+        using (message)
+        {
+            if (!MailboxAddress.TryParse(ParserOptions.Default, entry.Sender, out var sender))
+            {
+                // Only DSNs have the null sender, and they go to local senders only (local shortcut).
+                return DeliveryResult.All(recipients, OutboundRecipientStatus.Failed, "553 5.1.7 sender address not usable for remote delivery", null);
+            }
+            var mailboxes = new List<MailboxAddress>();
+            var results = new List<DeliveryResult>();
+            foreach (var recipient in recipients)
+            {
+                if (MailboxAddress.TryParse(ParserOptions.Default, recipient, out var mailbox))
+                {
+                    mailboxes.Add(mailbox);
+                }
+                else
+                {
+                    results.Add(new(recipient, OutboundRecipientStatus.Failed, "553 5.1.3 bad recipient address syntax", null));
+                }
+            }
+            if (mailboxes.Count == 0)
+            {
+                return results;
+            }
+            client.Refused.Clear();
+            try
+            {
+                var reply = await client.SendAsync(FormatOptions.Default, message, sender, mailboxes, cancellationToken);
+                var refused = client.Refused;
+                foreach (var mailbox in mailboxes)
+                {
+                    results.Add(refused.TryGetValue(mailbox.Address, out var r)
+                        ? new(mailbox.Address, DeliveryResult.ForCode((int)r.StatusCode), $"{(int)r.StatusCode} {r.Response}", where)
+                        : new(mailbox.Address, OutboundRecipientStatus.Delivered, "250 " + reply, where));
+                }
+            }
+            catch (RecordingSmtpClient.NoRecipientsAcceptedException)
+            {
+                foreach (var mailbox in mailboxes)
+                {
+                    var r = client.Refused[mailbox.Address];
+                    results.Add(new(mailbox.Address, DeliveryResult.ForCode((int)r.StatusCode), $"{(int)r.StatusCode} {r.Response}", where));
+                }
+            }
+            catch (SmtpCommandException ex)
+            {
+                // MAIL or DATA refused: the same answer for every recipient not already refused at RCPT.
+                foreach (var mailbox in mailboxes)
+                {
+                    results.Add(client.Refused.TryGetValue(mailbox.Address, out var r)
+                        ? new(mailbox.Address, DeliveryResult.ForCode((int)r.StatusCode), $"{(int)r.StatusCode} {r.Response}", where)
+                        : new(mailbox.Address, DeliveryResult.ForCode((int)ex.StatusCode), $"{(int)ex.StatusCode} {ex.Message}", where));
+                }
+            }
+            return results;
+        }
+    }
+
+    /// <summary>MailKit's client, recording RCPT refusals instead of throwing on the first one.</summary>
+    private sealed class RecordingSmtpClient : SmtpClient
+    {
+        public Dictionary<string, MailKit.Net.Smtp.SmtpResponse> Refused { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        protected override void OnRecipientNotAccepted(MimeMessage message, MailboxAddress mailbox, MailKit.Net.Smtp.SmtpResponse response) =>
+            Refused[mailbox.Address] = response;
+
+        protected override void OnNoRecipientsAccepted(MimeMessage message) => throw new NoRecipientsAcceptedException();
+
+        public sealed class NoRecipientsAcceptedException : Exception
+        {
+            public NoRecipientsAcceptedException()
+                : base("No recipient was accepted.")
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using SmtpServer;
+using SmtpServer.Protocol;
+
+namespace Mail.Protocols.Smtp.Submission;
+
+/// <summary>SmtpServer's command factory with Submission's EHLO.</summary>
+internal sealed class SubmissionCommandFactory(SubmissionOptions options) : SmtpCommandFactory
+{
+    public override SmtpCommand CreateEhlo(string domainOrAddress) => new SubmissionEhloCommand(domainOrAddress, options);
+
+    public override SmtpCommand CreateHelo(string domainOrAddress) => new SmtpInHeloCommand(domainOrAddress);
+}
+
+/// <summary>
+/// EHLO on Submission (RFC 6409 §4): PIPELINING, SIZE, STARTTLS before TLS, AUTH PLAIN LOGIN only once
+/// TLS is on (RFC 4954 §4, RFC 8314 §3; or on loopback when <see cref="SubmissionOptions.AllowPlaintextAuthOnLoopback"/>),
+/// ENHANCEDSTATUSCODES, 8BITMIME, SMTPUTF8.
+/// </summary>
+internal sealed class SubmissionEhloCommand(string domainOrAddress, SubmissionOptions options) : EhloCommand(domainOrAddress)
+{
+    protected override string GetGreeting(ISessionContext context) => context.ServerOptions.ServerName;
+
+    protected override IEnumerable<string> GetExtensions(ISessionContext context)
+    {
+        yield return "PIPELINING";
+        yield return $"SIZE {context.ServerOptions.MaxMessageSizeOptions.Length}";
+        var secure = context.Pipe.IsSecure;
+        if (!secure && context.EndpointDefinition.CertificateFactory is not null)
+        {
+            yield return "STARTTLS";
+        }
+        var loopback = context.Properties.TryGetValue(SmtpInConnection.PropertyKey, out var value)
+            && value is SmtpInConnection connection
+            && System.Net.IPAddress.IsLoopback(connection.Remote.Address);
+        if (secure || (options.AllowPlaintextAuthOnLoopback && loopback))
+        {
+            yield return "AUTH PLAIN LOGIN";
+        }
+        yield return "ENHANCEDSTATUSCODES";
+        yield return "8BITMIME";
+        yield return "SMTPUTF8";
+    }
+}

@@ -1,0 +1,107 @@
+using System.Buffers;
+using System.Text;
+using Mail.Protocols.Smtp.Outbound;
+using Mail.Protocols.Smtp.Outbound.Dkim;
+using Microsoft.Extensions.Logging;
+using SmtpServer;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
+
+namespace Mail.Protocols.Smtp.Submission;
+
+/// <summary>
+/// End of DATA on Submission: prepends a <c>Received</c> field (RFC 5321 §4.4; the authenticated user and
+/// the client address are left out unless <see cref="SubmissionOptions.ShowAuthenticatedUser"/>), signs with
+/// the sender domain's DKIM key when one exists (<see cref="DkimMessageSigner"/>, RFC 6376), and commits the
+/// message to the durable <see cref="OutboundQueueStore"/>. <c>250 2.0.0 Ok: queued as ID</c> only after the
+/// queue fsynced; <c>451 4.3.0</c> on I/O errors; the wire guard's DATA refusals queue nothing.
+/// </summary>
+internal sealed class SubmissionMessageStore(
+    OutboundQueueStore queue,
+    DkimMessageSigner dkim,
+    SubmissionOptions options,
+    string host,
+    TimeProvider time,
+    ILogger logger) : IMessageStore
+{
+    private static readonly byte[] CrlfBytes = "\r\n"u8.ToArray();
+
+    /// <inheritdoc />
+    public async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    {
+        var connection = SmtpInSessionState.Get(context);
+        var rejection = connection.DataRejection;
+        connection.DataRejection = SmtpInRejectReason.None;
+        if (rejection != SmtpInRejectReason.None)
+        {
+            return SmtpInReplies.ForData(rejection, options.ToWireOptions());
+        }
+        var user = connection.AuthenticatedUser;
+        if (user is null || connection.Recipients.Count == 0)
+        {
+            return SmtpInReplies.NoRecipients;
+        }
+        var sender = transaction.From.User + "@" + transaction.From.Host;
+        var now = time.GetUtcNow();
+        var utf8 = transaction.Parameters.Keys.Any(k => k.Equals("SMTPUTF8", StringComparison.OrdinalIgnoreCase));
+        var received = BuildReceived(connection, user, utf8, now);
+
+        var body = buffer.Length >= 2 ? buffer.Slice(2) : ReadOnlySequence<byte>.Empty;
+        var end = buffer.Length >= 2 ? new ReadOnlySequence<byte>(CrlfBytes) : ReadOnlySequence<byte>.Empty;
+        var traced = new ConcatenatedReadStream(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(received)), body, end);
+        Stream message = traced;
+        try
+        {
+            var signature = await dkim.SignAsync(sender, traced, cancellationToken);
+            traced.Position = 0;
+            if (signature is not null)
+            {
+                message = new ConcatenatedReadStream(new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(signature)), new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(received)), body, end);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            SubmissionLog.DkimFailed(logger, sender[(sender.LastIndexOf('@') + 1)..], ex);
+            traced.Position = 0;
+        }
+
+        try
+        {
+            await using (message)
+            {
+                var entry = await queue.EnqueueAsync(sender, [.. connection.Recipients], user, message, now, cancellationToken);
+                SubmissionLog.Queued(logger, connection.Remote, user, entry.Id, entry.Recipients.Count, entry.Size);
+                return SmtpInReplies.Queued(entry.Id);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            SubmissionLog.QueueFailed(logger, connection.Remote, user, ex);
+            return SmtpInReplies.StoreFailed;
+        }
+        finally
+        {
+            await traced.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// <c>Received: from HELO by HOST with ESMTPSA id ...; DATE</c> (RFC 3848 protocol types with "A" for
+    /// authenticated); with <see cref="SubmissionOptions.ShowAuthenticatedUser"/> also the client literal and
+    /// <c>(Authenticated sender: user)</c>.
+    /// </summary>
+    private string BuildReceived(SmtpInConnection connection, string user, bool utf8, DateTimeOffset now)
+    {
+        var protocol = SmtpInTraceHeaders.Protocol(connection.Extended, connection.Secure, utf8) + "A";
+        var text = new StringBuilder(256);
+        text.Append("Received: from ").Append(string.IsNullOrEmpty(connection.HeloName) ? "unknown" : connection.HeloName);
+        if (options.ShowAuthenticatedUser)
+        {
+            text.Append(" ([").Append(connection.Remote.Address.IsIPv4MappedToIPv6 ? connection.Remote.Address.MapToIPv4() : connection.Remote.Address).Append("])")
+                .Append("\r\n\t(Authenticated sender: ").Append(user).Append(')');
+        }
+        text.Append("\r\n\tby ").Append(host).Append(" with ").Append(protocol)
+            .Append("; ").Append(SmtpInTraceHeaders.FormatDate(now)).Append("\r\n");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text;
+using Mail.Web.Tests.Protocols.Smtp.Outbound;
+
+namespace Mail.Web.Tests.Protocols.Smtp.Submission;
+
+/// <summary>Sender ownership, limits, trace fields and queueing on Submission (no delivery: Outbound role off).</summary>
+public sealed class SubmissionSenderTests : IAsyncLifetime
+{
+    private OutboundTestHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await OutboundTestHost.StartAsync(new Dictionary<string, string?> { ["Mail:Submission:MaxMessageOctets"] = "2000" }, outbound: false);
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Theory]
+    [InlineData("bob@example.com")]
+    [InlineData("postmaster@remote.example")]
+    [InlineData("")]
+    public async Task MailFrom_NotOwnedByUser_Returns553(string sender)
+    {
+        await using var client = await _host.AuthenticatedClientAsync("alice@example.com");
+        await client.SendLineAsync($"MAIL FROM:<{sender}>");
+        Assert.StartsWith("553 5.7.1", await client.ReadReplyAsync());
+    }
+
+    [Theory]
+    [InlineData("alice@example.com")]
+    [InlineData("ALICE@example.com")]
+    [InlineData("alice+lists@example.com")]
+    [InlineData("team@example.com")]
+    [InlineData("postmaster@example.com")]
+    public async Task MailFrom_OwnAddressOrAlias_Returns250(string sender)
+    {
+        await using var client = await _host.AuthenticatedClientAsync("alice@example.com");
+        await client.SendLineAsync($"MAIL FROM:<{sender}>");
+        Assert.Equal("250 2.1.0 Ok", await client.ReadReplyAsync());
+    }
+
+    [Fact]
+    public async Task MailFrom_AliasOfAnotherUser_Returns553()
+    {
+        await using var client = await _host.AuthenticatedClientAsync("bob@example.com");
+        await client.SendLineAsync("MAIL FROM:<postmaster@example.com>");
+        Assert.StartsWith("553 5.7.1", await client.ReadReplyAsync());
+    }
+
+    [Fact]
+    public async Task Data_Accepted_IsQueuedDurablyWithReceivedHidingTheUser()
+    {
+        var reply = await _host.SubmitAsync("alice@example.com", ["carol@remote.example", "bob@example.com"], OutboundTestHost.Message("alice@example.com", "carol@remote.example"));
+        Assert.StartsWith("250 2.0.0 Ok: queued as ", reply);
+        var id = reply["250 2.0.0 Ok: queued as ".Length..];
+        var entry = _host.Queue.Read(id)!;
+        Assert.Equal("alice@example.com", entry.Sender);
+        Assert.Equal("alice@example.com", entry.AuthenticatedUser);
+        Assert.Equal(["carol@remote.example", "bob@example.com"], entry.Recipients.Select(r => r.Address));
+        await using var file = _host.Queue.OpenMessage(id);
+        var text = await new StreamReader(file, Encoding.UTF8).ReadToEndAsync();
+        Assert.StartsWith("Received: from client.example\r\n\tby mail.test.example with ESMTPSA; ", text);
+        Assert.DoesNotContain("alice@example.com)", text.Split("\r\n\r\n")[0].Split("From:")[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", text, StringComparison.Ordinal);
+        Assert.EndsWith("Hello there.\r\nSecond line.\r\n", text);
+    }
+
+    [Fact]
+    public async Task Data_OverSizeLimit_Returns552AndQueuesNothing()
+    {
+        await using var client = await _host.AuthenticatedClientAsync();
+        await client.SendLineAsync("MAIL FROM:<alice@example.com>");
+        await client.ReadReplyAsync();
+        await client.SendLineAsync("RCPT TO:<carol@remote.example>");
+        await client.ReadReplyAsync();
+        await client.SendLineAsync("DATA");
+        await client.ReadReplyAsync();
+        await client.SendAsync("Subject: big\r\n\r\n" + new string('x', 70) .PadRight(70) + "\r\n" + string.Concat(Enumerable.Repeat(new string('y', 70) + "\r\n", 40)) + ".\r\n");
+        Assert.StartsWith("552 5.3.4", await client.ReadReplyAsync());
+        Assert.Empty(_host.Queue.ReadAll());
+    }
+}
