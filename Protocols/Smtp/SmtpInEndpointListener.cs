@@ -18,12 +18,12 @@ internal sealed class SmtpInEndpointListenerFactory : IEndpointListenerFactory
     private readonly Func<Socket, SmtpWireGuard> _createGuard;
     private readonly Func<Socket, Task<bool>> _admit;
 
-    /// <param name="admit">Decides on each accepted socket before SmtpServer sees it; false means it was answered and closed.</param>
-    public SmtpInEndpointListenerFactory(Socket listenSocket, Func<Socket, SmtpWireGuard> createGuard, Func<Socket, Task<bool>> admit)
+    /// <param name="admit">Decides on each accepted socket before SmtpServer sees it (false: it was answered and closed); null admits every connection.</param>
+    public SmtpInEndpointListenerFactory(Socket listenSocket, Func<Socket, SmtpWireGuard> createGuard, Func<Socket, Task<bool>>? admit = null)
     {
         _listenSocket = listenSocket;
         _createGuard = createGuard;
-        _admit = admit;
+        _admit = admit ?? (_ => Task.FromResult(true));
     }
 
     public IEndpointListener CreateListener(IEndpointDefinition endpointDefinition) => new Listener(_listenSocket, _createGuard, _admit);
