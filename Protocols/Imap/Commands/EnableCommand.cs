@@ -29,23 +29,33 @@ public sealed class EnableCommand : ImapCommand
         return _capabilities.Count > 0 || tokenizer.Fail("Missing capability");
     }
 
-    public override ValueTask<ImapCommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
+    public override async ValueTask<ImapCommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
     {
-        session.Out.Raw("* ENABLED"u8);
+        var enabled = new List<string>();
         foreach (var cap in _capabilities)
         {
             if (cap == "IMAP4REV2" && !session.Rev2)
             {
                 session.EnableRev2();
-                session.Out.Raw(" IMAP4rev2"u8);
+                enabled.Add("IMAP4rev2");
             }
             else if (cap == "UTF8=ACCEPT" && !session.Utf8)
             {
                 session.EnableUtf8();
-                session.Out.Raw(" UTF8=ACCEPT"u8);
+                enabled.Add("UTF8=ACCEPT");
+            }
+            else if (cap == "CONDSTORE" && !session.CondStore)
+            {
+                await session.EnableCondStoreAsync(cancellationToken);
+                enabled.Add("CONDSTORE");
             }
         }
+        session.Out.Raw("* ENABLED"u8);
+        foreach (var cap in enabled)
+        {
+            session.Out.Space().Ascii(cap);
+        }
         session.Out.Crlf();
-        return ValueTask.FromResult(ImapCommandResult.Ok("ENABLE completed"));
+        return ImapCommandResult.Ok("ENABLE completed");
     }
 }

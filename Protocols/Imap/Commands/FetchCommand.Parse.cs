@@ -44,7 +44,13 @@ public partial class FetchCommand
         }
         if (tokenizer.TryConsume((byte)' '))
         {
-            return tokenizer.Fail("Fetch modifiers are not supported");
+            // fetch-modifiers (RFC 4466 §2.4): CHANGEDSINCE (RFC 7162 §3.1.4.1).
+            if (!tokenizer.TryOpenList() || !tokenizer.TryKeyword("CHANGEDSINCE"u8) || !tokenizer.Space()
+                || !tokenizer.TryReadNumber(out var since) || !tokenizer.TryCloseList())
+            {
+                return tokenizer.Fail("Invalid fetch modifier");
+            }
+            _changedSince = (ulong)since;
         }
         return true;
     }
@@ -67,6 +73,7 @@ public partial class FetchCommand
             "RFC822" => new(FetchItemKind.Rfc822),
             "RFC822.HEADER" => new(FetchItemKind.Rfc822Header),
             "RFC822.TEXT" => new(FetchItemKind.Rfc822Text),
+            "MODSEQ" => new(FetchItemKind.ModSeq),
             "BODY" when t.Peek() != '[' => new(FetchItemKind.Body),
             _ => null,
         };

@@ -16,6 +16,7 @@ public partial class FetchCommand : ImapCommand
     public const string WireName = "FETCH";
     private readonly List<FetchItem> _items = [];
     private ImapSequenceSet? _set;
+    private ulong? _changedSince;
 
     public override string Name => WireName;
 
@@ -35,6 +36,18 @@ public partial class FetchCommand : ImapCommand
         if (ByUid && !_items.Any(i => i.Kind == FetchItemKind.Uid))
         {
             _items.Insert(0, new FetchItem(FetchItemKind.Uid));
+        }
+        if (_changedSince is not null && !_items.Any(i => i.Kind == FetchItemKind.ModSeq))
+        {
+            _items.Add(new FetchItem(FetchItemKind.ModSeq));
+        }
+        if (_items.Any(i => i.Kind == FetchItemKind.ModSeq))
+        {
+            await session.EnableCondStoreAsync(cancellationToken);
+        }
+        if (_changedSince is { } since)
+        {
+            indexes = indexes.Where(i => selected.Messages[i].ModSeq > since).ToList();
         }
 
         var seenChanged = new HashSet<uint>();
@@ -134,6 +147,9 @@ public partial class FetchCommand : ImapCommand
                 case FetchItemKind.Uid:
                     o.Raw("UID "u8).Number(record.Uid);
                     break;
+                case FetchItemKind.ModSeq:
+                    o.Raw("MODSEQ ("u8).Number(record.ModSeq).Raw(")"u8);
+                    break;
                 case FetchItemKind.InternalDate:
                     o.Raw("INTERNALDATE "u8).Ascii(ImapDateTime.Format(record.InternalDate));
                     break;
@@ -164,6 +180,12 @@ public partial class FetchCommand : ImapCommand
                 default:
                     throw new InvalidOperationException("Unknown fetch item.");
             }
+        }
+        if (writeFlags && session.CondStore && !_items.Any(i => i.Kind == FetchItemKind.ModSeq))
+        {
+            // RFC 7162 §3.2: FETCH responses carrying FLAGS include MODSEQ once CONDSTORE is enabled.
+            Separator();
+            o.Raw("MODSEQ ("u8).Number(record.ModSeq).Raw(")"u8);
         }
         if (writeFlags)
         {

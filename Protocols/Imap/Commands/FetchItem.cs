@@ -16,6 +16,8 @@ public enum FetchItemKind
     Rfc822,
     Rfc822Header,
     Rfc822Text,
+    /// <summary>MODSEQ (RFC 7162 §3.1.4).</summary>
+    ModSeq,
 }
 
 /// <summary>One requested item; for <see cref="FetchItemKind.Section"/> the section, PEEK and partial range.</summary>

@@ -85,7 +85,12 @@ public class SearchCommand : ImapCommand
         var needsContent = _program!.NeedsContent;
         var messages = selected.Messages.ToList();
         var maxUid = selected.MaxUid;
+        if (_program!.UsesModSeq)
+        {
+            await session.EnableCondStoreAsync(cancellationToken);
+        }
         var results = new List<uint>();
+        var modseqs = new List<ulong>();
         for (var i = 0; i < messages.Count; i++)
         {
             var record = messages[i];
@@ -106,6 +111,7 @@ public class SearchCommand : ImapCommand
             if (evaluator.Matches(candidate))
             {
                 results.Add(ByUid ? record.Uid : (uint)(i + 1));
+                modseqs.Add(record.ModSeq);
             }
         }
 
@@ -116,6 +122,10 @@ public class SearchCommand : ImapCommand
             foreach (var n in results)
             {
                 o.Space().Number(n);
+            }
+            if (_program.UsesModSeq && results.Count > 0)
+            {
+                o.Raw(" (MODSEQ "u8).Number(modseqs.Max()).Raw(")"u8);
             }
             o.Crlf();
         }
@@ -142,6 +152,14 @@ public class SearchCommand : ImapCommand
             if (options.Contains("ALL") && results.Count > 0)
             {
                 o.Raw(" ALL "u8).Ascii(ImapSequenceSet.Format(results));
+            }
+            if (_program.UsesModSeq && results.Count > 0)
+            {
+                // RFC 7162 §3.1.5 / RFC 4731: with only MIN/MAX, the highest MODSEQ of those messages.
+                var highest = options.Contains("ALL") || options.Contains("COUNT")
+                    ? modseqs.Max()
+                    : Math.Max(options.Contains("MIN") ? modseqs[0] : 0, options.Contains("MAX") ? modseqs[^1] : 0);
+                o.Raw(" MODSEQ "u8).Number(highest);
             }
             o.Crlf();
         }

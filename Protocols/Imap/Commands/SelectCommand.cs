@@ -14,6 +14,7 @@ public class SelectCommand : ImapCommand
 {
     public const string WireName = "SELECT";
     private string _mailbox = "";
+    private bool _condStore;
 
     public override string Name => WireName;
 
@@ -26,7 +27,28 @@ public class SelectCommand : ImapCommand
         {
             return false;
         }
-        // RFC 9051 select-params (CONDSTORE etc.) are not supported; reject them as syntax errors.
+        if (tokenizer.TryConsume((byte)' '))
+        {
+            // select-params (RFC 4466 §2.1): CONDSTORE (RFC 7162 §3.1.8).
+            if (!tokenizer.TryOpenList())
+            {
+                return tokenizer.Fail("Expected select parameters");
+            }
+            var first = true;
+            while (!tokenizer.TryCloseList())
+            {
+                if ((!first && !tokenizer.Space()) || !tokenizer.TryReadAtom(out var atom))
+                {
+                    return false;
+                }
+                first = false;
+                if (!System.Text.Encoding.ASCII.GetString(atom).Equals("CONDSTORE", StringComparison.OrdinalIgnoreCase))
+                {
+                    return tokenizer.Fail("Unknown select parameter");
+                }
+                _condStore = true;
+            }
+        }
         return true;
     }
 
@@ -44,6 +66,10 @@ public class SelectCommand : ImapCommand
         if (info is null)
         {
             return ImapCommandResult.No("No such mailbox", "NONEXISTENT");
+        }
+        if (_condStore)
+        {
+            await session.EnableCondStoreAsync(cancellationToken);
         }
         var selected = new ImapSelectedMailbox(info, ReadOnly, []);
         session.SetSelected(selected);
@@ -86,6 +112,10 @@ public class SelectCommand : ImapCommand
         var uidNext = Math.Max(info.UidNext, selected.MaxUid + 1);
         o.Raw("* OK [UIDVALIDITY "u8).Number(info.UidValidity).Raw("] UIDs valid\r\n"u8);
         o.Raw("* OK [UIDNEXT "u8).Number(uidNext).Raw("] Predicted next UID\r\n"u8);
+        if (session.CondStore)
+        {
+            o.Raw("* OK [HIGHESTMODSEQ "u8).Number(Math.Max(info.HighestModSeq, messages.Count == 0 ? 1 : messages.Max(m => m.ModSeq))).Raw("] Highest\r\n"u8);
+        }
         if (ReadOnly)
         {
             o.Raw("* OK [PERMANENTFLAGS ()] No permanent flags permitted\r\n"u8);

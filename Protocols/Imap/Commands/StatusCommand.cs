@@ -37,7 +37,7 @@ public sealed class StatusCommand : ImapCommand
                 return false;
             }
             var item = Encoding.ASCII.GetString(atom).ToUpperInvariant();
-            if (item is not ("MESSAGES" or "UIDNEXT" or "UIDVALIDITY" or "UNSEEN" or "DELETED" or "SIZE" or "RECENT"))
+            if (item is not ("MESSAGES" or "UIDNEXT" or "UIDVALIDITY" or "UNSEEN" or "DELETED" or "SIZE" or "RECENT" or "HIGHESTMODSEQ"))
             {
                 return tokenizer.Fail("Unknown status item " + item);
             }
@@ -88,6 +88,7 @@ public sealed class StatusCommand : ImapCommand
                 case "DELETED": o.Number(deleted); break;
                 case "SIZE": o.Number(info.SizeOctets); break;
                 case "RECENT": o.Number(recent); break;
+                case "HIGHESTMODSEQ": o.Number(info.HighestModSeq); break;
                 default: o.Number(0); break;
             }
         }

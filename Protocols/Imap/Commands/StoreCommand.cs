@@ -76,6 +76,10 @@ public class StoreCommand : ImapCommand
     public override async ValueTask<ImapCommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
     {
         var selected = session.Selected!;
+        if (_unchangedSince is not null)
+        {
+            await session.EnableCondStoreAsync(cancellationToken);
+        }
         if (selected.ReadOnly)
         {
             return ImapCommandResult.No("Mailbox is read-only", "READ-ONLY");
@@ -98,23 +102,35 @@ public class StoreCommand : ImapCommand
                 selected.Messages[index] = changed;
             }
         }
-        if (!_silent)
+        // With CONDSTORE even .SILENT reports the new MODSEQ of changed messages (RFC 7162 §3.2).
+        var changedUids = result.Changed.Select(c => c.Uid).ToHashSet();
+        if (!_silent || session.CondStore)
         {
             foreach (var uid in uids)
             {
                 var index = selected.IndexOfUid(uid);
-                if (index < 0)
+                if (index < 0 || (_silent && !changedUids.Contains(uid)))
                 {
                     continue;
                 }
                 var record = selected.Messages[index];
                 session.Out.Raw("* "u8).Number(index + 1).Raw(" FETCH ("u8);
+                var separator = false;
                 if (ByUid)
                 {
-                    session.Out.Raw("UID "u8).Number(record.Uid).Space();
+                    session.Out.Raw("UID "u8).Number(record.Uid);
+                    separator = true;
                 }
-                session.Out.Raw("FLAGS "u8);
-                session.WriteFlags(record);
+                if (session.CondStore)
+                {
+                    session.Out.Raw(separator ? " MODSEQ ("u8 : "MODSEQ ("u8).Number(record.ModSeq).Raw(")"u8);
+                    separator = true;
+                }
+                if (!_silent)
+                {
+                    session.Out.Raw(separator ? " FLAGS "u8 : "FLAGS "u8);
+                    session.WriteFlags(record);
+                }
                 session.Out.Raw(")\r\n"u8);
             }
         }

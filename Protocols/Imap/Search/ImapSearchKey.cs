@@ -19,6 +19,8 @@ public enum ImapSearchKind
     None,
     /// <summary>\Recent in this session (RFC 3501 §6.4.4 RECENT).</summary>
     Recent,
+    /// <summary>MODSEQ at least <see cref="ImapSearchKey.Size"/> (RFC 7162 §3.1.5).</summary>
+    ModSeq,
     Before,
     On,
     Since,
@@ -48,6 +50,9 @@ public sealed record ImapSearchKey(ImapSearchKind Kind)
     public DateTime Date { get; init; }
 
     public long Size { get; init; }
+
+    /// <summary>The program contains a MODSEQ key (the reply then carries the highest MODSEQ, RFC 7162 §3.1.5).</summary>
+    public bool UsesModSeq => Kind == ImapSearchKind.ModSeq || Children.Any(c => c.UsesModSeq);
 
     /// <summary>True when evaluating needs the message content (header or body text).</summary>
     public bool NeedsContent => Kind is ImapSearchKind.Header or ImapSearchKind.Body or ImapSearchKind.Text

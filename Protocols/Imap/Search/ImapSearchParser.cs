@@ -83,6 +83,29 @@ public static class ImapSearchParser
                 key = new(ImapSearchKind.And) { Children = [new(ImapSearchKind.Recent), Lacks(MessageFlags.Seen)] };
                 return true;
             case "RECENT": key = new(ImapSearchKind.Recent); return true;
+            case "MODSEQ":
+                // MODSEQ [entry-name entry-type-req] mod-sequence-valzer (RFC 7162 §3.1.5); flags have no per-entry MODSEQ here.
+                if (!t.Space())
+                {
+                    return false;
+                }
+                if (t.Peek() == '"')
+                {
+                    if (!t.TryReadAString(out _) || !t.Space() || !t.TryReadAtom(out var entryType) || !t.Space())
+                    {
+                        return false;
+                    }
+                    if (Encoding.ASCII.GetString(entryType).ToUpperInvariant() is not ("ALL" or "PRIV" or "SHARED"))
+                    {
+                        return t.Fail("Invalid MODSEQ entry type");
+                    }
+                }
+                if (!t.TryReadNumber(out var modseq))
+                {
+                    return false;
+                }
+                key = new(ImapSearchKind.ModSeq) { Size = modseq };
+                return true;
             case "OLD": key = new(ImapSearchKind.Not) { Children = [new(ImapSearchKind.Recent)] }; return true;
             case "KEYWORD":
             case "UNKEYWORD":

@@ -92,7 +92,12 @@ public sealed partial class ImapSession
                 snapshot[i] = now;
                 if (now.Flags != old.Flags || !now.Keywords.SequenceEqual(old.Keywords))
                 {
-                    Out.Raw("* "u8).Number(i + 1).Raw(" FETCH (UID "u8).Number(now.Uid).Raw(" FLAGS "u8);
+                    Out.Raw("* "u8).Number(i + 1).Raw(" FETCH (UID "u8).Number(now.Uid);
+                    if (CondStore)
+                    {
+                        Out.Raw(" MODSEQ ("u8).Number(now.ModSeq).Raw(")"u8);
+                    }
+                    Out.Raw(" FLAGS "u8);
                     WriteFlags(now);
                     Out.Raw(")\r\n"u8);
                 }

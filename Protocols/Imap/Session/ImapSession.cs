@@ -71,6 +71,9 @@ public sealed partial class ImapSession : IAsyncDisposable
     /// <summary>IMAP4rev2 was enabled (RFC 9051 §6.3.1).</summary>
     public bool Rev2 { get; private set; }
 
+    /// <summary>CONDSTORE is enabled (RFC 7162 §3.1): MODSEQ in FETCH replies, HIGHESTMODSEQ on SELECT.</summary>
+    public bool CondStore { get; private set; }
+
     /// <summary>UTF-8 mailbox names and strings (IMAP4rev2 or UTF8=ACCEPT).</summary>
     public bool Utf8 { get; private set; }
 
@@ -153,6 +156,23 @@ public sealed partial class ImapSession : IAsyncDisposable
     {
         Rev2 = true;
         EnableUtf8();
+    }
+
+    /// <summary>
+    /// Enables CONDSTORE (ENABLE or a CONDSTORE-enabling command). The first time, in the Selected
+    /// state, reports the mailbox's HIGHESTMODSEQ (RFC 7162 §3.1).
+    /// </summary>
+    internal async ValueTask EnableCondStoreAsync(CancellationToken cancellationToken)
+    {
+        if (CondStore)
+        {
+            return;
+        }
+        CondStore = true;
+        if (Selected is { } selected && Account is not null && await Account.GetMailboxAsync(selected.Name, cancellationToken) is { } info)
+        {
+            Out.Raw("* OK [HIGHESTMODSEQ "u8).Number(info.HighestModSeq).Raw("] Highest\r\n"u8);
+        }
     }
 
     /// <summary>Enables UTF-8 strings (UTF8=ACCEPT, RFC 6855).</summary>

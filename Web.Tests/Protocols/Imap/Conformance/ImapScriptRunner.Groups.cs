@@ -89,7 +89,7 @@ public sealed partial class ImapScriptRunner
             _matcher.Variables.Remove("tag");
             if (result != ImapTestMatcher.Match)
             {
-                Fail($"line {finished.LineNumber}: {finished.Text.Split("\r\n")[0]}\n - expected tagged reply '{ImapTestArg.Join(finished.Reply!)}', got '{response.Raw}'");
+                Fail($"line {finished.LineNumber}: {finished.Text.Split("\r\n")[0]}\n - expected tagged reply '{ImapTestArg.Join(finished.Reply!)}', got '{ImapTestArg.Escape(response.Raw)}'");
             }
             if (senders.Count > 0 && senders.Peek().Tag == response.Tag)
             {
@@ -190,7 +190,7 @@ public sealed partial class ImapScriptRunner
             {
                 if (expected.Existence == ImapTestExistence.MustNotExist)
                 {
-                    Fail($"line {group.Commands.FirstOrDefault()?.LineNumber}: unexpected untagged match\n - match: {expected}\n - reply: {response.Raw}");
+                    Fail($"line {group.Commands.FirstOrDefault()?.LineNumber}: unexpected untagged match\n - match: {expected}\n - reply: {ImapTestArg.Escape(response.Raw)}");
                     matched = true;
                     return;
                 }
@@ -224,11 +224,11 @@ public sealed partial class ImapScriptRunner
         {
             var first = group.Untagged[missing[0]];
             Fail($"line {line}: {group.Commands.FirstOrDefault()?.Text.Split("\r\n")[0]}\n - missing {missing.Count} untagged replies ({state.Mismatches} mismatches)\n"
-                + $" - first unexpanded: {first}\n - first expanded: {_matcher.ExpandAll(first.ToString(), lenient: true)}\n - best match: {state.Best[missing[0]].Text}");
+                + $" - first unexpanded: {first}\n - first expanded: {_matcher.ExpandAll(first.ToString(), lenient: true)}\n - best match: {ImapTestArg.Escape(state.Best[missing[0]].Text ?? "")}");
         }
         if (state.FirstExtra is not null)
         {
-            Fail($"line {line}: {state.Mismatches} unexpected untagged replies received, first: {state.FirstExtra}");
+            Fail($"line {line}: {state.Mismatches} unexpected untagged replies received, first: {ImapTestArg.Escape(state.FirstExtra)}");
         }
         foreach (var output in group.Output)
         {

@@ -56,6 +56,7 @@ public sealed partial class ImapScriptRunner
         _connections = new ImapScriptConnection[script.Connections];
         _tagCounters = new int[script.Connections];
         _matcher.RelativeSequence = RelativeSequence;
+        _matcher.CheckModseqOrder = script.ModseqVariablesOrdered;
     }
 
     /// <summary>Runs <paramref name="script"/> against <paramref name="target"/>.</summary>
@@ -289,7 +290,7 @@ public sealed partial class ImapScriptRunner
             text = text[..MaxShown] + $"…<{text.Length} chars>";
         }
         _transcript.Append(connection.Number.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(direction)
-            .Append(text.Replace("\r\n", "\\r\\n", StringComparison.Ordinal)).Append('\n');
+            .Append(ImapTestArg.Escape(text)).Append('\n');
     }
 
     /// <summary>Keeps the connection's message count and capabilities current.</summary>

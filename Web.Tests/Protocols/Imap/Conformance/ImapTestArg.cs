@@ -172,10 +172,27 @@ public sealed class ImapTestArg
         ImapTestArgKind.Atom => Text,
         ImapTestArgKind.Nil => "NIL",
         ImapTestArgKind.String => "\"" + Text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"",
-        ImapTestArgKind.Literal => "{" + Text.Length + "}\r\n" + Text,
+        ImapTestArgKind.Literal => "{" + Text.Length + "}" + Escape(Text),
         ImapTestArgKind.List => "(" + Join(Items!) + ")",
         _ => Text,
     };
+
+    /// <summary>Text with CR, LF and other control or 8-bit octets as escapes, for readable failure messages.</summary>
+    public static string Escape(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            sb.Append(c switch
+            {
+                '\r' => "\\r",
+                '\n' => "\\n",
+                < ' ' or > '~' => "\\x" + ((int)c).ToString("x2", System.Globalization.CultureInfo.InvariantCulture),
+                _ => c.ToString(),
+            });
+        }
+        return sb.ToString();
+    }
 
     /// <summary>Renders a sequence of arguments separated by spaces.</summary>
     public static string Join(IEnumerable<ImapTestArg> args) => string.Join(' ', args.Select(a => a.ToString()));

@@ -18,6 +18,12 @@ public sealed class ImapTestMatcher
     private int _highestModseqIndex;
     private ulong _highestModseqValue;
 
+    /// <summary>
+    /// Check <c>$modseqN</c> bindings for increasing order (scripted_test.md "Modseq Variables"). The
+    /// runner turns it off for scripts written before that rule, which bind them out of index order.
+    /// </summary>
+    public bool CheckModseqOrder { get; set; } = true;
+
     /// <summary>Variables ($user, $mailbox, bound $uid1 …). Keys are case-sensitive.</summary>
     public Dictionary<string, string> Variables { get; } = new(StringComparer.Ordinal);
 
@@ -353,7 +359,7 @@ public sealed class ImapTestMatcher
                     {
                         // "$" ignores the value.
                     }
-                    else if (name.StartsWith("modseq", StringComparison.Ordinal) && int.TryParse(name[6..], NumberStyles.None, CultureInfo.InvariantCulture, out var modseqIndex))
+                    else if (CheckModseqOrder && name.StartsWith("modseq", StringComparison.Ordinal) && int.TryParse(name[6..], NumberStyles.None, CultureInfo.InvariantCulture, out var modseqIndex))
                     {
                         value = CheckModseq(modseqIndex, value);
                         Variables[name] = value;

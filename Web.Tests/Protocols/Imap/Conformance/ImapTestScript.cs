@@ -102,6 +102,35 @@ public sealed class ImapTestScript
 
     public List<ImapTestGroup> Groups { get; } = [];
 
+    /// <summary>
+    /// The script's <c>$modseqN</c> variables first appear in increasing N, so the ordering rule of
+    /// scripted_test.md applies (older scripts such as esearch-condstore use them as plain variables).
+    /// </summary>
+    public bool ModseqVariablesOrdered
+    {
+        get
+        {
+            var seen = new HashSet<int>();
+            var last = 0;
+            foreach (var untagged in Groups.SelectMany(g => g.Untagged))
+            {
+                foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(untagged.ToString(), @"\$\{?modseq(\d+)"))
+                {
+                    var n = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+                    if (seen.Add(n))
+                    {
+                        if (n < last)
+                        {
+                            return false;
+                        }
+                        last = n;
+                    }
+                }
+            }
+            return true;
+        }
+    }
+
     /// <summary>The first group checks the greeting (an untagged line with no command).</summary>
     public bool HasBannerCheck { get; private set; }
 

@@ -62,6 +62,8 @@ public sealed class ImaptestScriptTests(ImaptestFixture fixture, ITestOutputHelp
         foreach (var failed in results.Where(r => r.Outcome == ImapScriptOutcome.Failed))
         {
             report.AppendLine(failed.ToString());
+            var transcript = failed.Transcript.Split('\n');
+            report.AppendLine(string.Join('\n', transcript.Skip(Math.Max(0, transcript.Length - 40))));
         }
         output.WriteLine(report.ToString());
         Console.WriteLine(report.ToString());
