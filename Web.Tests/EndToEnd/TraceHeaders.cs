@@ -2,14 +2,21 @@ using System.Text;
 
 namespace Mail.Web.Tests.EndToEnd;
 
-/// <summary>Compares a message a client got back with the one that was sent, allowing only the trace headers SMTP in prepends.</summary>
+/// <summary>Compares a message a client got back with the one that was sent, allowing only the header fields delivery prepends.</summary>
 public static class TraceHeaders
 {
     /// <summary>
-    /// Null when <paramref name="returned"/> is <paramref name="sent"/> with only <c>Return-Path</c>,
-    /// the scan stage's fields (<c>Authentication-Results</c>, <c>X-Mail-Scan</c>, <c>X-Spam-*</c>, <c>X-Virus-Scanned</c>) and
-    /// <c>Received</c> header fields (each with its folded continuation lines) prepended, at least one
-    /// <c>Received</c>; otherwise why not.
+    /// The fields SMTP in prepends: the trace fields (RFC 5321 §4.4: <c>Return-Path</c>, <c>Received</c>) and the
+    /// scan stage's verdict fields (<c>Protocols/Filtering/FilterHeaders.cs</c>; any <c>X-Spam-*</c> too).
+    /// </summary>
+    public static IReadOnlySet<string> Prepended { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "Return-Path", "Received", "X-Spam-Flag", "X-Spam-Score", "X-Spam-Status", "X-Virus-Scanned", "X-Mail-Scan", "Authentication-Results",
+    };
+
+    /// <summary>
+    /// Null when <paramref name="returned"/> is <paramref name="sent"/> with only <see cref="Prepended"/> header fields
+    /// (each with its folded continuation lines) in front, at least one <c>Received</c>; otherwise why not.
     /// </summary>
     public static string? Mismatch(ReadOnlySpan<byte> sent, ReadOnlySpan<byte> returned)
     {
@@ -44,22 +51,15 @@ public static class TraceHeaders
                 {
                     received++;
                 }
-                else if (!fieldName.Equals("Return-Path", StringComparison.OrdinalIgnoreCase) && !IsFilterField(fieldName))
+                else if (!Prepended.Contains(fieldName) && !fieldName.StartsWith("X-Spam-", StringComparison.OrdinalIgnoreCase))
                 {
-                    return $"the prepended block has a line that is not Return-Path/Received: {Printable(line)}";
+                    return $"the prepended block has a field delivery does not add: {Printable(line)}";
                 }
             }
             lineStart += end + 2;
         }
         return received > 0 ? null : "no Received header was prepended";
     }
-
-    /// <summary>Fields the scan stage (Protocols/Filtering) prepends between Return-Path and Received.</summary>
-    private static bool IsFilterField(string name) =>
-        name.Equals("Authentication-Results", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("X-Mail-Scan", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("X-Virus-Scanned", StringComparison.OrdinalIgnoreCase)
-        || name.StartsWith("X-Spam-", StringComparison.OrdinalIgnoreCase);
 
     private static string Describe(ReadOnlySpan<byte> sent, ReadOnlySpan<byte> returned)
     {

@@ -25,11 +25,13 @@ public sealed class MailServerProcess : IAsyncDisposable
 
     private readonly StringBuilder _log = new();
     private readonly bool _ownsDataPath;
+    private readonly string[] _extraArguments;
     private Process? _process;
 
-    private MailServerProcess(string dataPath, bool ownsDataPath)
+    private MailServerProcess(string dataPath, bool ownsDataPath, string[] extraArguments)
     {
         DataPath = dataPath;
+        _extraArguments = extraArguments;
         _ownsDataPath = ownsDataPath;
         var ports = FreePorts.Take(6);
         SmtpPort = ports[0];
@@ -75,9 +77,11 @@ public sealed class MailServerProcess : IAsyncDisposable
 
     /// <summary>Starts the server on a new temp data path (or <paramref name="dataPath"/>) and waits until it serves.</summary>
     /// <exception cref="InvalidOperationException">The server exited or did not open its ports within 90 s (its output is in the message).</exception>
-    public static async Task<MailServerProcess> StartAsync(string? dataPath = null)
+    /// <param name="dataPath">Data path to use, or null for a new temp one.</param>
+    /// <param name="extraArguments">More configuration arguments (<c>--Section:Key=Value</c>), kept for restarts.</param>
+    public static async Task<MailServerProcess> StartAsync(string? dataPath = null, params string[] extraArguments)
     {
-        var server = new MailServerProcess(dataPath ?? TestPaths.NewTempDirectory("server"), ownsDataPath: dataPath is null);
+        var server = new MailServerProcess(dataPath ?? TestPaths.NewTempDirectory("server"), ownsDataPath: dataPath is null, extraArguments);
         try
         {
             await server.StartProcessAsync();
@@ -195,6 +199,7 @@ public sealed class MailServerProcess : IAsyncDisposable
             $"--Mail:Endpoints:Pop3=127.0.0.1:{Pop3Port}",
             $"--Mail:Endpoints:Lmtp=127.0.0.1:{LmtpPort}",
             "--urls", $"http://127.0.0.1:{HttpPort}",
+            .. _extraArguments,
         ])
         {
             info.ArgumentList.Add(argument);

@@ -1,3 +1,4 @@
+using Mail.Protocols.Filtering;
 using Mail.Protocols.Smtp.Outbound.Dkim;
 using Mail.Protocols.Smtp.Submission;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,7 @@ public static class OutboundServiceCollectionExtensions
     {
         services.AddOutboundQueue();
         services.AddOptions<SubmissionOptions>().BindConfiguration(SubmissionOptions.Section);
+        services.AddMailFilters();
         services.AddHostedService<SubmissionListener>();
         return services;
     }

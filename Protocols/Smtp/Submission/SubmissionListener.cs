@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Mail.Protocols.Filtering;
 using Mail.Protocols.Hosting;
 using Mail.Protocols.Smtp.Outbound;
 using Mail.Protocols.Smtp.Outbound.Dkim;
@@ -32,6 +33,7 @@ internal sealed class SubmissionListener : BackgroundService
     private readonly IMailDirectory _directory;
     private readonly OutboundQueueStore _queue;
     private readonly DkimMessageSigner _dkim;
+    private readonly MessageScanPipeline _filters;
     private readonly TlsCertificateProvider _certificates;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
@@ -46,6 +48,7 @@ internal sealed class SubmissionListener : BackgroundService
         IMailDirectory directory,
         OutboundQueueStore queue,
         DkimMessageSigner dkim,
+        MessageScanPipeline filters,
         TlsCertificateProvider certificates,
         TimeProvider time,
         ILoggerFactory loggers)
@@ -56,6 +59,7 @@ internal sealed class SubmissionListener : BackgroundService
         _directory = directory;
         _queue = queue;
         _dkim = dkim;
+        _filters = filters;
         _certificates = certificates;
         _time = time;
         _loggers = loggers;
@@ -121,7 +125,7 @@ internal sealed class SubmissionListener : BackgroundService
         }));
         services.Add((ISmtpCommandFactory)new SubmissionCommandFactory(_options));
         services.Add((IMailboxFilter)new SubmissionMailboxFilter(_directory, _options, _logger));
-        services.Add((IMessageStore)new SubmissionMessageStore(_queue, _dkim, _options, host, _time, _logger));
+        services.Add((IMessageStore)new SubmissionMessageStore(_queue, _dkim, _filters, _options, host, _time, _logger));
         var server = new SmtpServerEngine(builder.Build(), services);
         server.SessionFaulted += (_, e) => SubmissionLog.SessionFaulted(_logger, e.Exception);
         return server;

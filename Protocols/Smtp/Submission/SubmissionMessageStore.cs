@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Mail.Protocols.Filtering;
 using Mail.Protocols.Smtp.Outbound;
 using Mail.Protocols.Smtp.Outbound.Dkim;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,10 @@ using SmtpServer.Storage;
 namespace Mail.Protocols.Smtp.Submission;
 
 /// <summary>
-/// End of DATA on Submission: prepends a <c>Received</c> field (RFC 5321 §4.4; the authenticated user and
+/// End of DATA on Submission: runs the outbound scan (<see cref="MessageScanPipeline"/>: clamd, spamd as
+/// configured in <c>Mail:Filters</c>) and refuses at once what it condemns (<c>554 5.7.1</c> virus, <c>550 5.7.1</c>
+/// spam, <c>451 4.7.1</c> scanner down under the tempfail policy), so nothing nasty leaves and no bounce is ever
+/// made for it; prepends a <c>Received</c> field (RFC 5321 §4.4; the authenticated user and
 /// the client address are left out unless <see cref="SubmissionOptions.ShowAuthenticatedUser"/>), signs with
 /// the sender domain's DKIM key when one exists (<see cref="DkimMessageSigner"/>, RFC 6376), and commits the
 /// message to the durable <see cref="OutboundQueueStore"/>. <c>250 2.0.0 Ok: queued as ID</c> only after the
@@ -19,6 +23,7 @@ namespace Mail.Protocols.Smtp.Submission;
 internal sealed class SubmissionMessageStore(
     OutboundQueueStore queue,
     DkimMessageSigner dkim,
+    MessageScanPipeline filters,
     SubmissionOptions options,
     string host,
     TimeProvider time,
@@ -48,7 +53,14 @@ internal sealed class SubmissionMessageStore(
 
         var body = buffer.Length >= 2 ? buffer.Slice(2) : ReadOnlySequence<byte>.Empty;
         var end = buffer.Length >= 2 ? new ReadOnlySequence<byte>(CrlfBytes) : ReadOnlySequence<byte>.Empty;
-        var traced = new ConcatenatedReadStream(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(received)), body, end);
+        var receivedBytes = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(received));
+        var verdict = await filters.ScanAsync(new ScanMessage(receivedBytes, body, end), "submission-" + connection.Remote.Port, host, cancellationToken);
+        if (verdict.Action is FilterAction.RejectVirus or FilterAction.RejectSpam or FilterAction.Tempfail)
+        {
+            SubmissionLog.ContentRefused(logger, connection.Remote, user, verdict.Action);
+            return SmtpInReplies.ForVerdict(verdict);
+        }
+        var traced = new ConcatenatedReadStream(receivedBytes, body, end);
         Stream message = traced;
         try
         {

@@ -23,6 +23,7 @@ public sealed class AsIsSmtpClient : SmtpClient
 }
 
 /// <summary>A stream over a socket stream that keeps a copy of every byte written (the client's side of the dialogue).</summary>
+#pragma warning disable CA2213 // _written is a MemoryStream (no unmanaged state) that must outlive the socket
 public sealed class RecordingStream(Stream inner) : Stream
 {
     private readonly MemoryStream _written = new();
@@ -122,9 +123,10 @@ public sealed class RecordingStream(Stream inner) : Stream
     {
         if (disposing)
         {
-            _written.Dispose();
+            // The record stays readable: MailKit disposes the stream when it gives up on a session.
             inner.Dispose();
         }
         base.Dispose(disposing);
     }
 }
+#pragma warning restore CA2213

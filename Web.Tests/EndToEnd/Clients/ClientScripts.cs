@@ -7,6 +7,12 @@ public static class ClientScripts
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Debian's python3 (package python3, installed by scripts/services.sh) when present, else the one on PATH. A
+    /// version-manager shim on PATH (pyenv) can block when many processes start at once, e.g. fetchmail's MDA.
+    /// </summary>
+    public static string Python { get; } = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+
     /// <summary>Absolute path of a script in <c>Web.Tests/EndToEnd/Clients</c>.</summary>
     public static string PathOf(string script) => Path.Combine(TestPaths.RepoRoot, "Web.Tests", "EndToEnd", "Clients", script);
 
@@ -14,7 +20,7 @@ public static class ClientScripts
     /// <exception cref="InvalidOperationException">The script failed.</exception>
     public static async Task<ExternalResult> RunPythonAsync(string script, params string[] arguments)
     {
-        var result = await ExternalProcess.RunAsync("python3", [PathOf(script), .. arguments], s_timeout);
+        var result = await ExternalProcess.RunAsync(Python, [PathOf(script), .. arguments], s_timeout);
         return result.ExitCode == 0
             ? result
             : throw new InvalidOperationException($"python3 {script} failed.\n{result.Transcript}");
@@ -22,9 +28,9 @@ public static class ClientScripts
 
     /// <summary>Runs a Debian client program; throws with the transcript when it exits non-zero.</summary>
     /// <exception cref="InvalidOperationException">The program failed.</exception>
-    public static async Task<ExternalResult> RunToolAsync(string program, IEnumerable<string> arguments, string? workingDirectory = null)
+    public static async Task<ExternalResult> RunToolAsync(string program, IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var result = await ExternalProcess.RunAsync(program, arguments, s_timeout, workingDirectory: workingDirectory);
+        var result = await ExternalProcess.RunAsync(program, arguments, s_timeout, workingDirectory: workingDirectory, environment: environment);
         return result.ExitCode == 0
             ? result
             : throw new InvalidOperationException($"{program} failed.\n{result.Transcript}");

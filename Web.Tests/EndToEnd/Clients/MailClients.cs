@@ -35,10 +35,10 @@ public interface IMailboxReader
     string Name { get; }
 
     /// <summary>
-    /// True when the client ends a header-only message (no empty line after the header) with that empty line, so the
-    /// message comes back with one more CRLF (fetchmail writes the header/body separator itself).
+    /// What the client is known to store for a message it got as <paramref name="sent"/> when that differs from the
+    /// bytes (a client-side rewrite of a malformed message, documented per client), or null when it stores the bytes.
     /// </summary>
-    bool AddsHeaderSeparator => false;
+    byte[]? ClientRewrite(byte[] sent) => null;
 
     /// <summary>Every message of the user's INBOX as the client got it.</summary>
     Task<ReaderResult> ReadAsync(ClientTarget endpoints, string user, string password, string workDirectory);
@@ -269,7 +269,43 @@ public sealed class FetchmailReader : IMailboxReader
 {
     public string Name => "fetchmail";
 
-    public bool AddsHeaderSeparator => true;
+    /// <summary>
+    /// fetchmail rewrites two kinds of malformed header sections, whatever the options: it drops every header line
+    /// that starts with <c>From </c> (an mbox separator line, or <c>From  :</c>), and it ends a header-only message
+    /// (no empty line after the header) with that empty line.
+    /// </summary>
+    public byte[]? ClientRewrite(byte[] sent)
+    {
+        ArgumentNullException.ThrowIfNull(sent);
+        var end = sent.AsSpan().IndexOf("\r\n\r\n"u8);
+        var headerEnd = end < 0 ? sent.Length : end + 2;
+        var output = new List<byte>(sent.Length + 2);
+        var changed = false;
+        for (var start = 0; start < headerEnd;)
+        {
+            var lf = sent.AsSpan(start, headerEnd - start).IndexOf((byte)'\n');
+            var next = lf < 0 ? headerEnd : start + lf + 1;
+            if (sent.AsSpan(start).StartsWith("From "u8))
+            {
+                changed = true;
+            }
+            else
+            {
+                output.AddRange(sent.AsSpan(start, next - start));
+            }
+            start = next;
+        }
+        if (end < 0)
+        {
+            output.AddRange("\r\n"u8);
+            changed = true;
+        }
+        else
+        {
+            output.AddRange(sent.AsSpan(headerEnd));
+        }
+        return changed ? [.. output] : null;
+    }
 
     public async Task<ReaderResult> ReadAsync(ClientTarget endpoints, string user, string password, string workDirectory)
     {
@@ -277,7 +313,7 @@ public sealed class FetchmailReader : IMailboxReader
         var folder = Path.Combine(root, "messages");
         Directory.CreateDirectory(folder);
         var rc = Path.Combine(root, "fetchmailrc");
-        var mda = $"python3 {ClientScripts.PathOf("mda_to_folder.py")} {folder}";
+        var mda = $"{ClientScripts.Python} {ClientScripts.PathOf("mda_to_folder.py")} {folder}";
         await File.WriteAllTextAsync(rc, $"""
             set no bouncemail
             set invisible
@@ -293,7 +329,9 @@ public sealed class FetchmailReader : IMailboxReader
         await ClientScripts.RunToolAsync(
             "fetchmail",
             ["-f", rc, "-i", Path.Combine(root, "fetchids"), "--nosyslog", "--nodetach", "--silent"],
-            root);
+            root,
+            // Its lock file (.fetchmail.pid) goes here instead of $HOME, so runs never see each other's.
+            new Dictionary<string, string> { ["FETCHMAILHOME"] = root });
         return new ReaderResult([.. ClientScripts.ReadFolder(folder).Select(ClientScripts.LfToCrlf)]);
     }
 }

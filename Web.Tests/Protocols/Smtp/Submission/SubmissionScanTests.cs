@@ -1,0 +1,52 @@
+using Mail.Web.Tests.Protocols.Filtering;
+using Mail.Web.Tests.Protocols.Smtp.Outbound;
+
+namespace Mail.Web.Tests.Protocols.Smtp.Submission;
+
+/// <summary>The outbound scan before the 250, with the real clamd of scripts/services-filters.sh: nothing nasty goes out, and no bounce is made.</summary>
+public sealed class SubmissionScanTests
+{
+    [Fact]
+    public async Task Data_WithVirus_Returns554AndQueuesNothing()
+    {
+        await using var host = await OutboundTestHost.StartAsync(new Dictionary<string, string?> { ["Mail:Filters:Clamd:Endpoint"] = FilterDaemons.Clamd }, outbound: false);
+        var body = OutboundTestHost.Message("alice@example.com", "carol@remote.example", "Attached") + FilterTestMessages.Eicar + "\n";
+        await using var client = await host.AuthenticatedClientAsync();
+        await client.SendLineAsync("MAIL FROM:<alice@example.com>");
+        await client.ReadReplyAsync();
+        await client.SendLineAsync("RCPT TO:<carol@remote.example>");
+        await client.ReadReplyAsync();
+        await client.SendLineAsync("DATA");
+        await client.ReadReplyAsync();
+        await client.SendAsync(body.Replace("\n", "\r\n", StringComparison.Ordinal) + ".\r\n");
+        Assert.StartsWith("554 5.7.1 Error: message content rejected: virus found", await client.ReadReplyAsync());
+        Assert.Empty(host.Queue.ReadAll());
+
+        await client.SendLineAsync("MAIL FROM:<alice@example.com>");
+        Assert.Equal("250 2.1.0 Ok", await client.ReadReplyAsync());
+        await client.SendLineAsync("RCPT TO:<carol@remote.example>");
+        await client.ReadReplyAsync();
+        await client.SendLineAsync("DATA");
+        await client.ReadReplyAsync();
+        await client.SendAsync(OutboundTestHost.Message("alice@example.com", "carol@remote.example").Replace("\n", "\r\n", StringComparison.Ordinal) + ".\r\n");
+        Assert.StartsWith("250 2.0.0", await client.ReadReplyAsync());
+        Assert.Single(host.Queue.ReadAll());
+    }
+
+    [Fact]
+    public async Task Data_WithBareLineFeedSmuggling_Returns554AndQueuesNothing()
+    {
+        await using var host = await OutboundTestHost.StartAsync(outbound: false);
+        await using var client = await host.AuthenticatedClientAsync();
+        await client.SendLineAsync("MAIL FROM:<alice@example.com>");
+        await client.ReadReplyAsync();
+        await client.SendLineAsync("RCPT TO:<carol@remote.example>");
+        await client.ReadReplyAsync();
+        await client.SendLineAsync("DATA");
+        await client.ReadReplyAsync();
+        // SMTP smuggling (CVE-2023-51766 family): a bare-LF "end of data" followed by a second transaction.
+        await client.SendAsync("Subject: a\r\n\r\nx\n.\nMAIL FROM:<bob@example.com>\r\nRCPT TO:<victim@remote.example>\r\nDATA\r\nSubject: forged\r\n\r\n.\r\n");
+        Assert.StartsWith("554 5.6.0", await client.ReadReplyAsync());
+        Assert.Empty(host.Queue.ReadAll());
+    }
+}
