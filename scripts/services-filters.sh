@@ -3,6 +3,7 @@
 # filter tests (issue 5), without systemd. Idempotent: safe to run twice; running daemons are kept.
 #
 #   scripts/services-filters.sh [start]   install spamassassin/spamc/spamd/clamav-daemon if missing, start both, print the env
+#   scripts/services-filters.sh install   only install missing packages
 #   scripts/services-filters.sh stop      stop the daemons started from $MAIL_SERVICES_DIR/filters (by PID file)
 #   scripts/services-filters.sh status    exit 0 when both answer, 1 otherwise
 #   scripts/services-filters.sh env       print the environment the tests need (export lines)
@@ -158,9 +159,10 @@ cmd_env() { write_env; cat "$DIR/env.filters"; }
 
 case ${1:-start} in
   start) cmd_start ;;
+  install) cmd_install ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
   env) cmd_env ;;
   -h|--help|help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}" ;;
-  *) die "unknown command $1 (start, stop, status, env)" ;;
+  *) die "unknown command $1 (start, install, stop, status, env)" ;;
 esac

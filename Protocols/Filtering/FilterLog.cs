@@ -22,4 +22,7 @@ internal static partial class FilterLog
 
     [LoggerMessage(5005, LogLevel.Information, "Scan stage: {Scanners}")]
     public static partial void Configured(ILogger logger, string scanners);
+
+    [LoggerMessage(5006, LogLevel.Warning, "DNSBL {Zone} lookup failed: {Reason}")]
+    public static partial void DnsblFailed(ILogger logger, string zone, string reason);
 }

@@ -46,6 +46,9 @@ public sealed class FilterOptions
     /// <summary>Spam score from which a message is refused with <c>550 5.7.1</c> at the end of DATA. Default 15.0.</summary>
     public double RejectScore { get; set; } = 15.0;
 
+    /// <summary>The block stage before DATA (HELO/sender syntax, rate limits, greylisting, DNSBL).</summary>
+    public Block.BlockOptions Block { get; set; } = new();
+
     /// <summary>SpamAssassin spamd (SPAMC/1.5 over TCP).</summary>
     public SpamdOptions Spamd { get; set; } = new();
 

@@ -21,7 +21,7 @@ public enum FilterAction
 
 /// <summary>The outcome of the scan stage for one message.</summary>
 /// <param name="Action">What to do with the message.</param>
-/// <param name="Score">The spam score used (highest scanner score), null when no scanner scored it.</param>
+/// <param name="Score">The spam score used (sum of the scores: spamd plus scored block-stage hits), null when nothing scored it.</param>
 /// <param name="Results">Every scanner's result, in <see cref="FilterOptions.Order"/>.</param>
 /// <param name="Headers">Header fields to prepend when the message is delivered (each ending in CRLF):
 /// <c>X-Spam-*</c> when a spam scanner ran, <c>X-Virus-Scanned</c>, <c>X-Mail-Scan</c> and

@@ -9,7 +9,7 @@ namespace Mail.Protocols.Filtering;
 public static class FilteringServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="FilterOptions"/> (<c>Mail:Filters</c>), the spamd and clamd scanners (each on
+    /// Adds <see cref="FilterOptions"/> (<c>Mail:Filters</c>), the block stage (<see cref="Block.BlockStage"/>), the spamd and clamd scanners (each on
     /// when its endpoint is set), <see cref="MessageScanPipeline"/> and the verdict store
     /// (<see cref="SqliteVerdictStore"/>). Idempotent. More scanners: register further
     /// <see cref="IMessageScanner"/> singletons.
@@ -20,6 +20,7 @@ public static class FilteringServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageScanner, ClamdScanner>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageScanner, SpamdScanner>());
         services.TryAddSingleton<MessageScanPipeline>();
+        services.TryAddSingleton<Block.BlockStage>();
         services.TryAddSingleton<IVerdictStore, SqliteVerdictStore>();
         return services;
     }

@@ -41,14 +41,20 @@ public sealed class MessageScanPipeline
     /// <summary>The enabled scanners in report order.</summary>
     public IReadOnlyList<IMessageScanner> Scanners => _scanners;
 
-    /// <summary>Scans <paramref name="message"/> and decides.</summary>
+    /// <summary>Scans <paramref name="message"/> and decides, with no prior block-stage results (e.g. authenticated submission).</summary>
+    public Task<FilterVerdict> ScanAsync(ScanMessage message, string queueId, string host, CancellationToken cancellationToken) =>
+        ScanAsync(message, queueId, host, [], cancellationToken);
+
+    /// <summary>Scans <paramref name="message"/> after the block stage and decides.</summary>
     /// <param name="message">The message with the trace fields SMTP-in prepends.</param>
     /// <param name="queueId">The SMTP-in queue id (named in <c>X-Mail-Scan</c>, key of the verdict record).</param>
     /// <param name="host">The authserv-id for <c>Authentication-Results</c> (the node's host name).</param>
+    /// <param name="prior">Results already known (scored block-stage hits); they come first and their scores count.</param>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (session ending).</exception>
-    public async Task<FilterVerdict> ScanAsync(ScanMessage message, string queueId, string host, CancellationToken cancellationToken)
+    public async Task<FilterVerdict> ScanAsync(ScanMessage message, string queueId, string host, IReadOnlyList<ScanResult> prior, CancellationToken cancellationToken)
     {
-        var results = new List<ScanResult>(_scanners.Count);
+        var results = new List<ScanResult>(prior.Count + _scanners.Count);
+        results.AddRange(prior);
         if (_options.Parallel)
         {
             results.AddRange(await Task.WhenAll(_scanners.Select(s => RunAsync(s, message, cancellationToken))));
@@ -59,7 +65,7 @@ public sealed class MessageScanPipeline
             {
                 var result = await RunAsync(scanner, message, cancellationToken);
                 results.Add(result);
-                if (result.Outcome == ScanOutcome.Virus || result.Score >= _options.RejectScore)
+                if (result.Outcome == ScanOutcome.Virus || results.Sum(r => r.Score ?? 0) >= _options.RejectScore)
                 {
                     break;
                 }
@@ -74,7 +80,7 @@ public sealed class MessageScanPipeline
     private FilterVerdict Decide(List<ScanResult> results, string queueId, string host)
     {
         var scores = results.Where(r => r.Score is not null).Select(r => r.Score!.Value).ToList();
-        double? score = scores.Count > 0 ? scores.Max() : null;
+        double? score = scores.Count > 0 ? scores.Sum() : null;
         var virus = results.FirstOrDefault(r => r.Outcome == ScanOutcome.Virus);
         var failedHard = results.FirstOrDefault(r => r.Outcome == ScanOutcome.Failed && PolicyOf(r.Scanner) == FilterFailurePolicy.Tempfail);
         FilterAction action;

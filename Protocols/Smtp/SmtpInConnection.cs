@@ -46,6 +46,15 @@ internal sealed class SmtpInConnection
     /// <summary>Envelope recipients accepted in this transaction, as given (for the Received "for" clause).</summary>
     public List<string> Recipients { get; } = [];
 
+    /// <summary>Scored block-stage hits of this transaction (HELO, sender, DNSBL), carried into the scan stage.</summary>
+    public List<Mail.Protocols.Filtering.ScanResult> BlockResults { get; } = [];
+
+    /// <summary>Scored DNSBL hits of this connection (looked up once, at its first MAIL).</summary>
+    public List<Mail.Protocols.Filtering.ScanResult> ConnectionBlockResults { get; } = [];
+
+    /// <summary>True once the per-connection block checks (DNSBL) ran.</summary>
+    public bool ConnectionChecked { get; set; }
+
     /// <summary>Distinct local accounts the accepted recipients resolve to, in RCPT order.</summary>
     public IReadOnlyList<string> Accounts => _accounts;
 
@@ -55,6 +64,7 @@ internal sealed class SmtpInConnection
         Recipients.Clear();
         _accounts.Clear();
         _accountSet.Clear();
+        BlockResults.Clear();
         DataRejection = SmtpInRejectReason.None;
     }
 

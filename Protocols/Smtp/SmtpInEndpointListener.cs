@@ -16,29 +16,39 @@ internal sealed class SmtpInEndpointListenerFactory : IEndpointListenerFactory
 {
     private readonly Socket _listenSocket;
     private readonly Func<Socket, SmtpWireGuard> _createGuard;
+    private readonly Func<Socket, Task<bool>> _admit;
 
-    public SmtpInEndpointListenerFactory(Socket listenSocket, Func<Socket, SmtpWireGuard> createGuard)
+    /// <param name="admit">Decides on each accepted socket before SmtpServer sees it (false: it was answered and closed); null admits every connection.</param>
+    public SmtpInEndpointListenerFactory(Socket listenSocket, Func<Socket, SmtpWireGuard> createGuard, Func<Socket, Task<bool>>? admit = null)
     {
         _listenSocket = listenSocket;
         _createGuard = createGuard;
+        _admit = admit ?? (_ => Task.FromResult(true));
     }
 
-    public IEndpointListener CreateListener(IEndpointDefinition endpointDefinition) => new Listener(_listenSocket, _createGuard);
+    public IEndpointListener CreateListener(IEndpointDefinition endpointDefinition) => new Listener(_listenSocket, _createGuard, _admit);
 
     private sealed class Listener : IEndpointListener
     {
         private readonly Socket _listenSocket;
         private readonly Func<Socket, SmtpWireGuard> _createGuard;
+        private readonly Func<Socket, Task<bool>> _admit;
 
-        public Listener(Socket listenSocket, Func<Socket, SmtpWireGuard> createGuard)
+        public Listener(Socket listenSocket, Func<Socket, SmtpWireGuard> createGuard, Func<Socket, Task<bool>> admit)
         {
             _listenSocket = listenSocket;
             _createGuard = createGuard;
+            _admit = admit;
         }
 
         public async Task<ISecurableDuplexPipe> GetPipeAsync(ISessionContext context, CancellationToken cancellationToken)
         {
-            var socket = await _listenSocket.AcceptAsync(cancellationToken);
+            Socket socket;
+            do
+            {
+                socket = await _listenSocket.AcceptAsync(cancellationToken);
+            }
+            while (!await _admit(socket));
             socket.NoDelay = true;
             var guard = _createGuard(socket);
             context.Properties[EndpointListener.LocalEndPointKey] = guard.Connection.Local;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Mail.Protocols.Filtering;
+using Mail.Protocols.Filtering.Block;
 using Mail.Protocols.Hosting;
 using Mail.Protocols.Smtp.Wire;
 using Mail.Protocols.Store;
@@ -43,6 +44,7 @@ internal sealed class SmtpInListener : BackgroundService
     private readonly IMailDirectory _directory;
     private readonly IMailStore _store;
     private readonly MessageScanPipeline _filters;
+    private readonly BlockStage _block;
     private readonly IVerdictStore _verdicts;
     private readonly FilterOptions _filterOptions;
     private readonly TlsCertificateProvider _certificates;
@@ -59,6 +61,7 @@ internal sealed class SmtpInListener : BackgroundService
         IMailDirectory directory,
         IMailStore store,
         MessageScanPipeline filters,
+        BlockStage block,
         IVerdictStore verdicts,
         IOptions<FilterOptions> filterOptions,
         TlsCertificateProvider certificates,
@@ -71,6 +74,7 @@ internal sealed class SmtpInListener : BackgroundService
         _directory = directory;
         _store = store;
         _filters = filters;
+        _block = block;
         _verdicts = verdicts;
         _filterOptions = filterOptions.Value;
         _certificates = certificates;
@@ -123,13 +127,39 @@ internal sealed class SmtpInListener : BackgroundService
             var connection = new SmtpInConnection((IPEndPoint)accepted.RemoteEndPoint!, (IPEndPoint)accepted.LocalEndPoint!);
             SmtpInLog.Connected(guardLogger, connection.Remote);
             return new SmtpWireGuard(accepted, connection, _options, host, _time, guardLogger);
-        }));
+        }, accepted => AdmitAsync(accepted, host)));
         services.Add((ISmtpCommandFactory)new SmtpInCommandFactory());
-        services.Add((IMailboxFilter)new SmtpInMailboxFilter(_directory, _options, _logger));
+        services.Add((IMailboxFilter)new SmtpInMailboxFilter(_directory, _block, _options, _logger));
         services.Add((IMessageStore)new SmtpInMessageStore(_store, _filters, _verdicts, _filterOptions, _options, host, _time, _logger));
         _server = new SmtpServerEngine(serverOptions, services);
         _server.SessionFaulted += (_, e) => SmtpInLog.SessionFaulted(_logger, e.Exception);
         return base.StartAsync(cancellationToken);
+    }
+
+    /// <summary>The connection rate limit: over it, <c>421 4.7.0</c> and close, before the greeting.</summary>
+    private async Task<bool> AdmitAsync(Socket accepted, string host)
+    {
+        var remote = (IPEndPoint)accepted.RemoteEndPoint!;
+        if (_block.CheckConnection(remote.Address) is not { } hit)
+        {
+            return true;
+        }
+        SmtpInLog.Blocked(_logger, remote, hit.Check, hit.Action);
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await accepted.SendAsync(System.Text.Encoding.ASCII.GetBytes(SmtpInReplies.Wire.TooManyConnections(host, hit.Detail)), SocketFlags.None, timeout.Token);
+            accepted.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            // The client is gone; nothing to tell it.
+        }
+        finally
+        {
+            accepted.Dispose();
+        }
+        return false;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -50,4 +50,7 @@ internal static partial class SmtpInLog
 
     [LoggerMessage(2014, LogLevel.Error, "SMTP in: verdict record of message {Id} not written")]
     public static partial void VerdictNotRecorded(ILogger logger, string id, Exception exception);
+
+    [LoggerMessage(2015, LogLevel.Information, "SMTP in {Remote}: refused by the block stage: {Check} {Action}")]
+    public static partial void Blocked(ILogger logger, IPEndPoint remote, Mail.Protocols.Filtering.Block.BlockCheck check, Mail.Protocols.Filtering.Block.CheckAction action);
 }

@@ -1,3 +1,4 @@
+using Mail.Protocols.Filtering.Block;
 using Mail.Shared.Directory;
 using Microsoft.Extensions.Logging;
 using SmtpServer;
@@ -17,21 +18,43 @@ namespace Mail.Protocols.Smtp;
 internal sealed class SmtpInMailboxFilter : IMailboxFilter
 {
     private readonly IMailDirectory _directory;
+    private readonly BlockStage _block;
     private readonly SmtpInOptions _options;
     private readonly ILogger _logger;
 
-    public SmtpInMailboxFilter(IMailDirectory directory, SmtpInOptions options, ILogger logger)
+    public SmtpInMailboxFilter(IMailDirectory directory, BlockStage block, SmtpInOptions options, ILogger logger)
     {
         _directory = directory;
+        _block = block;
         _options = options;
         _logger = logger;
     }
 
     /// <inheritdoc />
-    public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Runs the block stage's MAIL checks (<see cref="BlockStage.CheckMailAsync"/>): the first
+    /// tempfail/reject hit is the reply (<see cref="SmtpInReplies.ForBlock"/>), scored hits are kept
+    /// for the scan stage.
+    /// </remarks>
+    public async Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken)
     {
-        SmtpInSessionState.Get(context).ResetTransaction();
-        return Task.FromResult(true);
+        var connection = SmtpInSessionState.Get(context);
+        connection.ResetTransaction();
+        var sender = SenderOf(from);
+        var first = !connection.ConnectionChecked;
+        connection.ConnectionChecked = true;
+        var hits = await _block.CheckMailAsync(connection.Remote.Address, connection.HeloName, sender, first, cancellationToken);
+        foreach (var hit in hits)
+        {
+            if (hit.Action is CheckAction.Tempfail or CheckAction.Reject)
+            {
+                SmtpInLog.Blocked(_logger, connection.Remote, hit.Check, hit.Action);
+                throw new SmtpResponseException(SmtpInReplies.ForBlock(hit, connection.Remote.Address));
+            }
+            (hit.Check == BlockCheck.Dnsbl ? connection.ConnectionBlockResults : connection.BlockResults).Add(hit.ToScanResult());
+        }
+        connection.BlockResults.InsertRange(0, connection.ConnectionBlockResults);
+        return true;
     }
 
     /// <inheritdoc />
@@ -61,6 +84,11 @@ internal sealed class SmtpInMailboxFilter : IMailboxFilter
         switch (resolution.Kind)
         {
             case RecipientKind.Local when resolution.Users.Count > 0:
+                if (_block.CheckRecipient(connection.Remote.Address, SenderOf(from), address) is { } greylisted)
+                {
+                    SmtpInLog.Blocked(_logger, connection.Remote, greylisted.Check, greylisted.Action);
+                    throw new SmtpResponseException(SmtpInReplies.ForBlock(greylisted, connection.Remote.Address));
+                }
                 connection.AddRecipient(address, resolution.Users);
                 return true;
             case RecipientKind.NotLocal:
@@ -71,6 +99,10 @@ internal sealed class SmtpInMailboxFilter : IMailboxFilter
                 throw new SmtpResponseException(SmtpInReplies.UnknownUser(address));
         }
     }
+
+    /// <summary>The envelope sender as <c>user@host</c>, empty for the null sender.</summary>
+    private static string SenderOf(IMailbox? from) =>
+        from is null || (from.User.Length == 0 && from.Host.Length == 0) ? "" : from.User + "@" + from.Host;
 }
 
 /// <summary>Finds the <see cref="SmtpInConnection"/> of an SmtpServer session.</summary>

@@ -92,7 +92,7 @@ internal sealed class SmtpInMessageStore : IMessageStore
         var received = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(trace[returnPathEnd..]));
 
         var scanned = new ScanMessage(returnPath, received, body, end);
-        var verdict = await _filters.ScanAsync(scanned, id, _host, cancellationToken);
+        var verdict = await _filters.ScanAsync(scanned, id, _host, connection.BlockResults, cancellationToken);
         if (!verdict.Delivers)
         {
             await RecordAsync(verdict, id, sender, scanned, connection.Accounts.Select(a => new DeliveryOutcome(a, StoreStatus.Ok, 0) { Mailbox = "" }).ToList(), now);

@@ -39,6 +39,27 @@ internal static class SmtpInReplies
         _ => StoreFailed,
     };
 
+    /// <summary>
+    /// The reply for a block-stage hit (Postfix's texts): <c>450 4.7.1</c> for every tempfail
+    /// (greylisting: <c>451 4.7.1</c>), else <c>504 5.5.2</c> HELO/sender syntax, <c>554 5.7.1</c> DNSBL.
+    /// </summary>
+    public static SmtpResponse ForBlock(Filtering.Block.BlockDecision hit, System.Net.IPAddress client)
+    {
+        var ip = (client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client).ToString();
+        var temporary = hit.Action == Filtering.Block.CheckAction.Tempfail;
+        var (code, status) = temporary ? (450, "4.7.1") : (0, "");
+        return hit.Check switch
+        {
+            Filtering.Block.BlockCheck.Greylist => new((SmtpReplyCode)451, $"4.7.1 <{hit.Detail}>: Recipient address rejected: Greylisted, try again later"),
+            Filtering.Block.BlockCheck.MessageRate => new((SmtpReplyCode)450, $"4.7.1 Error: too much mail from {ip}"),
+            Filtering.Block.BlockCheck.ConnectionRate => new((SmtpReplyCode)421, $"4.7.0 Error: too many connections from {ip}"),
+            Filtering.Block.BlockCheck.Helo => new((SmtpReplyCode)(temporary ? code : 504), $"{(temporary ? status : "5.5.2")} <{hit.Detail}>: Helo command rejected: need a valid hostname"),
+            Filtering.Block.BlockCheck.Sender => new((SmtpReplyCode)(temporary ? code : 504), $"{(temporary ? status : "5.5.2")} <{hit.Detail}>: Sender address rejected: need fully-qualified address"),
+            Filtering.Block.BlockCheck.Dnsbl => new((SmtpReplyCode)(temporary ? code : 554), $"{(temporary ? status : "5.7.1")} Service unavailable; client host [{ip}] blocked using {hit.Detail}"),
+            _ => StoreFailed,
+        };
+    }
+
     /// <summary>The DATA reply for a rejection found by the wire guard.</summary>
     public static SmtpResponse ForData(SmtpInRejectReason reason, SmtpInOptions options) => reason switch
     {
@@ -62,5 +83,7 @@ internal static class SmtpInReplies
         public static string IdleTimeout(string host) => $"421 4.4.2 {host} Error: timeout exceeded\r\n";
 
         public static string TooManyErrors(string host) => $"421 4.7.0 {host} Error: too many errors\r\n";
+
+        public static string TooManyConnections(string host, string ip) => $"421 4.7.0 {host} Error: too many connections from {ip}\r\n";
     }
 }

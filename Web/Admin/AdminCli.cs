@@ -20,6 +20,8 @@ internal static class AdminCli
         new UserPasswdCommand(),
         new UserListCommand(),
         new AliasAddCommand(),
+        new DirectoryExportCommand(),
+        new DirectoryImportCommand(),
         new QueueListCommand(),
         new QueueShowCommand(),
         new QueueControlCommand("retry", "try a queued message now"),

@@ -86,7 +86,11 @@ public sealed partial class SqlMailDirectory : IMailDirectory, IDirectoryAdmin, 
             _hasher.VerifyHashedPassword(DummyUser, _dummyHash.Value, password);
             return null;
         }
-        var result = _hasher.VerifyHashedPassword(row, row.PasswordHash, password);
+        // Hashes imported from LDAP ({SSHA512}, {CRYPT}, {ARGON2}, ...) verify in their own scheme and are
+        // replaced by the current format at the first successful login.
+        var result = row.PasswordHash.StartsWith('{')
+            ? (Ldap.Passwords.LdapPasswordHash.Verify(row.PasswordHash, password) ? PasswordVerificationResult.SuccessRehashNeeded : PasswordVerificationResult.Failed)
+            : _hasher.VerifyHashedPassword(row, row.PasswordHash, password);
         if (result == PasswordVerificationResult.Failed)
         {
             return null;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Mail.Web.Tests.Protocols.Smtp;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mail.Web.Tests.Protocols.Filtering;
 
@@ -14,7 +15,7 @@ internal sealed class FilterSmtpHarness : IAsyncDisposable
     public MailProtocolTestHost Host { get; }
 
     /// <summary>Both real daemons with their defaults, plus <paramref name="extra"/> settings.</summary>
-    public static async Task<FilterSmtpHarness> StartAsync(IDictionary<string, string?>? extra = null, bool spamd = true, bool clamd = true)
+    public static async Task<FilterSmtpHarness> StartAsync(IDictionary<string, string?>? extra = null, bool spamd = true, bool clamd = true, TimeProvider? time = null)
     {
         var settings = new Dictionary<string, string?>();
         if (spamd)
@@ -29,7 +30,7 @@ internal sealed class FilterSmtpHarness : IAsyncDisposable
         {
             settings[key] = value;
         }
-        return new FilterSmtpHarness(await MailProtocolTestHost.StartAsync(settings));
+        return new FilterSmtpHarness(await MailProtocolTestHost.StartAsync(settings, time is null ? null : services => services.AddSingleton(time)));
     }
 
     /// <summary>One transaction from sender@remote.example to <paramref name="recipients"/>; returns the final DATA reply.</summary>

@@ -16,7 +16,7 @@ public sealed class MessageScanPipelineTests
     [Fact]
     public async Task NoScanners_Delivers_WithAuthenticationResultsNone()
     {
-        var verdict = await Pipeline(new FilterOptions()).ScanAsync(Message, "Q1", "mx.test.example", CancellationToken.None);
+        var verdict = await Pipeline(new FilterOptions()).ScanAsync(Message, "Q1", "mx.test.example", [], CancellationToken.None);
 
         Assert.Equal(FilterAction.Deliver, verdict.Action);
         Assert.Null(verdict.Score);
@@ -32,7 +32,7 @@ public sealed class MessageScanPipelineTests
     [InlineData(15.0, FilterAction.RejectSpam)]
     public async Task Score_MapsToAction(double score, FilterAction expected)
     {
-        var verdict = await Pipeline(new FilterOptions(), new StubScanner("spamd", ScanOutcome.Clean, score)).ScanAsync(Message, "Q", "mx", CancellationToken.None);
+        var verdict = await Pipeline(new FilterOptions(), new StubScanner("spamd", ScanOutcome.Clean, score)).ScanAsync(Message, "Q", "mx", [], CancellationToken.None);
 
         Assert.Equal(expected, verdict.Action);
         Assert.Equal(score, verdict.Score);
@@ -41,7 +41,7 @@ public sealed class MessageScanPipelineTests
     [Fact]
     public async Task Junk_HasSpamHeaders()
     {
-        var verdict = await Pipeline(new FilterOptions(), new StubScanner("spamd", ScanOutcome.Spam, 7.25, ["RULE_A", "RULE_B"])).ScanAsync(Message, "Q", "mx", CancellationToken.None);
+        var verdict = await Pipeline(new FilterOptions(), new StubScanner("spamd", ScanOutcome.Spam, 7.25, ["RULE_A", "RULE_B"])).ScanAsync(Message, "Q", "mx", [], CancellationToken.None);
 
         Assert.Contains("X-Spam-Flag: YES\r\n", verdict.Headers);
         Assert.Contains("X-Spam-Score: 7.25\r\n", verdict.Headers);
@@ -53,7 +53,7 @@ public sealed class MessageScanPipelineTests
     public async Task LongRuleList_IsFolded()
     {
         var rules = Enumerable.Range(0, 30).Select(i => "SOME_LONG_RULE_NAME_" + i).ToArray();
-        var verdict = await Pipeline(new FilterOptions(), new StubScanner("spamd", ScanOutcome.Spam, 9, rules)).ScanAsync(Message, "Q", "mx", CancellationToken.None);
+        var verdict = await Pipeline(new FilterOptions(), new StubScanner("spamd", ScanOutcome.Spam, 9, rules)).ScanAsync(Message, "Q", "mx", [], CancellationToken.None);
 
         Assert.All(verdict.Headers.Split("\r\n"), line => Assert.True(line.Length <= 78, line));
         Assert.Contains("\r\n\tSOME_LONG_RULE_NAME_", verdict.Headers);
@@ -64,7 +64,7 @@ public sealed class MessageScanPipelineTests
     {
         var verdict = await Pipeline(new FilterOptions(),
             new StubScanner("clamd", ScanOutcome.Virus, null, ["Eicar;(bad)\r\nX: y"]),
-            new StubScanner("spamd", ScanOutcome.Failed, null)).ScanAsync(Message, "Q", "mx", CancellationToken.None);
+            new StubScanner("spamd", ScanOutcome.Failed, null)).ScanAsync(Message, "Q", "mx", [], CancellationToken.None);
 
         Assert.Equal(FilterAction.RejectVirus, verdict.Action);
         Assert.Equal("EicarbadX:y", verdict.Reason);
@@ -73,7 +73,7 @@ public sealed class MessageScanPipelineTests
     [Fact]
     public async Task Failure_Tempfails_ByDefault()
     {
-        var verdict = await Pipeline(new FilterOptions(), new StubScanner("spamd", ScanOutcome.Failed, null)).ScanAsync(Message, "Q", "mx", CancellationToken.None);
+        var verdict = await Pipeline(new FilterOptions(), new StubScanner("spamd", ScanOutcome.Failed, null)).ScanAsync(Message, "Q", "mx", [], CancellationToken.None);
 
         Assert.Equal(FilterAction.Tempfail, verdict.Action);
     }
@@ -81,7 +81,7 @@ public sealed class MessageScanPipelineTests
     [Fact]
     public async Task Failure_WithPassWithHeader_DeliversMarked()
     {
-        var verdict = await Pipeline(new FilterOptions { FailurePolicy = FilterFailurePolicy.PassWithHeader }, new StubScanner("spamd", ScanOutcome.Failed, null)).ScanAsync(Message, "Q", "mx", CancellationToken.None);
+        var verdict = await Pipeline(new FilterOptions { FailurePolicy = FilterFailurePolicy.PassWithHeader }, new StubScanner("spamd", ScanOutcome.Failed, null)).ScanAsync(Message, "Q", "mx", [], CancellationToken.None);
 
         Assert.Equal(FilterAction.Deliver, verdict.Action);
         Assert.Contains("spamd=failed (stub failure)", verdict.Headers);
@@ -91,7 +91,7 @@ public sealed class MessageScanPipelineTests
     public async Task Failure_ScannerPolicyOverridesGlobal()
     {
         var lenient = new StubScanner("spamd", ScanOutcome.Failed, null) { Policy = FilterFailurePolicy.PassWithHeader };
-        var verdict = await Pipeline(new FilterOptions(), lenient).ScanAsync(Message, "Q", "mx", CancellationToken.None);
+        var verdict = await Pipeline(new FilterOptions(), lenient).ScanAsync(Message, "Q", "mx", [], CancellationToken.None);
 
         Assert.Equal(FilterAction.Deliver, verdict.Action);
     }
@@ -102,7 +102,7 @@ public sealed class MessageScanPipelineTests
         var slow = new StubScanner("spamd", ScanOutcome.Clean, 0) { Delay = TimeSpan.FromSeconds(30), ScanTimeout = TimeSpan.FromMilliseconds(200) };
         var watch = Stopwatch.StartNew();
 
-        var verdict = await Pipeline(new FilterOptions(), slow).ScanAsync(Message, "Q", "mx", CancellationToken.None);
+        var verdict = await Pipeline(new FilterOptions(), slow).ScanAsync(Message, "Q", "mx", [], CancellationToken.None);
 
         Assert.Equal(FilterAction.Tempfail, verdict.Action);
         Assert.Contains("timed out", verdict.Results[0].Detail);
@@ -115,7 +115,7 @@ public sealed class MessageScanPipelineTests
         var stubborn = new StubScanner("spamd", ScanOutcome.Clean, 0) { Delay = TimeSpan.FromSeconds(3), IgnoreCancellation = true, ScanTimeout = TimeSpan.FromMilliseconds(200) };
         var watch = Stopwatch.StartNew();
 
-        var verdict = await Pipeline(new FilterOptions(), stubborn).ScanAsync(Message, "Q", "mx", CancellationToken.None);
+        var verdict = await Pipeline(new FilterOptions(), stubborn).ScanAsync(Message, "Q", "mx", [], CancellationToken.None);
 
         Assert.Equal(FilterAction.Tempfail, verdict.Action);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), watch.Elapsed.ToString());
@@ -124,7 +124,7 @@ public sealed class MessageScanPipelineTests
     [Fact]
     public async Task ThrowingScanner_CountsAsFailure()
     {
-        var verdict = await Pipeline(new FilterOptions(), new StubScanner("spamd", ScanOutcome.Clean, 0) { Throw = true }).ScanAsync(Message, "Q", "mx", CancellationToken.None);
+        var verdict = await Pipeline(new FilterOptions(), new StubScanner("spamd", ScanOutcome.Clean, 0) { Throw = true }).ScanAsync(Message, "Q", "mx", [], CancellationToken.None);
 
         Assert.Equal(FilterAction.Tempfail, verdict.Action);
         Assert.Equal("internal error", verdict.Results[0].Detail);
@@ -137,7 +137,7 @@ public sealed class MessageScanPipelineTests
         var b = new StubScanner("spamd", ScanOutcome.Clean, 1) { Delay = TimeSpan.FromMilliseconds(600) };
         var watch = Stopwatch.StartNew();
 
-        await Pipeline(new FilterOptions(), a, b).ScanAsync(Message, "Q", "mx", CancellationToken.None);
+        await Pipeline(new FilterOptions(), a, b).ScanAsync(Message, "Q", "mx", [], CancellationToken.None);
 
         Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(1100), watch.Elapsed.ToString());
     }
@@ -148,7 +148,7 @@ public sealed class MessageScanPipelineTests
         var spam = new StubScanner("spamd", ScanOutcome.Clean, 1);
         var clam = new StubScanner("clamd", ScanOutcome.Virus, null, ["Eicar"]);
 
-        var verdict = await Pipeline(new FilterOptions { Parallel = false, Order = ["clamd", "spamd"] }, spam, clam).ScanAsync(Message, "Q", "mx", CancellationToken.None);
+        var verdict = await Pipeline(new FilterOptions { Parallel = false, Order = ["clamd", "spamd"] }, spam, clam).ScanAsync(Message, "Q", "mx", [], CancellationToken.None);
 
         Assert.Equal(FilterAction.RejectVirus, verdict.Action);
         Assert.Single(verdict.Results);
@@ -161,7 +161,7 @@ public sealed class MessageScanPipelineTests
         var verdict = await Pipeline(new FilterOptions { Order = ["spamd", "clamd"] },
             new StubScanner("clamd", ScanOutcome.Clean, null),
             new StubScanner("other", ScanOutcome.Clean, null) { IsEnabled = false },
-            new StubScanner("spamd", ScanOutcome.Clean, 0.5)).ScanAsync(Message, "Q", "mx", CancellationToken.None);
+            new StubScanner("spamd", ScanOutcome.Clean, 0.5)).ScanAsync(Message, "Q", "mx", [], CancellationToken.None);
 
         Assert.Equal(["spamd", "clamd"], verdict.Results.Select(r => r.Scanner));
         Assert.Contains("X-Virus-Scanned: clamd\r\n", verdict.Headers);

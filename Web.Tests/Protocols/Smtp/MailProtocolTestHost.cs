@@ -37,7 +37,8 @@ internal sealed class MailProtocolTestHost : IAsyncDisposable
 
     public IPEndPoint Pop3 => _host.Services.GetRequiredService<MailEndpoints>().Bound(MailEndpoints.Pop3)!;
 
-    public static async Task<MailProtocolTestHost> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="configure">Last-minute service changes (e.g. a manual <see cref="TimeProvider"/>).</param>
+    public static async Task<MailProtocolTestHost> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var dataPath = Path.Combine(Path.GetTempPath(), "mail-protocol-tests", Guid.NewGuid().ToString("N"));
         var config = new Dictionary<string, string?>
@@ -59,6 +60,7 @@ internal sealed class MailProtocolTestHost : IAsyncDisposable
         builder.Services.AddMailboxStore();
         builder.Services.AddSmtpIn();
         builder.Services.AddPop3();
+        configure?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return new MailProtocolTestHost(host, dataPath);

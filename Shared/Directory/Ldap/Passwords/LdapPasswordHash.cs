@@ -108,6 +108,34 @@ public static class LdapPasswordHash
         return string.Create(CultureInfo.InvariantCulture, $"{scheme}{iterations}${AdaptedBase64(salt)}${AdaptedBase64(subkey)}");
     }
 
+    /// <summary>
+    /// The inverse of <see cref="FromIdentityV3"/>: a <c>{PBKDF2-SHA1|SHA256|SHA512}</c> value as an ASP.NET Core
+    /// Identity V3 hash (base64), so the SQL directory verifies it natively; null for other values.
+    /// </summary>
+    public static string? ToIdentityV3(string stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        uint? prf = SchemeOf(stored) switch { "PBKDF2" or "PBKDF2-SHA1" => 0, "PBKDF2-SHA256" => 1, "PBKDF2-SHA512" => 2, _ => null };
+        if (prf is null)
+        {
+            return null;
+        }
+        var parts = stored[(stored.IndexOf('}', StringComparison.Ordinal) + 1)..].Split('$');
+        if (parts.Length != 3 || !uint.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var iterations) || iterations == 0
+            || !TryBase64(parts[1].Replace('.', '+'), out var salt) || !TryBase64(parts[2].Replace('.', '+'), out var subkey) || salt.Length < 8 || subkey.Length == 0)
+        {
+            return null;
+        }
+        var bytes = new byte[13 + salt.Length + subkey.Length];
+        bytes[0] = 0x01;
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(1), prf.Value);
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(5), iterations);
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(9), (uint)salt.Length);
+        salt.CopyTo(bytes, 13);
+        subkey.CopyTo(bytes, 13 + salt.Length);
+        return Convert.ToBase64String(bytes);
+    }
+
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350:Do Not Use Weak Cryptographic Algorithms",
         Justification = "Verifying existing {SSHA}/{SHA} values written by other tools; new passwords are {SSHA512}.")]
     private static bool VerifyDigest(HashAlgorithmName algorithm, string value, string password, bool salted)

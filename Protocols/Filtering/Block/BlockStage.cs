@@ -1,0 +1,81 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Mail.Protocols.Filtering.Block;
+
+/// <summary>
+/// The block stage (before DATA, cheap; issue 5): HELO and sender syntax, connection and message
+/// rate limits per client IP, greylisting, DNSBL. Each check returns a <see cref="BlockDecision"/>
+/// when it hits; SMTP-in turns Tempfail/Reject into a reply and carries Score hits into the scan
+/// stage (they add to the spam score and appear in the verdict record).
+/// </summary>
+public sealed class BlockStage
+{
+    private readonly BlockOptions _options;
+    private readonly RateLimiter _connections;
+    private readonly RateLimiter _messages;
+    private readonly Greylist _greylist;
+    private readonly DnsblChecker _dnsbl;
+
+    public BlockStage(IOptions<FilterOptions> options, TimeProvider time, ILogger<BlockStage> logger)
+    {
+        _options = options.Value.Block;
+        _connections = new RateLimiter(_options.Rates.MaxConnectionsPerMinute, _options.Rates.MaxTrackedClients, time);
+        _messages = new RateLimiter(_options.Rates.MaxMessagesPerMinute, _options.Rates.MaxTrackedClients, time);
+        _greylist = new Greylist(_options.Greylisting, time);
+        _dnsbl = new DnsblChecker(_options.Dnsbl, logger);
+    }
+
+    /// <summary>The greylist (for inspection).</summary>
+    public Greylist Greylist => _greylist;
+
+    /// <summary>At connect: the connection rate limit.</summary>
+    public BlockDecision? CheckConnection(IPAddress client) =>
+        _connections.TryAcquire(client) ? null : new BlockDecision(BlockCheck.ConnectionRate, CheckAction.Tempfail, 0, Literal(client));
+
+    /// <summary>
+    /// At MAIL: message rate, HELO syntax, sender syntax and, on the first MAIL of a connection
+    /// (<paramref name="firstOfConnection"/>), the DNSBLs. Hits in that order; the first
+    /// Tempfail/Reject is the reply.
+    /// </summary>
+    public async Task<IReadOnlyList<BlockDecision>> CheckMailAsync(IPAddress client, string? helo, string sender, bool firstOfConnection, CancellationToken cancellationToken)
+    {
+        var hits = new List<BlockDecision>();
+        if (!_messages.TryAcquire(client))
+        {
+            hits.Add(new BlockDecision(BlockCheck.MessageRate, CheckAction.Tempfail, 0, Literal(client)));
+            return hits;
+        }
+        if (_options.Helo.Action != CheckAction.Off && (helo is null || !HostSyntax.IsDomainOrLiteral(helo)))
+        {
+            hits.Add(new BlockDecision(BlockCheck.Helo, _options.Helo.Action, _options.Helo.Score, FilterHeaders.Token(helo ?? "")));
+        }
+        if (_options.Sender.Action != CheckAction.Off && sender.Length > 0)
+        {
+            var at = sender.LastIndexOf('@');
+            if (at <= 0 || !HostSyntax.IsFullyQualified(sender[(at + 1)..]))
+            {
+                hits.Add(new BlockDecision(BlockCheck.Sender, _options.Sender.Action, _options.Sender.Score, FilterHeaders.Token(sender)));
+            }
+        }
+        if (firstOfConnection && _dnsbl.Enabled)
+        {
+            hits.AddRange(await _dnsbl.CheckAsync(client, cancellationToken));
+        }
+        return hits;
+    }
+
+    /// <summary>At RCPT of a local recipient: greylisting. Null when it passes.</summary>
+    public BlockDecision? CheckRecipient(IPAddress client, string sender, string recipient)
+    {
+        if (!_options.Greylisting.Enabled)
+        {
+            return null;
+        }
+        var wait = _greylist.Check(client, sender, recipient);
+        return wait is null ? null : new BlockDecision(BlockCheck.Greylist, CheckAction.Tempfail, 0, FilterHeaders.Token(recipient));
+    }
+
+    private static string Literal(IPAddress client) => (client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client).ToString();
+}
