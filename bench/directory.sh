@@ -4,7 +4,7 @@
 # directory classes: p50/p99 cold (LDAP search / SQL query, nothing cached) and warm (read-through cache),
 # and the memory the LDAP cache takes with every user cached.
 #
-# Knobs (environment): USERS (500000) DOMAINS (100) SAMPLES (20000) PORT (3390) BENCH_DIR (/tmp/mail-bench/directory)
+# Knobs (environment): USERS (500000) DOMAINS (100) SAMPLES (20000) PORT (3390) BENCH_DIR (/tmp/mail-bench-directory)
 #   NO_FILL=1 (skip filling the cache with every user) KEEP=1 (leave slapd running and the data in place)
 # Needs slapd/ldap-utils (scripts/services-ldap.sh installs them) and python3.
 set -euo pipefail
@@ -14,7 +14,7 @@ USERS=${USERS:-500000}
 DOMAINS=${DOMAINS:-100}
 SAMPLES=${SAMPLES:-20000}
 PORT=${PORT:-3390}
-B=${BENCH_DIR:-/tmp/mail-bench/directory}
+B=${BENCH_DIR:-/tmp/mail-bench-directory}
 SUFFIX=dc=example,dc=com
 ROOTDN=cn=admin,$SUFFIX
 ROOTPW=adminpw
