@@ -41,7 +41,11 @@ public sealed class MessageScanPipeline
     /// <summary>The enabled scanners in report order.</summary>
     public IReadOnlyList<IMessageScanner> Scanners => _scanners;
 
-    /// <summary>Scans <paramref name="message"/> and decides.</summary>
+    /// <summary>Scans <paramref name="message"/> and decides, with no prior block-stage results (e.g. authenticated submission).</summary>
+    public Task<FilterVerdict> ScanAsync(ScanMessage message, string queueId, string host, CancellationToken cancellationToken) =>
+        ScanAsync(message, queueId, host, [], cancellationToken);
+
+    /// <summary>Scans <paramref name="message"/> after the block stage and decides.</summary>
     /// <param name="message">The message with the trace fields SMTP-in prepends.</param>
     /// <param name="queueId">The SMTP-in queue id (named in <c>X-Mail-Scan</c>, key of the verdict record).</param>
     /// <param name="host">The authserv-id for <c>Authentication-Results</c> (the node's host name).</param>

@@ -49,6 +49,12 @@ public interface IAccountStore
     /// <summary>Every message of a mailbox, ascending by UID (the snapshot a session's message sequence numbers come from).</summary>
     Task<IReadOnlyList<MessageRecord>> GetMessagesAsync(long mailboxId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// UIDs expunged from the mailbox with a MODSEQ greater than <paramref name="modSeq"/>, ascending
+    /// (QRESYNC VANISHED (EARLIER), RFC 7162 §3.2.5.1 and §3.2.10).
+    /// </summary>
+    Task<IReadOnlyList<uint>> GetExpungedSinceAsync(long mailboxId, ulong modSeq, CancellationToken cancellationToken);
+
     /// <summary>Opens a message's exact octets for reading (a read-only, seekable stream the caller disposes).</summary>
     /// <returns>Null when the UID does not exist (expunged meanwhile).</returns>
     Task<Stream?> OpenMessageAsync(long mailboxId, uint uid, CancellationToken cancellationToken);

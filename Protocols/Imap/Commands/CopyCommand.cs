@@ -66,13 +66,7 @@ public class CopyCommand : ImapCommand
         }
         var moved = new HashSet<uint>(result.SourceUids);
         var messages = selected.Messages;
-        for (var i = messages.Count - 1; i >= 0; i--)
-        {
-            if (moved.Contains(messages[i].Uid))
-            {
-                session.Out.Raw("* "u8).Number(i + 1).Raw(" EXPUNGE\r\n"u8);
-            }
-        }
+        session.ReportExpunged(messages, Enumerable.Range(0, messages.Count).Where(i => moved.Contains(messages[i].Uid)).ToList());
         selected.Messages = messages.Where(m => !moved.Contains(m.Uid)).ToList();
         return ImapCommandResult.Ok("MOVE completed");
     }

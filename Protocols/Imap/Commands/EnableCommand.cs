@@ -44,6 +44,11 @@ public sealed class EnableCommand : ImapCommand
                 session.EnableUtf8();
                 enabled.Add("UTF8=ACCEPT");
             }
+            else if (cap == "QRESYNC" && !session.QResync)
+            {
+                await session.EnableQResyncAsync(cancellationToken);
+                enabled.Add("QRESYNC");
+            }
             else if (cap == "CONDSTORE" && !session.CondStore)
             {
                 await session.EnableCondStoreAsync(cancellationToken);

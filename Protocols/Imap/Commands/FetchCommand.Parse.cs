@@ -44,13 +44,41 @@ public partial class FetchCommand
         }
         if (tokenizer.TryConsume((byte)' '))
         {
-            // fetch-modifiers (RFC 4466 §2.4): CHANGEDSINCE (RFC 7162 §3.1.4.1).
-            if (!tokenizer.TryOpenList() || !tokenizer.TryKeyword("CHANGEDSINCE"u8) || !tokenizer.Space()
-                || !tokenizer.TryReadNumber(out var since) || !tokenizer.TryCloseList())
+            // fetch-modifiers (RFC 4466 §2.4): CHANGEDSINCE (RFC 7162 §3.1.4.1), VANISHED (§3.2.6).
+            if (!tokenizer.TryOpenList())
             {
                 return tokenizer.Fail("Invalid fetch modifier");
             }
-            _changedSince = (ulong)since;
+            var first = true;
+            while (!tokenizer.TryCloseList())
+            {
+                if (!first && !tokenizer.Space())
+                {
+                    return false;
+                }
+                first = false;
+                if (tokenizer.TryKeyword("CHANGEDSINCE"u8))
+                {
+                    if (!tokenizer.Space() || !tokenizer.TryReadNumber(out var since))
+                    {
+                        return false;
+                    }
+                    _changedSince = (ulong)since;
+                }
+                else if (tokenizer.TryKeyword("VANISHED"u8))
+                {
+                    _vanished = true;
+                }
+                else
+                {
+                    return tokenizer.Fail("Unknown fetch modifier");
+                }
+            }
+            if (_vanished && (!ByUid || _changedSince is null || !session.QResync))
+            {
+                // RFC 7162 §3.2.6: only UID FETCH, with CHANGEDSINCE, after ENABLE QRESYNC.
+                return tokenizer.Fail("VANISHED needs UID FETCH, CHANGEDSINCE and QRESYNC");
+            }
         }
         return true;
     }

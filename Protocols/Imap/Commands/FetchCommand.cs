@@ -17,6 +17,7 @@ public partial class FetchCommand : ImapCommand
     private readonly List<FetchItem> _items = [];
     private ImapSequenceSet? _set;
     private ulong? _changedSince;
+    private bool _vanished;
 
     public override string Name => WireName;
 
@@ -48,6 +49,16 @@ public partial class FetchCommand : ImapCommand
         if (_changedSince is { } since)
         {
             indexes = indexes.Where(i => selected.Messages[i].ModSeq > since).ToList();
+            if (_vanished)
+            {
+                // "*" reaches past the highest remaining UID: expunged UIDs above it still count.
+                var vanished = (await account.GetExpungedSinceAsync(selected.Id, since, cancellationToken))
+                    .Where(u => _set!.Contains(u, uint.MaxValue)).ToList();
+                if (vanished.Count > 0)
+                {
+                    session.Out.Raw("* VANISHED (EARLIER) "u8).Ascii(ImapSequenceSet.Format(vanished)).Crlf();
+                }
+            }
         }
 
         var seenChanged = new HashSet<uint>();

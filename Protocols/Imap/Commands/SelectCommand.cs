@@ -10,11 +10,15 @@ namespace Mail.Protocols.Imap.Commands;
 /// selected state; a previously selected mailbox is closed without expunge (<c>* OK [CLOSED]</c>).
 /// <c>NO [NONEXISTENT]</c> for an unknown mailbox (the session is then in the Authenticated state).
 /// </summary>
-public class SelectCommand : ImapCommand
+public partial class SelectCommand : ImapCommand
 {
     public const string WireName = "SELECT";
     private string _mailbox = "";
     private bool _condStore;
+    private bool _qresync;
+    private uint _qresyncUidValidity;
+    private ulong _qresyncModSeq;
+    private ImapSequenceSet? _qresyncKnownUids;
 
     public override string Name => WireName;
 
@@ -42,22 +46,71 @@ public class SelectCommand : ImapCommand
                     return false;
                 }
                 first = false;
-                if (!System.Text.Encoding.ASCII.GetString(atom).Equals("CONDSTORE", StringComparison.OrdinalIgnoreCase))
+                var name = System.Text.Encoding.ASCII.GetString(atom).ToUpperInvariant();
+                if (name == "CONDSTORE")
+                {
+                    _condStore = true;
+                }
+                else if (name == "QRESYNC")
+                {
+                    if (!TryReadQResync(ref tokenizer))
+                    {
+                        return false;
+                    }
+                }
+                else
                 {
                     return tokenizer.Fail("Unknown select parameter");
                 }
-                _condStore = true;
             }
         }
         return true;
     }
 
+    /// <summary>QRESYNC (uidvalidity mod-sequence [known-uids [(seq-match-data)]]) (RFC 7162 §3.2.5).</summary>
+    private bool TryReadQResync(ref ImapTokenizer tokenizer)
+    {
+        if (!tokenizer.Space() || !tokenizer.TryOpenList() || !tokenizer.TryReadNumber(out var uidValidity) || !tokenizer.Space()
+            || !tokenizer.TryReadNumber(out var modseq) || uidValidity is 0 or > uint.MaxValue || modseq == 0)
+        {
+            return tokenizer.Fail("Invalid QRESYNC parameter");
+        }
+        _qresync = true;
+        _qresyncUidValidity = (uint)uidValidity;
+        _qresyncModSeq = (ulong)modseq;
+        if (tokenizer.TryConsume((byte)' '))
+        {
+            if (tokenizer.AtSequenceSet)
+            {
+                if (!tokenizer.TryReadSequenceSet(out var known))
+                {
+                    return false;
+                }
+                _qresyncKnownUids = known;
+                tokenizer.TryConsume((byte)' ');
+            }
+            if (tokenizer.TryOpenList())
+            {
+                // seq-match-data only narrows what the server must report; all VANISHED UIDs are sent.
+                if (!tokenizer.TryReadSequenceSet(out _) || !tokenizer.Space() || !tokenizer.TryReadSequenceSet(out _) || !tokenizer.TryCloseList())
+                {
+                    return tokenizer.Fail("Invalid QRESYNC sequence match data");
+                }
+            }
+        }
+        return tokenizer.TryCloseList() || tokenizer.Fail("Invalid QRESYNC parameter");
+    }
+
     public override async ValueTask<ImapCommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
     {
+        if (_qresync && !session.QResync)
+        {
+            return ImapCommandResult.Bad("QRESYNC is not enabled");
+        }
         if (session.Selected is not null)
         {
             session.ClearSelected();
-            if (session.Rev2)
+            if (session.Rev2 || session.QResync)
             {
                 session.Out.Raw("* OK [CLOSED] Previous mailbox closed\r\n"u8);
             }
@@ -130,9 +183,42 @@ public class SelectCommand : ImapCommand
             ImapCommandHelpers.WriteMailbox(session, info.Name);
             o.Crlf();
         }
+        if (_qresync && info.UidValidity == _qresyncUidValidity)
+        {
+            await ResynchronizeAsync(session, selected, cancellationToken);
+        }
         return ReadOnly
             ? ImapCommandResult.Ok(Name + " completed", "READ-ONLY")
             : ImapCommandResult.Ok(Name + " completed", "READ-WRITE");
+    }
+}
+
+public partial class SelectCommand
+{
+    /// <summary>
+    /// The QRESYNC answer after the SELECT data (RFC 7162 §3.2.5.1): VANISHED (EARLIER) for known UIDs
+    /// expunged since the client's MODSEQ, then FETCH (UID FLAGS MODSEQ) for messages changed since.
+    /// </summary>
+    private async ValueTask ResynchronizeAsync(ImapSession session, ImapSelectedMailbox selected, CancellationToken cancellationToken)
+    {
+        // "*" in known-uids reaches past the highest remaining UID (expunged UIDs above it count).
+        var vanished = (await session.Account!.GetExpungedSinceAsync(selected.Id, _qresyncModSeq, cancellationToken))
+            .Where(u => _qresyncKnownUids is null || _qresyncKnownUids.Contains(u, uint.MaxValue)).ToList();
+        var o = session.Out;
+        if (vanished.Count > 0)
+        {
+            o.Raw("* VANISHED (EARLIER) "u8).Ascii(ImapSequenceSet.Format(vanished)).Crlf();
+        }
+        for (var i = 0; i < selected.Messages.Count; i++)
+        {
+            var m = selected.Messages[i];
+            if (m.ModSeq > _qresyncModSeq)
+            {
+                o.Raw("* "u8).Number(i + 1).Raw(" FETCH (UID "u8).Number(m.Uid).Raw(" FLAGS "u8);
+                session.WriteFlags(m);
+                o.Raw(" MODSEQ ("u8).Number(m.ModSeq).Raw("))\r\n"u8);
+            }
+        }
     }
 }
 

@@ -63,11 +63,7 @@ public sealed partial class ImapSession
         }
         if (gone is not null)
         {
-            foreach (var i in gone)
-            {
-                // Descending order keeps every number valid at the moment it is sent.
-                Out.Raw("* "u8).Number(i + 1).Raw(" EXPUNGE\r\n"u8);
-            }
+            ReportExpunged(snapshot, gone);
             var removed = new HashSet<int>(gone);
             foreach (var i in gone)
             {

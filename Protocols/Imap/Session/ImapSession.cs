@@ -74,6 +74,9 @@ public sealed partial class ImapSession : IAsyncDisposable
     /// <summary>CONDSTORE is enabled (RFC 7162 §3.1): MODSEQ in FETCH replies, HIGHESTMODSEQ on SELECT.</summary>
     public bool CondStore { get; private set; }
 
+    /// <summary>QRESYNC is enabled (RFC 7162 §3.2): VANISHED instead of EXPUNGE, SELECT (QRESYNC ...).</summary>
+    public bool QResync { get; private set; }
+
     /// <summary>UTF-8 mailbox names and strings (IMAP4rev2 or UTF8=ACCEPT).</summary>
     public bool Utf8 { get; private set; }
 
@@ -172,6 +175,35 @@ public sealed partial class ImapSession : IAsyncDisposable
         if (Selected is { } selected && Account is not null && await Account.GetMailboxAsync(selected.Name, cancellationToken) is { } info)
         {
             Out.Raw("* OK [HIGHESTMODSEQ "u8).Number(info.HighestModSeq).Raw("] Highest\r\n"u8);
+        }
+    }
+
+    /// <summary>Enables QRESYNC (which implies CONDSTORE, RFC 7162 §3.2.3).</summary>
+    internal async ValueTask EnableQResyncAsync(CancellationToken cancellationToken)
+    {
+        await EnableCondStoreAsync(cancellationToken);
+        QResync = true;
+    }
+
+    /// <summary>
+    /// Reports expunged messages of the snapshot: <c>* n EXPUNGE</c> in descending order, or one
+    /// <c>* VANISHED uid-set</c> once QRESYNC is enabled (RFC 7162 §3.2.10).
+    /// </summary>
+    internal void ReportExpunged(IReadOnlyList<MessageRecord> snapshot, IReadOnlyCollection<int> indexes)
+    {
+        if (indexes.Count == 0)
+        {
+            return;
+        }
+        if (QResync)
+        {
+            Out.Raw("* VANISHED "u8).Ascii(ImapSequenceSet.Format(indexes.Select(i => snapshot[i].Uid).Order().ToList())).Crlf();
+            return;
+        }
+        foreach (var i in indexes.OrderDescending())
+        {
+            // Descending order keeps every number valid at the moment it is sent.
+            Out.Raw("* "u8).Number(i + 1).Raw(" EXPUNGE\r\n"u8);
         }
     }
 
