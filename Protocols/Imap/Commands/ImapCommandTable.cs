@@ -38,6 +38,8 @@ public static class ImapCommandTable
         [CopyCommand.WireName] = () => new CopyCommand(),
         [MoveCommand.WireName] = () => new MoveCommand(),
         [UidSearchCommand.WireName] = () => new UidSearchCommand(),
+        [SortCommand.WireName] = () => new SortCommand(),
+        [UidSortCommand.WireName] = () => new UidSortCommand(),
         [UidFetchCommand.WireName] = () => new UidFetchCommand(),
         [UidStoreCommand.WireName] = () => new UidStoreCommand(),
         [UidCopyCommand.WireName] = () => new UidCopyCommand(),

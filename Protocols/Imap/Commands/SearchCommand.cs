@@ -79,40 +79,17 @@ public class SearchCommand : ImapCommand
         {
             return ImapCommandResult.No("Unsupported charset", "BADCHARSET (UTF-8 US-ASCII)");
         }
-        var selected = session.Selected!;
-        var account = session.Account!;
-        var evaluator = new ImapSearchEvaluator(_program!);
-        var needsContent = _program!.NeedsContent;
-        var messages = selected.Messages.ToList();
-        var maxUid = selected.MaxUid;
+        var messages = session.Selected!.Messages.ToList();
         if (_program!.UsesModSeq)
         {
             await session.EnableCondStoreAsync(cancellationToken);
         }
         var results = new List<uint>();
         var modseqs = new List<ulong>();
-        for (var i = 0; i < messages.Count; i++)
+        foreach (var i in await MatchAsync(session, messages, _program, cancellationToken))
         {
-            var record = messages[i];
-            MimeMessage? mime = null;
-            if (needsContent)
-            {
-                mime = await LoadAsync(account, selected.Id, record.Uid, cancellationToken);
-            }
-            var candidate = new ImapSearchEvaluator.Candidate
-            {
-                Record = record,
-                Sequence = (uint)(i + 1),
-                MaxSequence = (uint)messages.Count,
-                MaxUid = maxUid,
-                IsRecent = session.Selected!.Recent.Contains(record.Uid),
-                Message = mime,
-            };
-            if (evaluator.Matches(candidate))
-            {
-                results.Add(ByUid ? record.Uid : (uint)(i + 1));
-                modseqs.Add(record.ModSeq);
-            }
+            results.Add(ByUid ? messages[i].Uid : (uint)(i + 1));
+            modseqs.Add(messages[i].ModSeq);
         }
 
         var o = session.Out;
@@ -164,6 +141,40 @@ public class SearchCommand : ImapCommand
             o.Crlf();
         }
         return ImapCommandResult.Ok(Name + " completed");
+    }
+
+    /// <summary>Indexes into <paramref name="messages"/> (the selected snapshot) of the messages matching <paramref name="program"/>, ascending.</summary>
+    internal static async ValueTask<List<int>> MatchAsync(ImapSession session, IReadOnlyList<Store.MessageRecord> messages, ImapSearchKey program, CancellationToken cancellationToken)
+    {
+        var selected = session.Selected!;
+        var account = session.Account!;
+        var evaluator = new ImapSearchEvaluator(program);
+        var needsContent = program.NeedsContent;
+        var maxUid = messages.Count == 0 ? 0 : messages[^1].Uid;
+        var matches = new List<int>();
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var record = messages[i];
+            MimeMessage? mime = null;
+            if (needsContent)
+            {
+                mime = await LoadAsync(account, selected.Id, record.Uid, cancellationToken);
+            }
+            var candidate = new ImapSearchEvaluator.Candidate
+            {
+                Record = record,
+                Sequence = (uint)(i + 1),
+                MaxSequence = (uint)messages.Count,
+                MaxUid = maxUid,
+                IsRecent = selected.Recent.Contains(record.Uid),
+                Message = mime,
+            };
+            if (evaluator.Matches(candidate))
+            {
+                matches.Add(i);
+            }
+        }
+        return matches;
     }
 
     private static async ValueTask<MimeMessage?> LoadAsync(Store.IAccountStore account, long mailboxId, uint uid, CancellationToken cancellationToken)

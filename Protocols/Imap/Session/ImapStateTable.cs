@@ -48,6 +48,8 @@ public static class ImapStateTable
         [CopyCommand.WireName] = ImapState.Selected,
         [MoveCommand.WireName] = ImapState.Selected,
         [UidSearchCommand.WireName] = ImapState.Selected,
+        [SortCommand.WireName] = ImapState.Selected,
+        [UidSortCommand.WireName] = ImapState.Selected,
         [UidFetchCommand.WireName] = ImapState.Selected,
         [UidStoreCommand.WireName] = ImapState.Selected,
         [UidCopyCommand.WireName] = ImapState.Selected,

@@ -55,6 +55,12 @@ public sealed class OutboundOptions
     /// <summary>Timeout per SMTP command in seconds (default 300, RFC 5321 §4.5.3.2).</summary>
     public int CommandTimeoutSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// How long an SMTP session stays open after a transaction for the next message to the same domain, in seconds
+    /// (Postfix <c>smtp_connection_cache_time_limit</c>). Default 5; 0 = QUIT after every message.
+    /// </summary>
+    public int ConnectionCacheSeconds { get; set; } = 5;
+
     /// <summary>DNS query timeout in seconds (default 5).</summary>
     public int DnsTimeoutSeconds { get; set; } = 5;
 }

@@ -136,14 +136,17 @@ internal sealed partial class OutboundScheduler : BackgroundService
             {
                 await ApplyControlAsync(stoppingToken);
                 next = StartDue(stoppingToken);
+                _smtp.CloseIdle();
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 OutboundLog.SchedulerFailed(_logger, ex);
                 next = _time.GetUtcNow().AddSeconds(5);
             }
-            var delay = next is null ? TimeSpan.FromMinutes(1) : next.Value - _time.GetUtcNow();
-            delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : delay;
+            // Wake at least every minute (control files missed by the watcher), or as often as cached connections expire.
+            var cap = TimeSpan.FromSeconds(_options.ConnectionCacheSeconds is > 0 and < 60 ? _options.ConnectionCacheSeconds : 60);
+            var delay = next is null ? cap : next.Value - _time.GetUtcNow();
+            delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > cap ? cap : delay;
             using var timer = new CancellationTokenSource(delay, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, stoppingToken);
             try
@@ -313,11 +316,12 @@ internal sealed partial class OutboundScheduler : BackgroundService
             return;
         }
 
-        // Results first, so a crash from here on re-sends only the DSN, never the message.
-        await _store.WriteEntryAsync(entry, cancellationToken);
         var failed = entry.Recipients.Where(r => r.Status == OutboundRecipientStatus.Failed).ToList();
         if (failed.Count > 0 && entry.AuthenticatedUser is not null && entry.Sender.Length > 0)
         {
+            // Results first, so a crash from here on re-sends only the DSN, never the message. (When everything was
+            // delivered there is nothing to keep: a crash before the removal below only delivers again.)
+            await _store.WriteEntryAsync(entry, cancellationToken);
             byte[] dsn;
             await using (var original = _store.OpenMessage(entry.Id))
             {

@@ -17,12 +17,13 @@ namespace Mail.Protocols.Smtp.Outbound;
 /// (opportunistic, RFC 7435: certificates are not verified, as for any MTA without DANE/MTA-STS); AUTH only
 /// at the smarthost. Results are per recipient: RCPT refusals are recorded, not thrown.
 /// </summary>
-internal sealed class SmtpDeliveryAgent(
+internal sealed partial class SmtpDeliveryAgent(
     OutboundDns dns,
     OutboundQueueStore queue,
     IOptions<OutboundOptions> options,
     IOptions<MailOptions> mail,
-    ILogger<SmtpDeliveryAgent> logger)
+    TimeProvider time,
+    ILogger<SmtpDeliveryAgent> logger) : IDisposable
 {
     private readonly OutboundOptions _options = options.Value;
     private readonly string _helo = string.IsNullOrEmpty(options.Value.HeloName) ? mail.Value.HostName : options.Value.HeloName;
@@ -30,6 +31,17 @@ internal sealed class SmtpDeliveryAgent(
     /// <summary>One attempt for <paramref name="recipients"/> (all in <paramref name="domain"/>).</summary>
     public async Task<List<DeliveryResult>> DeliverAsync(OutboundQueueEntry entry, string domain, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
+        // A connection kept open after an earlier transaction to this domain (Postfix's connection cache).
+        while (TakeIdle(domain) is { } idle)
+        {
+            var reused = await TrySendAsync(idle.Client, entry, idle.Where, recipients, cancellationToken);
+            if (reused is not null)
+            {
+                Release(domain, idle.Client, idle.Where);
+                return reused;
+            }
+            idle.Client.Dispose();
+        }
         var (targets, smarthost, failure) = await TargetsAsync(domain, recipients, cancellationToken);
         if (failure is not null)
         {
@@ -46,7 +58,7 @@ internal sealed class SmtpDeliveryAgent(
             }
             foreach (var address in addresses)
             {
-                var attempt = await TryHostAsync(entry, host, address, port, smarthost, recipients, cancellationToken);
+                var attempt = await TryHostAsync(entry, domain, host, address, port, smarthost, recipients, cancellationToken);
                 if (attempt.Results is not null)
                 {
                     return attempt.Results;
@@ -87,10 +99,10 @@ internal sealed class SmtpDeliveryAgent(
     }
 
     private async Task<(List<DeliveryResult>? Results, string? Error)> TryHostAsync(
-        OutboundQueueEntry entry, string host, IPAddress address, int port, bool smarthost, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
+        OutboundQueueEntry entry, string domain, string host, IPAddress address, int port, bool smarthost, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
         var where = $"{host}[{address}]:{port}";
-        using var client = new RecordingSmtpClient
+        var client = new RecordingSmtpClient
         {
             LocalDomain = _helo,
             Timeout = _options.CommandTimeoutSeconds * 1000,
@@ -124,6 +136,7 @@ internal sealed class SmtpDeliveryAgent(
         catch (Exception ex) when (ex is SocketException or IOException or SmtpProtocolException or SmtpCommandException or SslHandshakeException or AuthenticationException
             || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            client.Dispose();
             return (null, $"connect to {where}: {ex.Message}");
         }
 
@@ -134,18 +147,29 @@ internal sealed class SmtpDeliveryAgent(
         }
         catch (Exception ex) when (ex is SocketException or IOException or SmtpProtocolException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            client.Dispose();
             // Lost in the middle: nothing was acknowledged, so every recipient stays pending (at least once).
             return (DeliveryResult.All(recipients, OutboundRecipientStatus.Pending, $"451 4.4.2 lost connection with {where}: {ex.Message}", where), null);
         }
+        Release(domain, client, where);
+        return (results, null);
+    }
+
+    /// <summary>
+    /// A transaction on a cached connection; null when the connection turned out dead or the server ended it
+    /// (the caller then opens a new one; a message the old one may have taken is sent again: at least once).
+    /// </summary>
+    private async Task<List<DeliveryResult>?> TrySendAsync(RecordingSmtpClient client, OutboundQueueEntry entry, string where, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
+    {
         try
         {
-            await client.DisconnectAsync(true, cancellationToken);
+            var results = await SendAsync(client, entry, where, recipients, cancellationToken);
+            return results.Any(r => r.Reply.StartsWith("421", StringComparison.Ordinal)) ? null : results;
         }
-        catch (Exception ex) when (ex is SocketException or IOException or SmtpProtocolException or SmtpCommandException or OperationCanceledException)
+        catch (Exception ex) when (ex is SocketException or IOException or SmtpProtocolException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            // The transaction is complete; a failed QUIT changes nothing.
+            return null;
         }
-        return (results, null);
     }
 
     private async Task<List<DeliveryResult>> SendAsync(RecordingSmtpClient client, OutboundQueueEntry entry, string where, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
@@ -180,6 +204,7 @@ internal sealed class SmtpDeliveryAgent(
                 return results;
             }
             client.Refused.Clear();
+            client.Reusable = false;
             try
             {
                 var reply = await client.SendAsync(FormatOptions.Default, message, sender, mailboxes, cancellationToken);
@@ -190,6 +215,7 @@ internal sealed class SmtpDeliveryAgent(
                         ? new(mailbox.Address, DeliveryResult.ForCode((int)r.StatusCode), $"{(int)r.StatusCode} {r.Response}", where)
                         : new(mailbox.Address, OutboundRecipientStatus.Delivered, "250 " + reply, where));
                 }
+                client.Reusable = true;
             }
             catch (RecordingSmtpClient.NoRecipientsAcceptedException)
             {
@@ -217,6 +243,9 @@ internal sealed class SmtpDeliveryAgent(
     private sealed class RecordingSmtpClient : SmtpClient
     {
         public Dictionary<string, MailKit.Net.Smtp.SmtpResponse> Refused { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>True after a transaction that ended cleanly (the session is ready for the next MAIL).</summary>
+        public bool Reusable { get; set; }
 
         protected override void OnRecipientNotAccepted(MimeMessage message, MailboxAddress mailbox, MailKit.Net.Smtp.SmtpResponse response) =>
             Refused[mailbox.Address] = response;

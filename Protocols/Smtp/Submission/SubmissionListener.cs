@@ -38,6 +38,7 @@ internal sealed class SubmissionListener : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
+    private readonly SubmissionRateLimiter _limits;
     private readonly List<Socket> _sockets = [];
     private readonly List<SmtpServerEngine> _servers = [];
 
@@ -64,6 +65,7 @@ internal sealed class SubmissionListener : BackgroundService
         _time = time;
         _loggers = loggers;
         _logger = loggers.CreateLogger("Mail.Protocols.Smtp.Submission");
+        _limits = new SubmissionRateLimiter(_options, time);
     }
 
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -124,8 +126,8 @@ internal sealed class SubmissionListener : BackgroundService
             return new SmtpWireGuard(accepted, connection, wire, host, _time, guardLogger, hook, implicitTls ? _certificates.Certificate : null);
         }));
         services.Add((ISmtpCommandFactory)new SubmissionCommandFactory(_options));
-        services.Add((IMailboxFilter)new SubmissionMailboxFilter(_directory, _options, _logger));
-        services.Add((IMessageStore)new SubmissionMessageStore(_queue, _dkim, _filters, _options, host, _time, _logger));
+        services.Add((IMailboxFilter)new SubmissionMailboxFilter(_directory, _options, _limits, _logger));
+        services.Add((IMessageStore)new SubmissionMessageStore(_queue, _dkim, _filters, _limits, _options, host, _time, _logger));
         var server = new SmtpServerEngine(builder.Build(), services);
         server.SessionFaulted += (_, e) => SubmissionLog.SessionFaulted(_logger, e.Exception);
         return server;

@@ -36,6 +36,9 @@ internal static partial class SubmissionLog
     [LoggerMessage(EventId = 6010, Level = LogLevel.Information, Message = "Content from {User} at {Remote} refused by the outbound scan: {Action}")]
     public static partial void ContentRefused(ILogger logger, IPEndPoint remote, string user, Mail.Protocols.Filtering.FilterAction action);
 
+    [LoggerMessage(EventId = 6011, Level = LogLevel.Information, Message = "Rate limit ({Limit}) reached by {User} at {Remote}")]
+    public static partial void RateLimited(ILogger logger, System.Net.IPEndPoint remote, string user, string limit);
+
     [LoggerMessage(EventId = 6009, Level = LogLevel.Warning, Message = "DKIM signing failed for {Domain}; the message is queued unsigned")]
     public static partial void DkimFailed(ILogger logger, string domain, Exception exception);
 }

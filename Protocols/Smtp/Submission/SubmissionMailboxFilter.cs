@@ -13,9 +13,9 @@ namespace Mail.Protocols.Smtp.Submission;
 /// to that user (an alias including them, plus-addressing); anything else, and the null sender, gets
 /// <c>553 5.7.1</c>. RCPT: any well-formed address (authenticated relaying), up to
 /// <see cref="SubmissionOptions.MaxRecipients"/> (<c>452 4.5.3</c>); <c>451 4.3.0</c> when the
-/// directory is down.
+/// directory is down. Per-user hourly limits (<see cref="SubmissionRateLimiter"/>): <c>450 4.7.1</c> at MAIL or RCPT.
 /// </summary>
-internal sealed class SubmissionMailboxFilter(IMailDirectory directory, SubmissionOptions options, ILogger logger) : IMailboxFilter
+internal sealed class SubmissionMailboxFilter(IMailDirectory directory, SubmissionOptions options, SubmissionRateLimiter limits, ILogger logger) : IMailboxFilter
 {
     /// <inheritdoc />
     public async Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken)
@@ -23,6 +23,11 @@ internal sealed class SubmissionMailboxFilter(IMailDirectory directory, Submissi
         var connection = SmtpInSessionState.Get(context);
         connection.ResetTransaction();
         var user = connection.AuthenticatedUser ?? throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)530, "5.7.0 Authentication required"));
+        if (!limits.MayStartMessage(user))
+        {
+            SubmissionLog.RateLimited(logger, connection.Remote, user, "messages");
+            throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)450, $"4.7.1 Error: too many messages from {user} in the last hour, try again later"));
+        }
         var sender = from is null || (from.User.Length == 0 && from.Host.Length == 0) ? "" : from.User + "@" + from.Host;
         if (sender.Length > 0 && await MaySendAsAsync(user, sender, cancellationToken))
         {
@@ -39,6 +44,11 @@ internal sealed class SubmissionMailboxFilter(IMailDirectory directory, Submissi
         if (connection.Recipients.Count >= options.MaxRecipients)
         {
             throw new SmtpResponseException(SmtpInReplies.TooManyRecipients);
+        }
+        if (!limits.MayAddRecipient(connection.AuthenticatedUser ?? "", connection.Recipients.Count))
+        {
+            SubmissionLog.RateLimited(logger, connection.Remote, connection.AuthenticatedUser ?? "", "recipients");
+            throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)450, "4.7.1 Error: too many recipients in the last hour, try again later"));
         }
         if (to.User.Length == 0 || to.Host.Length == 0)
         {

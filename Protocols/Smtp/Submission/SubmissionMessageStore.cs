@@ -24,6 +24,7 @@ internal sealed class SubmissionMessageStore(
     OutboundQueueStore queue,
     DkimMessageSigner dkim,
     MessageScanPipeline filters,
+    SubmissionRateLimiter limits,
     SubmissionOptions options,
     string host,
     TimeProvider time,
@@ -82,6 +83,7 @@ internal sealed class SubmissionMessageStore(
             await using (message)
             {
                 var entry = await queue.EnqueueAsync(sender, [.. connection.Recipients], user, message, now, cancellationToken);
+                limits.Record(user, entry.Recipients.Count);
                 SubmissionLog.Queued(logger, connection.Remote, user, entry.Id, entry.Recipients.Count, entry.Size);
                 return SmtpInReplies.Queued(entry.Id);
             }

@@ -28,6 +28,12 @@ public sealed class SubmissionOptions
     /// <summary>Consecutive failed commands after which the session is closed with <c>421 4.7.0</c>.</summary>
     public int MaxErrors { get; set; } = 20;
 
+    /// <summary>Messages one user may queue per sliding hour on this node (default 500; 0 = no limit). Over: <c>450 4.7.1</c> at MAIL.</summary>
+    public int MaxMessagesPerHour { get; set; } = 500;
+
+    /// <summary>Recipients one user may queue per sliding hour on this node (default 2000; 0 = no limit). Over: <c>450 4.7.1</c> at RCPT.</summary>
+    public int MaxRecipientsPerHour { get; set; } = 2000;
+
     /// <summary>Failed AUTH attempts per connection; then <c>421 4.7.0</c> and the connection closes. Default 3.</summary>
     public int MaxAuthFailures { get; set; } = 3;
 

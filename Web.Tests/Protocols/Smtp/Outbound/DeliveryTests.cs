@@ -200,3 +200,30 @@ public sealed class DeliveryTests : IAsyncLifetime
         Assert.Equal(0, _dns.Queries);
     }
 }
+
+/// <summary>The per-domain connection cache (<c>Mail:Outbound:ConnectionCacheSeconds</c>).</summary>
+public sealed class ConnectionCacheTests
+{
+    [Theory]
+    [InlineData(5, 1)]
+    [InlineData(0, 3)]
+    public async Task MessagesToOneDomain_ShareOneSession_UnlessTheCacheIsOff(int cacheSeconds, int expectedConnections)
+    {
+        var port = SmtpSink.FreePort(IPAddress.Loopback);
+        await using var sink = await SmtpSink.StartAsync(IPAddress.Loopback, port);
+        await using var relay = new CountingRelay(new IPEndPoint(IPAddress.Loopback, port));
+        await using var host = await OutboundTestHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Mail:Outbound:Routes:cache.test"] = $"127.0.0.1:{relay.Port}",
+            ["Mail:Outbound:ConnectionCacheSeconds"] = cacheSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        for (var i = 0; i < 3; i++)
+        {
+            // One after the other, so each finds the previous session idle in the cache.
+            Assert.StartsWith("250", await host.SubmitAsync("alice@example.com", [$"x{i}@cache.test"], OutboundTestHost.Message("alice@example.com", $"x{i}@cache.test")));
+            var n = i + 1;
+            await OutboundTestHost.WaitUntilAsync(() => sink.Messages().Count == n, $"delivery {n}");
+        }
+        Assert.Equal(expectedConnections, relay.Accepted);
+    }
+}

@@ -77,3 +77,40 @@ public sealed class SubmissionSenderTests : IAsyncLifetime
         Assert.Empty(_host.Queue.ReadAll());
     }
 }
+
+/// <summary>Per-user hourly limits on a fake clock.</summary>
+public sealed class SubmissionRateLimitTests
+{
+    [Fact]
+    public async Task Messages_OverHourlyLimit_Return450UntilTheHourHasPassed()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await OutboundTestHost.StartAsync(new Dictionary<string, string?> { ["Mail:Submission:MaxMessagesPerHour"] = "2" }, time, outbound: false);
+        var message = OutboundTestHost.Message("alice@example.com", "carol@remote.example");
+        Assert.StartsWith("250", await host.SubmitAsync("alice@example.com", ["carol@remote.example"], message));
+        Assert.StartsWith("250", await host.SubmitAsync("alice@example.com", ["carol@remote.example"], message));
+
+        await using (var client = await host.AuthenticatedClientAsync())
+        {
+            await client.SendLineAsync("MAIL FROM:<alice@example.com>");
+            Assert.StartsWith("450 4.7.1", await client.ReadReplyAsync());
+        }
+        Assert.StartsWith("250", await host.SubmitAsync("bob@example.com", ["carol@remote.example"], message, "bob@example.com"));
+        time.Advance(TimeSpan.FromHours(1));
+        Assert.StartsWith("250", await host.SubmitAsync("alice@example.com", ["carol@remote.example"], message));
+    }
+
+    [Fact]
+    public async Task Recipients_OverHourlyLimit_Return450AtRcpt()
+    {
+        await using var host = await OutboundTestHost.StartAsync(new Dictionary<string, string?> { ["Mail:Submission:MaxRecipientsPerHour"] = "3" }, outbound: false);
+        Assert.StartsWith("250", await host.SubmitAsync("alice@example.com", ["a@remote.example", "b@remote.example"], OutboundTestHost.Message("alice@example.com", "a@remote.example")));
+        await using var client = await host.AuthenticatedClientAsync();
+        await client.SendLineAsync("MAIL FROM:<alice@example.com>");
+        Assert.Equal("250 2.1.0 Ok", await client.ReadReplyAsync());
+        await client.SendLineAsync("RCPT TO:<c@remote.example>");
+        Assert.Equal("250 2.1.5 Ok", await client.ReadReplyAsync());
+        await client.SendLineAsync("RCPT TO:<d@remote.example>");
+        Assert.StartsWith("450 4.7.1", await client.ReadReplyAsync());
+    }
+}

@@ -1,0 +1,197 @@
+using System.Text;
+using Mail.Protocols.Imap.Protocol;
+using Mail.Protocols.Imap.Search;
+using Mail.Protocols.Imap.Session;
+using Mail.Protocols.Store;
+using MimeKit;
+using MimeKit.Utils;
+
+namespace Mail.Protocols.Imap.Commands;
+
+/// <summary>
+/// SORT (criteria) charset search-keys (RFC 5256 §3; DISPLAYFROM/DISPLAYTO from RFC 5957). Selected
+/// state. Criteria ARRIVAL, CC, DATE, FROM, SIZE, SUBJECT, TO, DISPLAYFROM, DISPLAYTO, each optionally
+/// preceded by REVERSE; ties fall back to ascending sequence order. Strings compare with
+/// i;ascii-casemap; SUBJECT uses the base subject (RFC 5256 §2.1); DATE falls back to INTERNALDATE.
+/// Charsets other than UTF-8/US-ASCII: <c>NO [BADCHARSET]</c>.
+/// </summary>
+public class SortCommand : ImapCommand
+{
+    public const string WireName = "SORT";
+    private readonly List<(string Key, bool Reverse)> _criteria = [];
+    private ImapSearchKey? _program;
+    private string _charset = "";
+
+    public override string Name => WireName;
+
+    /// <summary>UID SORT: the reply lists UIDs.</summary>
+    protected virtual bool ByUid => false;
+
+    public override bool AllowsExpunge => ByUid;
+
+    public override bool Parse(ref ImapTokenizer tokenizer, ImapSession session)
+    {
+        if (!tokenizer.Space() || !tokenizer.TryOpenList())
+        {
+            return tokenizer.Fail("Expected sort criteria");
+        }
+        var reverse = false;
+        while (!tokenizer.TryCloseList())
+        {
+            if ((_criteria.Count > 0 || reverse) && !tokenizer.Space())
+            {
+                return false;
+            }
+            if (!tokenizer.TryReadAtom(out var atom))
+            {
+                return false;
+            }
+            var key = Encoding.ASCII.GetString(atom).ToUpperInvariant();
+            if (key == "REVERSE" && !reverse)
+            {
+                reverse = true;
+                continue;
+            }
+            if (key is not ("ARRIVAL" or "CC" or "DATE" or "FROM" or "SIZE" or "SUBJECT" or "TO" or "DISPLAYFROM" or "DISPLAYTO"))
+            {
+                return tokenizer.Fail("Unknown sort criterion " + key);
+            }
+            _criteria.Add((key, reverse));
+            reverse = false;
+        }
+        if (_criteria.Count == 0 || reverse)
+        {
+            return tokenizer.Fail("Empty sort criteria");
+        }
+        if (!tokenizer.Space() || !tokenizer.TryReadAString(out _charset) || !tokenizer.Space())
+        {
+            return false;
+        }
+        return ImapSearchParser.TryReadProgram(ref tokenizer, out _program);
+    }
+
+    public override async ValueTask<ImapCommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
+    {
+        if (!_charset.Equals("UTF-8", StringComparison.OrdinalIgnoreCase) && !_charset.Equals("US-ASCII", StringComparison.OrdinalIgnoreCase))
+        {
+            return ImapCommandResult.No("Unsupported charset", "BADCHARSET (UTF-8 US-ASCII)");
+        }
+        var messages = session.Selected!.Messages.ToList();
+        var matches = await SearchCommand.MatchAsync(session, messages, _program!, cancellationToken);
+        var needHeaders = _criteria.Any(c => c.Key is not ("ARRIVAL" or "SIZE"));
+        var keys = new List<SortKeys>(matches.Count);
+        foreach (var index in matches)
+        {
+            var headers = needHeaders ? await LoadHeadersAsync(session, messages[index].Uid, cancellationToken) : null;
+            keys.Add(new SortKeys(index, messages[index], headers));
+        }
+        keys.Sort(Compare);
+        var o = session.Out;
+        o.Raw("* SORT"u8);
+        foreach (var k in keys)
+        {
+            o.Space().Number(ByUid ? k.Record.Uid : (uint)(k.Index + 1));
+        }
+        o.Crlf();
+        return ImapCommandResult.Ok(Name + " completed");
+    }
+
+    private int Compare(SortKeys a, SortKeys b)
+    {
+        foreach (var (key, reverse) in _criteria)
+        {
+            var c = key switch
+            {
+                "ARRIVAL" => a.Record.InternalDate.UtcDateTime.CompareTo(b.Record.InternalDate.UtcDateTime),
+                "SIZE" => a.Record.SizeOctets.CompareTo(b.Record.SizeOctets),
+                "DATE" => a.Date.CompareTo(b.Date),
+                "SUBJECT" => ImapBaseSubject.CompareCaseMap(a.BaseSubject, b.BaseSubject),
+                "FROM" => ImapBaseSubject.CompareCaseMap(a.Mailbox(HeaderId.From), b.Mailbox(HeaderId.From)),
+                "TO" => ImapBaseSubject.CompareCaseMap(a.Mailbox(HeaderId.To), b.Mailbox(HeaderId.To)),
+                "CC" => ImapBaseSubject.CompareCaseMap(a.Mailbox(HeaderId.Cc), b.Mailbox(HeaderId.Cc)),
+                "DISPLAYFROM" => ImapBaseSubject.CompareCaseMap(a.Display(HeaderId.From), b.Display(HeaderId.From)),
+                "DISPLAYTO" => ImapBaseSubject.CompareCaseMap(a.Display(HeaderId.To), b.Display(HeaderId.To)),
+                _ => 0,
+            };
+            if (c != 0)
+            {
+                return reverse ? -c : c;
+            }
+        }
+        return a.Index.CompareTo(b.Index);
+    }
+
+    /// <summary>Reads only the header of a message (null when it vanished meanwhile or does not parse).</summary>
+    internal static async ValueTask<HeaderList?> LoadHeadersAsync(ImapSession session, uint uid, CancellationToken cancellationToken)
+    {
+        var stream = await session.Account!.OpenMessageAsync(session.Selected!.Id, uid, cancellationToken);
+        if (stream is null)
+        {
+            return null;
+        }
+        await using (stream)
+        {
+            try
+            {
+                return await new MimeParser(stream, MimeFormat.Entity).ParseHeadersAsync(cancellationToken);
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>The sort values of one message, computed on demand.</summary>
+    private sealed class SortKeys(int index, MessageRecord record, HeaderList? headers)
+    {
+        private string? _baseSubject;
+        private DateTime? _date;
+
+        public int Index { get; } = index;
+
+        public MessageRecord Record { get; } = record;
+
+        public string BaseSubject => _baseSubject ??= ImapBaseSubject.Extract(headers?[HeaderId.Subject]);
+
+        /// <summary>The Date header in UTC, or INTERNALDATE when missing or unparsable (RFC 5256 §3 DATE).</summary>
+        public DateTime Date => _date ??= headers?[HeaderId.Date] is { } text && DateUtils.TryParse(text, out var date)
+            ? date.UtcDateTime
+            : Record.InternalDate.UtcDateTime;
+
+        /// <summary>
+        /// addr-mailbox of the first address (RFC 5256 §3 FROM/TO/CC): the local part, or for a group
+        /// the group name (its ENVELOPE start-of-group entry).
+        /// </summary>
+        public string Mailbox(HeaderId id) => First(id) switch
+        {
+            MailboxAddress m => m.LocalPart,
+            GroupAddress g => g.Name ?? "",
+            _ => "",
+        };
+
+        /// <summary>Display name of the first address, else its addr-spec; a group's name (RFC 5957 §3.1).</summary>
+        public string Display(HeaderId id) => First(id) switch
+        {
+            MailboxAddress m => string.IsNullOrEmpty(m.Name) ? m.Address : m.Name,
+            GroupAddress g => g.Name ?? "",
+            _ => "",
+        };
+
+        private InternetAddress? First(HeaderId id)
+        {
+            var header = headers?.FirstOrDefault(h => h.Id == id);
+            return header is not null && InternetAddressList.TryParse(header.RawValue, out var list) ? list.FirstOrDefault() : null;
+        }
+    }
+}
+
+/// <summary>UID SORT (RFC 5256 §3): SORT returning UIDs. Selected state.</summary>
+public sealed class UidSortCommand : SortCommand
+{
+    public new const string WireName = "UID SORT";
+
+    public override string Name => WireName;
+
+    protected override bool ByUid => true;
+}

@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+
+namespace Mail.Protocols.Smtp.Outbound;
+
+internal sealed partial class SmtpDeliveryAgent
+{
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<IdleConnection>> _idle = new(StringComparer.Ordinal);
+
+    /// <summary>An open SMTP session to a domain's next hop, waiting for the next message (Postfix's connection cache).</summary>
+    private sealed record IdleConnection(RecordingSmtpClient Client, string Where, DateTimeOffset Since);
+
+    /// <summary>A cached session for <paramref name="domain"/> younger than <see cref="OutboundOptions.ConnectionCacheSeconds"/>, or null.</summary>
+    private IdleConnection? TakeIdle(string domain)
+    {
+        if (!_idle.TryGetValue(domain, out var queue))
+        {
+            return null;
+        }
+        var now = time.GetUtcNow();
+        while (queue.TryDequeue(out var idle))
+        {
+            if (idle.Client.IsConnected && now - idle.Since < TimeSpan.FromSeconds(_options.ConnectionCacheSeconds))
+            {
+                return idle;
+            }
+            Close(idle.Client);
+        }
+        return null;
+    }
+
+    /// <summary>Keeps a session after a clean transaction (up to the per-domain concurrency), else closes it with QUIT.</summary>
+    private void Release(string domain, RecordingSmtpClient client, string where)
+    {
+        if (_options.ConnectionCacheSeconds > 0 && client.Reusable && client.IsConnected)
+        {
+            var queue = _idle.GetOrAdd(domain, _ => new ConcurrentQueue<IdleConnection>());
+            if (queue.Count < _options.MaxConcurrentPerDomain)
+            {
+                queue.Enqueue(new IdleConnection(client, where, time.GetUtcNow()));
+                return;
+            }
+        }
+        Close(client);
+    }
+
+    /// <summary>Closes cached sessions idle for longer than <see cref="OutboundOptions.ConnectionCacheSeconds"/> (called by the scheduler).</summary>
+    public void CloseIdle()
+    {
+        var now = time.GetUtcNow();
+        foreach (var (_, queue) in _idle)
+        {
+            var keep = new List<IdleConnection>();
+            while (queue.TryDequeue(out var idle))
+            {
+                if (idle.Client.IsConnected && now - idle.Since < TimeSpan.FromSeconds(_options.ConnectionCacheSeconds))
+                {
+                    keep.Add(idle);
+                }
+                else
+                {
+                    Close(idle.Client);
+                }
+            }
+            foreach (var idle in keep)
+            {
+                queue.Enqueue(idle);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var (_, queue) in _idle)
+        {
+            while (queue.TryDequeue(out var idle))
+            {
+                Close(idle.Client);
+            }
+        }
+    }
+
+    private static void Close(RecordingSmtpClient client)
+    {
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await client.DisconnectAsync(true, timeout.Token);
+            }
+            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or MailKit.Net.Smtp.SmtpProtocolException or MailKit.Net.Smtp.SmtpCommandException or OperationCanceledException or InvalidOperationException)
+            {
+                // Closing anyway.
+            }
+            finally
+            {
+                client.Dispose();
+            }
+        });
+    }
+}
