@@ -266,3 +266,30 @@ public sealed class SmarthostTests
         Assert.Empty(provider.Queue.ReadAll());
     }
 }
+
+/// <summary>RFC 6531 §3.2: no downgrade of a UTF-8 address.</summary>
+public sealed class Utf8DeliveryTests
+{
+    [Fact]
+    public async Task Utf8Recipient_ToNextHopWithoutSmtpUtf8_FailsWith_5_6_7()
+    {
+        var port = SmtpSink.FreePort(IPAddress.Loopback);
+        // -e: no EHLO, so no SMTPUTF8.
+        await using var sink = await SmtpSink.StartAsync(IPAddress.Loopback, port, "-e");
+        await using var host = await OutboundTestHost.StartAsync(new Dictionary<string, string?> { ["Mail:Outbound:Routes:utf8.test"] = $"127.0.0.1:{port}" });
+        await using (var client = await host.AuthenticatedClientAsync())
+        {
+            await client.SendLineAsync("MAIL FROM:<alice@example.com> SMTPUTF8");
+            Assert.Equal("250 2.1.0 Ok", await client.ReadReplyAsync());
+            await client.SendLineAsync("RCPT TO:<jösé@utf8.test>");
+            Assert.Equal("250 2.1.5 Ok", await client.ReadReplyAsync());
+            await client.SendLineAsync("DATA");
+            await client.ReadReplyAsync();
+            await client.SendAsync("From: alice@example.com\r\nTo: jösé@utf8.test\r\nSubject: utf8\r\n\r\nhi\r\n.\r\n");
+            Assert.StartsWith("250", await client.ReadReplyAsync());
+        }
+        await OutboundTestHost.WaitUntilAsync(async () => (await host.InboxAsync("alice@example.com")).Count == 1, "the DSN");
+        Assert.Contains("Status: 5.6.7", Encoding.UTF8.GetString((await host.InboxAsync("alice@example.com"))[0]), StringComparison.Ordinal);
+        Assert.Empty(sink.Messages());
+    }
+}
