@@ -13,7 +13,8 @@ namespace Mail.Protocols.Filtering;
 /// <item><c>X-Mail-Scan: id=QUEUEID; clamd=clean; spamd=spam (7.3)</c>: every scanner's outcome, the
 /// skipped and failed ones included (so an unscanned delivery under <c>PassWithHeader</c> is visible),
 /// and the key of the verdict record;</item>
-/// <item><c>Authentication-Results: HOST; none</c> (RFC 8601 §2.2: no authentication method was applied).</item>
+/// <item><c>Authentication-Results: HOST; dkim=pass header.d=...; dmarc=pass header.from=...</c> from the
+/// scanners' <see cref="ScanResult.AuthenticationResults"/>, or <c>HOST; none</c> (RFC 8601 §2.2) when no method ran.</item>
 /// </list>
 /// </summary>
 internal static class FilterHeaders
@@ -32,7 +33,10 @@ internal static class FilterHeaders
             status.Append(" tests=").Append(symbols.Count == 0 ? "none" : string.Join(',', symbols));
             text.Append(Fold(status.ToString())).Append("\r\n");
         }
-        var antivirus = results.Where(r => r.Outcome == ScanOutcome.Clean && r.Score is null).Select(r => r.Scanner).ToList();
+        // Content scanners without scores are the virus scanners (auth and block results carry their own fields).
+        var antivirus = results
+            .Where(r => r.Outcome == ScanOutcome.Clean && r.Score is null && r.AuthenticationResults.Count == 0 && !r.Scanner.StartsWith("block:", StringComparison.Ordinal))
+            .Select(r => r.Scanner).ToList();
         if (antivirus.Count > 0)
         {
             text.Append("X-Virus-Scanned: ").Append(string.Join(", ", antivirus)).Append("\r\n");
@@ -51,7 +55,10 @@ internal static class FilterHeaders
             }
         }
         text.Append(Fold(scan.ToString())).Append("\r\n");
-        text.Append("Authentication-Results: ").Append(host).Append("; none\r\n");
+        var methods = results.SelectMany(r => r.AuthenticationResults).ToList();
+        var authentication = new StringBuilder("Authentication-Results: ").Append(host).Append(';');
+        authentication.Append(methods.Count == 0 ? " none" : " " + string.Join("; ", methods));
+        text.Append(Fold(authentication.ToString())).Append("\r\n");
         return text.ToString();
     }
 

@@ -49,6 +49,9 @@ public sealed class FilterOptions
     /// <summary>The block stage before DATA (HELO/sender syntax, rate limits, greylisting, DNSBL).</summary>
     public Block.BlockOptions Block { get; set; } = new();
 
+    /// <summary>DKIM verification and DMARC evaluation.</summary>
+    public Auth.AuthOptions Auth { get; set; } = new();
+
     /// <summary>SpamAssassin spamd (SPAMC/1.5 over TCP).</summary>
     public SpamdOptions Spamd { get; set; } = new();
 

@@ -19,6 +19,7 @@ public static class FilteringServiceCollectionExtensions
         services.AddOptions<FilterOptions>().BindConfiguration(FilterOptions.Section);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageScanner, ClamdScanner>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageScanner, SpamdScanner>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageScanner, Auth.DkimDmarcScanner>());
         services.TryAddSingleton<MessageScanPipeline>();
         services.TryAddSingleton<Block.BlockStage>();
         services.TryAddSingleton<IVerdictStore, SqliteVerdictStore>();

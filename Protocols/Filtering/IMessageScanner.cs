@@ -68,6 +68,12 @@ public sealed record ScanResult(
     string? Detail,
     TimeSpan Elapsed)
 {
+    /// <summary>
+    /// RFC 8601 §2.2 resinfo entries this scanner contributes to <c>Authentication-Results</c>
+    /// (e.g. <c>dkim=pass header.d=example.org header.s=sel1</c>); empty for content scanners.
+    /// </summary>
+    public IReadOnlyList<string> AuthenticationResults { get; init; } = [];
+
     /// <summary>A failure result with a reason.</summary>
     public static ScanResult Failure(string scanner, string reason, TimeSpan elapsed) => new(scanner, ScanOutcome.Failed, null, null, [], reason, elapsed);
 }

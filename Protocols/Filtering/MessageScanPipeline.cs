@@ -29,7 +29,7 @@ public sealed class MessageScanPipeline
         _options = options.Value;
         _time = time;
         _logger = logger;
-        var order = _options.Order.Count > 0 ? _options.Order : [Clamd.ClamdScanner.ScannerName, Spamd.SpamdScanner.ScannerName];
+        var order = _options.Order.Count > 0 ? _options.Order : [Auth.DkimDmarcScanner.ScannerName, Clamd.ClamdScanner.ScannerName, Spamd.SpamdScanner.ScannerName];
         _scanners = scanners
             .Where(s => s.Enabled)
             .OrderBy(s => Rank(order, s.Name))

@@ -42,6 +42,18 @@ public sealed class ScanMessage
         }
     }
 
+    /// <summary>A new read-only stream over the whole message (each caller gets its own position).</summary>
+    public Stream OpenRead()
+    {
+        var buffer = new MemoryStream(checked((int)Length));
+        foreach (var segment in Segments())
+        {
+            buffer.Write(segment.Span);
+        }
+        buffer.Position = 0;
+        return buffer;
+    }
+
     /// <summary>Writes the first <paramref name="maxOctets"/> octets (all by default) to <paramref name="destination"/>.</summary>
     public async Task WriteToAsync(Stream destination, long maxOctets, CancellationToken cancellationToken)
     {

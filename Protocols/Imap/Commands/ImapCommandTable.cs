@@ -39,6 +39,8 @@ public static class ImapCommandTable
         [MoveCommand.WireName] = () => new MoveCommand(),
         [UidSearchCommand.WireName] = () => new UidSearchCommand(),
         [SortCommand.WireName] = () => new SortCommand(),
+        [ThreadCommand.WireName] = () => new ThreadCommand(),
+        [UidThreadCommand.WireName] = () => new UidThreadCommand(),
         [UidSortCommand.WireName] = () => new UidSortCommand(),
         [UidFetchCommand.WireName] = () => new UidFetchCommand(),
         [UidStoreCommand.WireName] = () => new UidStoreCommand(),

@@ -10,8 +10,15 @@ namespace Mail.Protocols.Imap.Search;
 public static class ImapBaseSubject
 {
     /// <summary>Extracts the base subject from an already RFC 2047-decoded subject (null = empty).</summary>
-    public static string Extract(string? decodedSubject)
+    public static string Extract(string? decodedSubject) => Extract(decodedSubject, out _);
+
+    /// <summary>
+    /// Extracts the base subject; <paramref name="isReplyOrForward"/> tells whether a reply/forward
+    /// marker (<c>Re:</c>, <c>Fwd:</c>, <c>(fwd)</c>, <c>[fwd: …]</c>) was removed (RFC 5256 §2.2 step 5).
+    /// </summary>
+    public static string Extract(string? decodedSubject, out bool isReplyOrForward)
     {
+        isReplyOrForward = false;
         var s = Collapse(decodedSubject ?? "");
         while (true)
         {
@@ -22,6 +29,7 @@ public static class ImapBaseSubject
                 if (trimmed.EndsWith("(fwd)", StringComparison.OrdinalIgnoreCase))
                 {
                     trimmed = trimmed[..^5];
+                    isReplyOrForward = true;
                 }
                 if (trimmed.Length == s.Length)
                 {
@@ -33,7 +41,7 @@ public static class ImapBaseSubject
             while (true)
             {
                 var before = s;
-                s = RemoveLeaders(s);
+                s = RemoveLeaders(s, ref isReplyOrForward);
                 var afterBlob = SkipBlob(s, 0);
                 if (afterBlob > 0 && afterBlob < s.Length)
                 {
@@ -48,6 +56,7 @@ public static class ImapBaseSubject
             if (s.StartsWith("[fwd:", StringComparison.OrdinalIgnoreCase) && s.EndsWith(']'))
             {
                 s = s[5..^1];
+                isReplyOrForward = true;
                 continue;
             }
             return s;
@@ -80,7 +89,7 @@ public static class ImapBaseSubject
     }
 
     /// <summary>Removes subj-leader = (*subj-blob subj-refwd) / WSP, repeatedly.</summary>
-    private static string RemoveLeaders(string s)
+    private static string RemoveLeaders(string s, ref bool isReplyOrForward)
     {
         while (true)
         {
@@ -104,6 +113,7 @@ public static class ImapBaseSubject
             {
                 return s;
             }
+            isReplyOrForward = true;
             s = s[end..];
         }
     }

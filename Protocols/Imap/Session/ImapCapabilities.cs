@@ -16,7 +16,7 @@ public static class ImapCapabilities
     public static readonly IReadOnlyList<string> Authenticated =
     [
         "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS",
-        "ESEARCH", "UTF8=ACCEPT", "STATUS=SIZE", "CONDSTORE", "QRESYNC", "SORT", "SORT=DISPLAY",
+        "ESEARCH", "UTF8=ACCEPT", "STATUS=SIZE", "CONDSTORE", "QRESYNC", "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES",
     ];
 
     /// <summary>Everything advertised after login.</summary>

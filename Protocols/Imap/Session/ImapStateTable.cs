@@ -49,6 +49,8 @@ public static class ImapStateTable
         [MoveCommand.WireName] = ImapState.Selected,
         [UidSearchCommand.WireName] = ImapState.Selected,
         [SortCommand.WireName] = ImapState.Selected,
+        [ThreadCommand.WireName] = ImapState.Selected,
+        [UidThreadCommand.WireName] = ImapState.Selected,
         [UidSortCommand.WireName] = ImapState.Selected,
         [UidFetchCommand.WireName] = ImapState.Selected,
         [UidStoreCommand.WireName] = ImapState.Selected,
