@@ -41,7 +41,8 @@ internal static class SmtpInReplies
 
     /// <summary>
     /// The reply for a block-stage hit (Postfix's texts): <c>450 4.7.1</c> for every tempfail
-    /// (greylisting: <c>451 4.7.1</c>), else <c>504 5.5.2</c> HELO/sender syntax, <c>554 5.7.1</c> DNSBL.
+    /// (greylisting: <c>451 4.7.1</c>), else <c>504 5.5.2</c> HELO/sender syntax, <c>554 5.7.1</c> DNSBL,
+    /// SPF <c>550 5.7.23</c> fail / <c>550 5.7.24</c> permerror / <c>451 4.7.24</c> temperror (RFC 7372 §3.2).
     /// </summary>
     public static SmtpResponse ForBlock(Filtering.Block.BlockDecision hit, System.Net.IPAddress client)
     {
@@ -55,6 +56,9 @@ internal static class SmtpInReplies
             Filtering.Block.BlockCheck.ConnectionRate => new((SmtpReplyCode)421, $"4.7.0 Error: too many connections from {ip}"),
             Filtering.Block.BlockCheck.Helo => new((SmtpReplyCode)(temporary ? code : 504), $"{(temporary ? status : "5.5.2")} <{hit.Detail}>: Helo command rejected: need a valid hostname"),
             Filtering.Block.BlockCheck.Sender => new((SmtpReplyCode)(temporary ? code : 504), $"{(temporary ? status : "5.5.2")} <{hit.Detail}>: Sender address rejected: need fully-qualified address"),
+            Filtering.Block.BlockCheck.Spf when hit.Detail == "temperror" => new((SmtpReplyCode)451, "4.7.24 Error: SPF temporary error, try again later"),
+            Filtering.Block.BlockCheck.Spf when hit.Detail == "permerror" => new((SmtpReplyCode)(temporary ? 451 : 550), $"{(temporary ? "4.7.24" : "5.7.24")} Error: SPF record of the sender domain is invalid"),
+            Filtering.Block.BlockCheck.Spf => new((SmtpReplyCode)(temporary ? 451 : 550), $"{(temporary ? "4.7.23" : "5.7.23")} Error: SPF check failed ({hit.Detail})"),
             Filtering.Block.BlockCheck.Dnsbl => new((SmtpReplyCode)(temporary ? code : 554), $"{(temporary ? status : "5.7.1")} Service unavailable; client host [{ip}] blocked using {hit.Detail}"),
             _ => StoreFailed,
         };

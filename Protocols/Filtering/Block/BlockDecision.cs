@@ -20,16 +20,29 @@ public enum BlockCheck
 
     /// <summary>A DNS block list.</summary>
     Dnsbl,
+
+    /// <summary>SPF of the envelope sender.</summary>
+    Spf,
 }
 
 /// <summary>A hit of a block-stage check.</summary>
 /// <param name="Check">Which check.</param>
-/// <param name="Action">Score, tempfail or reject.</param>
+/// <param name="Action">Score, tempfail or reject; Off for a check that only reports (an SPF pass).</param>
 /// <param name="Score">Points when scored.</param>
 /// <param name="Detail">The offending value or the list zone (safe for a reply: printable ASCII).</param>
 public sealed record BlockDecision(BlockCheck Check, CheckAction Action, double Score, string Detail)
 {
-    /// <summary>As a scan result, so scored hits join the verdict (score, headers, verdict record).</summary>
-    public ScanResult ToScanResult() =>
-        new("block:" + Check.ToString().ToLowerInvariant(), ScanOutcome.Spam, Score, null, [Check.ToString().ToUpperInvariant() + ":" + FilterHeaders.Token(Detail)], Detail, TimeSpan.Zero);
+    /// <summary>The RFC 8601 resinfo this check reports (<c>spf=pass smtp.mailfrom=...</c>), or null.</summary>
+    public string? AuthenticationResult { get; init; }
+
+    /// <summary>As a scan result, so hits join the verdict (score, headers, verdict record).</summary>
+    public ScanResult ToScanResult()
+    {
+        var scored = Action == CheckAction.Score;
+        return new("block:" + Check.ToString().ToLowerInvariant(), scored ? ScanOutcome.Spam : ScanOutcome.Clean, scored ? Score : null, null,
+            scored ? [Check.ToString().ToUpperInvariant() + ":" + FilterHeaders.Token(Detail)] : [], Detail, TimeSpan.Zero)
+        {
+            AuthenticationResults = AuthenticationResult is null ? [] : [AuthenticationResult],
+        };
+    }
 }

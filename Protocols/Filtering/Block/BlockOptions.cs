@@ -41,6 +41,34 @@ public sealed class BlockOptions
 
     /// <summary>DNS block lists of the client IP.</summary>
     public DnsblOptions Dnsbl { get; set; } = new();
+
+    /// <summary>SPF of the envelope sender, at MAIL.</summary>
+    public SpfOptions Spf { get; set; } = new();
+}
+
+/// <summary>The <c>Mail:Filters:Block:Spf</c> section (RFC 7208).</summary>
+public sealed class SpfOptions
+{
+    /// <summary>On/off. Default off (it needs DNS).</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>Name servers (<c>host:port</c>, one port for all); empty uses the system resolvers.</summary>
+    public List<string> Servers { get; set; } = [];
+
+    /// <summary>Milliseconds-resolution seconds per DNS query. Default 5.</summary>
+    public double TimeoutSeconds { get; set; } = 5;
+
+    /// <summary>Result <c>fail</c>: default score 3.5 (set Reject for <c>550 5.7.23</c>).</summary>
+    public CheckRule Fail { get; set; } = new() { Action = CheckAction.Score, Score = 3.5 };
+
+    /// <summary>Result <c>softfail</c>: default score 1.0.</summary>
+    public CheckRule SoftFail { get; set; } = new() { Action = CheckAction.Score, Score = 1.0 };
+
+    /// <summary>Result <c>temperror</c>: default nothing (Tempfail gives <c>451 4.7.24</c>).</summary>
+    public CheckRule TempError { get; set; } = new() { Action = CheckAction.Off };
+
+    /// <summary>Result <c>permerror</c>: default nothing (Reject gives <c>550 5.7.24</c>).</summary>
+    public CheckRule PermError { get; set; } = new() { Action = CheckAction.Off };
 }
 
 /// <summary>Action and score of one check.</summary>

@@ -10,13 +10,14 @@ namespace Mail.Protocols.Filtering.Block;
 /// when it hits; SMTP-in turns Tempfail/Reject into a reply and carries Score hits into the scan
 /// stage (they add to the spam score and appear in the verdict record).
 /// </summary>
-public sealed class BlockStage
+public sealed class BlockStage : IDisposable
 {
     private readonly BlockOptions _options;
     private readonly RateLimiter _connections;
     private readonly RateLimiter _messages;
     private readonly Greylist _greylist;
     private readonly DnsblChecker _dnsbl;
+    private readonly SpfChecker _spf;
 
     public BlockStage(IOptions<FilterOptions> options, TimeProvider time, ILogger<BlockStage> logger)
     {
@@ -25,6 +26,7 @@ public sealed class BlockStage
         _messages = new RateLimiter(_options.Rates.MaxMessagesPerMinute, _options.Rates.MaxTrackedClients, time);
         _greylist = new Greylist(_options.Greylisting, time);
         _dnsbl = new DnsblChecker(_options.Dnsbl, logger);
+        _spf = new SpfChecker(_options.Spf);
     }
 
     /// <summary>The greylist (for inspection).</summary>
@@ -35,9 +37,9 @@ public sealed class BlockStage
         _connections.TryAcquire(client) ? null : new BlockDecision(BlockCheck.ConnectionRate, CheckAction.Tempfail, 0, Literal(client));
 
     /// <summary>
-    /// At MAIL: message rate, HELO syntax, sender syntax and, on the first MAIL of a connection
-    /// (<paramref name="firstOfConnection"/>), the DNSBLs. Hits in that order; the first
-    /// Tempfail/Reject is the reply.
+    /// At MAIL: message rate, HELO syntax, sender syntax, on the first MAIL of a connection
+    /// (<paramref name="firstOfConnection"/>) the DNSBLs, then SPF. Hits in that order (SPF always,
+    /// as it reports its result); the first Tempfail/Reject is the reply.
     /// </summary>
     public async Task<IReadOnlyList<BlockDecision>> CheckMailAsync(IPAddress client, string? helo, string sender, bool firstOfConnection, CancellationToken cancellationToken)
     {
@@ -63,6 +65,10 @@ public sealed class BlockStage
         {
             hits.AddRange(await _dnsbl.CheckAsync(client, cancellationToken));
         }
+        if (_spf.Enabled && !hits.Any(h => h.Action is CheckAction.Tempfail or CheckAction.Reject))
+        {
+            hits.Add(await _spf.CheckAsync(client, helo, sender, cancellationToken));
+        }
         return hits;
     }
 
@@ -78,4 +84,7 @@ public sealed class BlockStage
     }
 
     private static string Literal(IPAddress client) => (client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client).ToString();
+
+    /// <summary>Releases the SPF resolver.</summary>
+    public void Dispose() => _spf.Dispose();
 }

@@ -26,6 +26,12 @@ internal sealed class SmtpDataScanner
     /// <summary>The first violation found, or <see cref="SmtpInRejectReason.None"/>.</summary>
     public SmtpInRejectReason Rejection { get; private set; }
 
+    /// <summary>
+    /// Octets at the end of what was scanned that form the start of <c>CRLF . CRLF</c> (0–4), or 5 once
+    /// the terminator is complete; the first 2 stand for the DATA line's CRLF until data arrives.
+    /// </summary>
+    public int PartialTerminatorOctets => _matched;
+
     /// <summary>True once <c>CRLF . CRLF</c> was seen.</summary>
     public bool Complete { get; private set; }
 

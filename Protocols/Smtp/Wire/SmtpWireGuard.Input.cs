@@ -164,12 +164,20 @@ internal sealed partial class SmtpWireGuard
     }
 
     /// <summary>Streams one DATA section to SmtpServer through <see cref="SmtpDataScanner"/>.</summary>
+    /// <remarks>
+    /// SmtpServer 11.1 looks for <c>CRLF.CRLF</c> with a search that misses a terminator split across two
+    /// of its reads or pipe segments (the session then hangs: seen with MailKit, which writes the final
+    /// <c>.CRLF</c> on its own). So octets that may start the terminator are held back until the next
+    /// read decides them, and the terminator itself is written as one contiguous span in one flush.
+    /// </remarks>
     private async Task<InputStep> RunDataAsync(PipeReader reader, CancellationToken cancellationToken)
     {
         var scanner = new SmtpDataScanner(_options.MaxLineOctets, _options.MaxMessageOctets);
         // SmtpServer finds the end of data as CRLF.CRLF inside what it reads; this CRLF stands for the
         // DATA line's own, so an empty message and a first line starting with "." work (RFC 5321 §4.5.2).
-        _toServer.Writer.Write(Crlf);
+        // It is held like any other partial terminator.
+        var held = new HeldTerminator();
+        held.Append(Crlf);
         while (!scanner.Complete)
         {
             var result = await ReadWithIdleTimeoutAsync(reader, cancellationToken).ConfigureAwait(false);
@@ -177,11 +185,10 @@ internal sealed partial class SmtpWireGuard
             var consumed = buffer.Start;
             foreach (var segment in buffer)
             {
-                var wasClean = scanner.Rejection == SmtpInRejectReason.None;
-                var used = scanner.Scan(segment.Span, out var clean);
-                if (wasClean && clean > 0)
+                var used = scanner.Scan(segment.Span, out _);
+                if (scanner.Rejection == SmtpInRejectReason.None)
                 {
-                    _toServer.Writer.Write(segment.Span[..clean]);
+                    held.Forward(_toServer.Writer, segment.Span[..used], scanner.PartialTerminatorOctets);
                 }
                 consumed = buffer.GetPosition(used, consumed);
                 if (scanner.Complete)
@@ -205,11 +212,72 @@ internal sealed partial class SmtpWireGuard
         if (scanner.Rejection != SmtpInRejectReason.None)
         {
             SmtpInLog.Rejected(_logger, Connection.Remote, scanner.Rejection);
-            _toServer.Writer.Write(PoisonedEnd);
+            WriteContiguous(_toServer.Writer, PoisonedEnd);
+        }
+        else
+        {
+            // The held octets are exactly the terminator now.
+            held.WriteAll(_toServer.Writer);
         }
         _command = SmtpInCommandKind.DataEnd;
         await _toServer.Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         return await NextReplyAsync(cancellationToken).ConfigureAwait(false) < 0 ? InputStep.Stop : InputStep.Continue;
+    }
+
+    /// <summary>Writes <paramref name="data"/> into one pipe segment (it is at most a few octets).</summary>
+    private static void WriteContiguous(PipeWriter writer, ReadOnlySpan<byte> data)
+    {
+        data.CopyTo(writer.GetSpan(data.Length));
+        writer.Advance(data.Length);
+    }
+
+    /// <summary>
+    /// The last octets of the DATA stream that may be the start of <c>CRLF.CRLF</c> (at most 5), kept
+    /// back from SmtpServer until the following octets show whether they end the data.
+    /// </summary>
+    private sealed class HeldTerminator
+    {
+        private readonly byte[] _octets = new byte[5];
+        private int _length;
+
+        public void Append(ReadOnlySpan<byte> data)
+        {
+            data.CopyTo(_octets.AsSpan(_length));
+            _length += data.Length;
+        }
+
+        /// <summary>
+        /// Appends <paramref name="data"/> to the stream, writes all of it but the last
+        /// <paramref name="keep"/> octets (the scanner's partial terminator) and holds those.
+        /// </summary>
+        public void Forward(PipeWriter writer, ReadOnlySpan<byte> data, int keep)
+        {
+            var total = _length + data.Length;
+            var send = total - keep;
+            var fromHeld = Math.Min(send, _length);
+            if (fromHeld > 0)
+            {
+                writer.Write(_octets.AsSpan(0, fromHeld));
+            }
+            if (send > fromHeld)
+            {
+                writer.Write(data[..(send - fromHeld)]);
+            }
+            Span<byte> next = stackalloc byte[5];
+            var fromData = Math.Min(keep, data.Length);
+            var fromOld = keep - fromData;
+            _octets.AsSpan(_length - fromOld, fromOld).CopyTo(next);
+            data[^fromData..].CopyTo(next[fromOld..]);
+            next[..keep].CopyTo(_octets);
+            _length = keep;
+        }
+
+        /// <summary>Writes the held octets as one contiguous span.</summary>
+        public void WriteAll(PipeWriter writer)
+        {
+            WriteContiguous(writer, _octets.AsSpan(0, _length));
+            _length = 0;
+        }
     }
 
     /// <summary>
