@@ -13,14 +13,18 @@ namespace Mail.Protocols.Smtp.Outbound;
 /// </summary>
 internal static class DsnBuilder
 {
-    /// <summary>The DSN for <paramref name="failed"/> recipients of <paramref name="entry"/>, as wire octets (CRLF).</summary>
-    public static byte[] Build(OutboundQueueEntry entry, IReadOnlyList<OutboundRecipient> failed, Stream original, string reportingMta, DateTimeOffset now)
+    /// <summary>
+    /// The DSN for <paramref name="failed"/> recipients of <paramref name="entry"/>, as wire octets (CRLF); with
+    /// <paramref name="retryUntil"/> a delay notice instead (Action: delayed, Will-Retry-Until, RFC 3464 §2.3.3/§2.3.9).
+    /// </summary>
+    public static byte[] Build(OutboundQueueEntry entry, IReadOnlyList<OutboundRecipient> failed, Stream original, string reportingMta, DateTimeOffset now, DateTimeOffset? retryUntil = null)
     {
+        var delayed = retryUntil is not null;
         var headers = HeaderList.Load(original);
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress("Mail Delivery System", "MAILER-DAEMON@" + reportingMta));
         message.To.Add(MailboxAddress.Parse(entry.Sender));
-        message.Subject = "Undelivered Mail Returned to Sender";
+        message.Subject = delayed ? "Delayed Mail (still being retried)" : "Undelivered Mail Returned to Sender";
         message.Date = now;
         message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(reportingMta);
         message.Headers.Add("Auto-Submitted", "auto-replied");
@@ -32,7 +36,9 @@ internal static class DsnBuilder
         var report = new MultipartReport("delivery-status");
         var text = new StringBuilder();
         text.Append("This is the mail system at host ").Append(reportingMta).Append(".\n\n");
-        text.Append("I'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients.\n\n");
+        text.Append(delayed
+            ? "Your message could not be delivered yet to the recipients below.\nIt will be retried until " + MimeKit.Utils.DateUtils.FormatDate(retryUntil!.Value) + ".\nThis is a warning only: you do not need to send the message again.\n\n"
+            : "I'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients.\n\n");
         foreach (var recipient in failed)
         {
             text.Append('<').Append(recipient.Address).Append(">: ").Append(recipient.LastReply ?? "delivery failed").Append('\n');
@@ -51,7 +57,7 @@ internal static class DsnBuilder
             var group = new HeaderList
             {
                 { "Final-Recipient", "rfc822; " + recipient.Address },
-                { "Action", "failed" },
+                { "Action", delayed ? "delayed" : "failed" },
                 { "Status", StatusCode(recipient.LastReply) },
             };
             if (recipient.RemoteMta is { } mta && mta != "local")
@@ -64,6 +70,10 @@ internal static class DsnBuilder
                 group.Add("Diagnostic-Code", "smtp; " + reply);
             }
             group.Add("Last-Attempt-Date", MimeKit.Utils.DateUtils.FormatDate(recipient.Done ?? now));
+            if (delayed)
+            {
+                group.Add("Will-Retry-Until", MimeKit.Utils.DateUtils.FormatDate(retryUntil!.Value));
+            }
             status.StatusGroups.Add(group);
         }
         report.Add(status);

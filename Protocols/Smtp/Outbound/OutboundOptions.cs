@@ -43,6 +43,12 @@ public sealed class OutboundOptions
     /// <summary>Age in seconds after which undelivered recipients fail with <c>4.4.7</c> and a DSN (default 5 days).</summary>
     public int MaxQueueLifetimeSeconds { get; set; } = 5 * 24 * 3600;
 
+    /// <summary>
+    /// Age in seconds after which a sender whose message is still being retried gets one "delayed" DSN (Postfix
+    /// <c>delay_warning_time</c>). Default 4 hours; 0 = never.
+    /// </summary>
+    public int DelayWarningSeconds { get; set; } = 4 * 3600;
+
     /// <summary>Concurrent SMTP connections over all destinations (default 20).</summary>
     public int MaxConcurrentDeliveries { get; set; } = 20;
 

@@ -29,6 +29,9 @@ public sealed class OutboundQueueEntry
     /// <summary>Held by the administrator: no attempts until released.</summary>
     public bool Held { get; set; }
 
+    /// <summary>True once a "delayed" DSN went to the sender (one per message, RFC 3464 Action: delayed).</summary>
+    public bool DelayNotified { get; set; }
+
     /// <summary>Size of the message file in octets.</summary>
     public long Size { get; set; }
 

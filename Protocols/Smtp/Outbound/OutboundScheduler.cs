@@ -306,6 +306,12 @@ internal sealed partial class OutboundScheduler : BackgroundService
         }
         if (pending.Count > 0)
         {
+            if (_options.DelayWarningSeconds > 0 && !entry.DelayNotified && now - entry.Created >= TimeSpan.FromSeconds(_options.DelayWarningSeconds)
+                && entry.AuthenticatedUser is not null && entry.Sender.Length > 0)
+            {
+                await QueueDsnAsync(entry, pending, now, entry.Created + TimeSpan.FromSeconds(_options.MaxQueueLifetimeSeconds), cancellationToken);
+                entry.DelayNotified = true;
+            }
             entry.NextAttempt = now + Backoff(entry.Attempts);
             await _store.WriteEntryAsync(entry, cancellationToken);
             lock (_lock)
@@ -322,14 +328,7 @@ internal sealed partial class OutboundScheduler : BackgroundService
             // Results first, so a crash from here on re-sends only the DSN, never the message. (When everything was
             // delivered there is nothing to keep: a crash before the removal below only delivers again.)
             await _store.WriteEntryAsync(entry, cancellationToken);
-            byte[] dsn;
-            await using (var original = _store.OpenMessage(entry.Id))
-            {
-                dsn = DsnBuilder.Build(entry, failed, original, _host, now);
-            }
-            using var stream = new MemoryStream(dsn);
-            var queued = await _store.EnqueueAsync("", [entry.Sender], null, stream, now, cancellationToken);
-            OutboundLog.DsnQueued(_logger, entry.Id, queued.Id, entry.Sender);
+            await QueueDsnAsync(entry, failed, now, null, cancellationToken);
         }
         _store.Remove(entry.Id);
         lock (_lock)
@@ -337,6 +336,19 @@ internal sealed partial class OutboundScheduler : BackgroundService
             _entries.Remove(entry.Id);
         }
         OutboundLog.Removed(_logger, entry.Id);
+    }
+
+    /// <summary>Queues a DSN (failure, or delay with <paramref name="retryUntil"/>) to the sender, with the null sender.</summary>
+    private async Task QueueDsnAsync(OutboundQueueEntry entry, List<OutboundRecipient> recipients, DateTimeOffset now, DateTimeOffset? retryUntil, CancellationToken cancellationToken)
+    {
+        byte[] dsn;
+        await using (var original = _store.OpenMessage(entry.Id))
+        {
+            dsn = DsnBuilder.Build(entry, recipients, original, _host, now, retryUntil);
+        }
+        using var stream = new MemoryStream(dsn);
+        var queued = await _store.EnqueueAsync("", [entry.Sender], null, stream, now, cancellationToken);
+        OutboundLog.DsnQueued(_logger, entry.Id, queued.Id, entry.Sender);
     }
 
     /// <summary>Doubling delay: first, 2×first, 4×first, ... capped at the maximum.</summary>

@@ -203,6 +203,13 @@ internal sealed partial class SmtpDeliveryAgent(
             {
                 return results;
             }
+            // RFC 6531 §3.2: a UTF-8 local part cannot be downgraded; without SMTPUTF8 at the next hop it fails.
+            if (!client.Capabilities.HasFlag(SmtpCapabilities.UTF8) && (!IsAsciiLocalPart(entry.Sender) || mailboxes.Any(m => !IsAsciiLocalPart(m.Address))))
+            {
+                results.AddRange(DeliveryResult.All(mailboxes.Select(m => m.Address), OutboundRecipientStatus.Failed,
+                    $"553 5.6.7 {where} does not support SMTPUTF8, required for a non-ASCII address", where));
+                return results;
+            }
             client.Refused.Clear();
             client.Reusable = false;
             try
@@ -238,6 +245,8 @@ internal sealed partial class SmtpDeliveryAgent(
             return results;
         }
     }
+
+    private static bool IsAsciiLocalPart(string address) => System.Text.Ascii.IsValid(address.AsSpan(0, Math.Max(0, address.LastIndexOf('@'))));
 
     /// <summary>MailKit's client, recording RCPT refusals instead of throwing on the first one.</summary>
     private sealed class RecordingSmtpClient : SmtpClient

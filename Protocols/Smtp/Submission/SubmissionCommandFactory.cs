@@ -31,7 +31,7 @@ internal sealed class SubmissionEhloCommand(string domainOrAddress, SubmissionOp
         }
         var loopback = context.Properties.TryGetValue(SmtpInConnection.PropertyKey, out var value)
             && value is SmtpInConnection connection
-            && System.Net.IPAddress.IsLoopback(connection.Remote.Address);
+            && SubmissionCommandHook.IsLoopback(connection.Remote.Address);
         if (secure || (options.AllowPlaintextAuthOnLoopback && loopback))
         {
             yield return "AUTH PLAIN LOGIN";

@@ -68,7 +68,7 @@ internal sealed class SubmissionCommandHook : ISmtpCommandHook
             await channel.WriteAsync("503 5.5.1 Error: already authenticated\r\n", cancellationToken);
             return;
         }
-        if (!channel.IsSecure && !(_options.AllowPlaintextAuthOnLoopback && IPAddress.IsLoopback(connection.Remote.Address)))
+        if (!channel.IsSecure && !(_options.AllowPlaintextAuthOnLoopback && IsLoopback(connection.Remote.Address)))
         {
             SubmissionLog.Refused(_logger, connection.Remote, "AUTH without TLS");
             await channel.WriteAsync("530 5.7.0 Must issue a STARTTLS command first\r\n", cancellationToken);
@@ -175,6 +175,10 @@ internal sealed class SubmissionCommandHook : ISmtpCommandHook
         var text = Encoding.ASCII.GetString(line).TrimEnd('\r', '\n');
         return text == "*" ? null : text;
     }
+
+    /// <summary>Loopback, also as an IPv4-mapped IPv6 address (dual-mode sockets).</summary>
+    internal static bool IsLoopback(IPAddress address) =>
+        IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
 
     private static bool TryDecode(string base64, out string text)
     {

@@ -227,3 +227,69 @@ public sealed class ConnectionCacheTests
         Assert.Equal(expectedConnections, relay.Accepted);
     }
 }
+
+/// <summary>The smarthost route with AUTH, against a second instance's Submission listener (STARTTLS, AUTH PLAIN, sender ownership).</summary>
+public sealed class SmarthostTests
+{
+    [Fact]
+    public async Task Smarthost_WithAuth_RelaysThroughAnotherSubmissionServer()
+    {
+        await using var provider = await OutboundTestHost.StartAsync(outbound: false);
+        await using var host = await OutboundTestHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Mail:Outbound:Routes:*"] = $"127.0.0.1:{provider.Submission.Port}",
+            ["Mail:Outbound:SmarthostUser"] = "alice@example.com",
+            ["Mail:Outbound:SmarthostPassword"] = "password",
+        });
+        Assert.StartsWith("250", await host.SubmitAsync("alice@example.com", ["carol@elsewhere.test"], OutboundTestHost.Message("alice@example.com", "carol@elsewhere.test", "Via smarthost")));
+        await OutboundTestHost.WaitUntilAsync(() => provider.Queue.ReadAll().Count == 1, "the message in the smarthost's queue");
+        var relayed = provider.Queue.ReadAll()[0];
+        Assert.Equal("alice@example.com", relayed.AuthenticatedUser);
+        Assert.Equal("carol@elsewhere.test", relayed.Recipients.Single().Address);
+        await OutboundTestHost.WaitUntilAsync(() => host.Queue.ReadAll().Count == 0, "an empty queue on the sending side");
+    }
+
+    [Fact]
+    public async Task Smarthost_WithWrongPassword_StaysQueued()
+    {
+        await using var provider = await OutboundTestHost.StartAsync(outbound: false);
+        await using var host = await OutboundTestHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Mail:Outbound:Routes:*"] = $"127.0.0.1:{provider.Submission.Port}",
+            ["Mail:Outbound:SmarthostUser"] = "alice@example.com",
+            ["Mail:Outbound:SmarthostPassword"] = "wrong",
+        });
+        var reply = await host.SubmitAsync("alice@example.com", ["carol@elsewhere.test"], OutboundTestHost.Message("alice@example.com", "carol@elsewhere.test"));
+        var id = reply["250 2.0.0 Ok: queued as ".Length..];
+        await OutboundTestHost.WaitUntilAsync(() => host.Queue.Read(id) is { Attempts: 1 }, "the first attempt");
+        Assert.StartsWith("451 4.4.1 connect to 127.0.0.1[127.0.0.1]", host.Queue.Read(id)!.Recipients[0].LastReply, StringComparison.Ordinal);
+        Assert.Empty(provider.Queue.ReadAll());
+    }
+}
+
+/// <summary>RFC 6531 §3.2: no downgrade of a UTF-8 address.</summary>
+public sealed class Utf8DeliveryTests
+{
+    [Fact]
+    public async Task Utf8Recipient_ToNextHopWithoutSmtpUtf8_FailsWith_5_6_7()
+    {
+        var port = SmtpSink.FreePort(IPAddress.Loopback);
+        // -e: no EHLO, so no SMTPUTF8.
+        await using var sink = await SmtpSink.StartAsync(IPAddress.Loopback, port, "-e");
+        await using var host = await OutboundTestHost.StartAsync(new Dictionary<string, string?> { ["Mail:Outbound:Routes:utf8.test"] = $"127.0.0.1:{port}" });
+        await using (var client = await host.AuthenticatedClientAsync())
+        {
+            await client.SendLineAsync("MAIL FROM:<alice@example.com> SMTPUTF8");
+            Assert.Equal("250 2.1.0 Ok", await client.ReadReplyAsync());
+            await client.SendLineAsync("RCPT TO:<jösé@utf8.test>");
+            Assert.Equal("250 2.1.5 Ok", await client.ReadReplyAsync());
+            await client.SendLineAsync("DATA");
+            await client.ReadReplyAsync();
+            await client.SendAsync("From: alice@example.com\r\nTo: jösé@utf8.test\r\nSubject: utf8\r\n\r\nhi\r\n.\r\n");
+            Assert.StartsWith("250", await client.ReadReplyAsync());
+        }
+        await OutboundTestHost.WaitUntilAsync(async () => (await host.InboxAsync("alice@example.com")).Count == 1, "the DSN");
+        Assert.Contains("Status: 5.6.7", Encoding.UTF8.GetString((await host.InboxAsync("alice@example.com"))[0]), StringComparison.Ordinal);
+        Assert.Empty(sink.Messages());
+    }
+}

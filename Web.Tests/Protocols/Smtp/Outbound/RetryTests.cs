@@ -79,6 +79,7 @@ public sealed class RetryTests : IAsyncLifetime
             ["Mail:Outbound:FirstRetrySeconds"] = "300",
             ["Mail:Outbound:MaxRetrySeconds"] = "1000",
             ["Mail:Outbound:MaxQueueLifetimeSeconds"] = "2000",
+            ["Mail:Outbound:DelayWarningSeconds"] = "500",
         });
         var start = _time.GetUtcNow();
         var id = QueuedId(await host.SubmitAsync("alice@example.com", ["x@down.test"], OutboundTestHost.Message("alice@example.com", "x@down.test", "Unreachable")));
@@ -95,10 +96,17 @@ public sealed class RetryTests : IAsyncLifetime
         }
         // Attempt 4 runs at 1900 s (< 2000: still deferred), attempt 5 at 2900 s: expired.
         await OutboundTestHost.WaitUntilAsync(() => host.Queue.Read(id) is { Attempts: 4 }, "attempt 4");
+        // Attempt 3 (at 900 s, past the 500 s warning time) sent the one delay notice.
+        await OutboundTestHost.WaitUntilAsync(async () => (await host.InboxAsync("alice@example.com")).Count == 1, "the delay DSN");
+        var delay = Encoding.UTF8.GetString((await host.InboxAsync("alice@example.com"))[0]);
+        Assert.Contains("Subject: Delayed Mail (still being retried)", delay, StringComparison.Ordinal);
+        Assert.Contains("Action: delayed", delay, StringComparison.Ordinal);
+        Assert.Contains("Will-Retry-Until: ", delay, StringComparison.Ordinal);
+        Assert.True(host.Queue.Read(id)!.DelayNotified);
         _time.Advance(TimeSpan.FromSeconds(1000));
-        await OutboundTestHost.WaitUntilAsync(async () => (await host.InboxAsync("alice@example.com")).Count == 1, "the expiry DSN");
+        await OutboundTestHost.WaitUntilAsync(async () => (await host.InboxAsync("alice@example.com")).Count == 2, "the expiry DSN");
         Assert.Null(host.Queue.Read(id));
-        var dsn = Encoding.UTF8.GetString((await host.InboxAsync("alice@example.com"))[0]);
+        var dsn = Encoding.UTF8.GetString((await host.InboxAsync("alice@example.com"))[1]);
         Assert.Contains("Status: 4.4.7", dsn, StringComparison.Ordinal);
         Assert.Contains("Action: failed", dsn, StringComparison.Ordinal);
         Assert.True(_time.GetUtcNow() - start >= TimeSpan.FromSeconds(2000));
