@@ -3,7 +3,7 @@ namespace Mail.Protocols.Filtering;
 /// <summary>
 /// The <c>Mail:Filters</c> section: the scan stage of SMTP-in (after DATA, before the reply) and
 /// the verdict thresholds. With no scanner configured every message is accepted and gets
-/// <c>Authentication-Results: host; none</c>.
+/// <c>Authentication-Results: host; none</c>. Overview: <c>Protocols/Filtering/README.md</c>.
 /// </summary>
 /// <remarks>
 /// Example:

@@ -93,6 +93,12 @@ internal sealed class LdapServer : IDisposable
                 _idle.Add(connection);
                 return result;
             }
+            catch (DirectoryOperationException ex) when (!LdapErrors.IsServerFailure(ex))
+            {
+                // An error result (no such object, already exists): the connection is fine.
+                _idle.Add(connection);
+                throw;
+            }
             catch
             {
                 connection.Dispose();

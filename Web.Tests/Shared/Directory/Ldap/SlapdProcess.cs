@@ -120,11 +120,32 @@ public sealed class SlapdProcess : IAsyncDisposable
         }
     }
 
+    private static readonly Lock PortLock = new();
+    private static int _nextPort = 20000 + Random.Shared.Next(8000);
+
+    /// <summary>
+    /// A free loopback port, distinct from every other one handed out in this test process: ports from
+    /// "bind port 0, close" can come back twice when several test classes start slapd at once.
+    /// </summary>
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (PortLock)
+        {
+            while (true)
+            {
+                var port = _nextPort++;
+                try
+                {
+                    using var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                    return port;
+                }
+                catch (SocketException)
+                {
+                    // In use: try the next one.
+                }
+            }
+        }
     }
 
     private static async Task RunAsync(string file, params string[] args)
