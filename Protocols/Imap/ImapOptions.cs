@@ -45,7 +45,10 @@ public sealed class ImapLimits
     /// <summary>Largest literal in a command other than APPEND, in octets. Default 64 KiB.</summary>
     public int MaxLiteralOctets { get; set; } = 64 * 1024;
 
-    /// <summary>Largest message literal in APPEND, in octets. Default 0: the store's maximum message size (<c>Mail:Store:MaxMessageOctets</c>).</summary>
+    /// <summary>
+    /// Largest message literal in APPEND, in octets; also the most all messages of one MULTIAPPEND
+    /// may add up to. Default 0: the store's maximum message size (<c>Mail:Store:MaxMessageOctets</c>).
+    /// </summary>
     public int MaxAppendOctets { get; set; }
 
     /// <summary>Largest complete command (lines plus literals, APPEND excluded), in octets. Default 1 MiB.</summary>

@@ -6,7 +6,7 @@ using Mail.Protocols.Store;
 namespace Mail.Protocols.Imap.Commands;
 
 /// <summary>
-/// APPEND mailbox [(flags)] [date-time] literal (RFC 9051 §6.3.12, UIDPLUS RFC 4315 §3, LITERAL+ RFC 7888).
+/// APPEND mailbox [(flags)] [date-time] literal ... (RFC 9051 §6.3.12, MULTIAPPEND RFC 3502, UIDPLUS RFC 4315 §3, LITERAL+ RFC 7888).
 /// Authenticated or selected state. Stores the literal's octets exactly; replies
 /// <c>OK [APPENDUID validity uid]</c>, <c>NO [TRYCREATE]</c> for a missing mailbox, <c>NO [TOOBIG]</c>,
 /// <c>NO [OVERQUOTA]</c>. The literal limit is <see cref="ImapLimits.MaxAppendOctets"/>.
@@ -14,11 +14,8 @@ namespace Mail.Protocols.Imap.Commands;
 public sealed class AppendCommand : ImapCommand
 {
     public const string WireName = "APPEND";
+    private readonly List<(MessageFlags Flags, List<string> Keywords, DateTimeOffset? Date, ReadOnlyMemory<byte> Message)> _messages = [];
     private string _mailbox = "";
-    private MessageFlags _flags;
-    private List<string> _keywords = [];
-    private DateTimeOffset? _date;
-    private ReadOnlyMemory<byte> _message;
 
     public override string Name => WireName;
 
@@ -28,9 +25,26 @@ public sealed class AppendCommand : ImapCommand
         {
             return false;
         }
+        // MULTIAPPEND (RFC 3502 §6.3.11): 1*(SP [flags] [date-time] literal).
+        do
+        {
+            if (!TryReadMessage(ref tokenizer))
+            {
+                return false;
+            }
+        }
+        while (tokenizer.TryConsume((byte)' '));
+        return true;
+    }
+
+    private bool TryReadMessage(ref ImapTokenizer tokenizer)
+    {
+        var flags = MessageFlags.None;
+        List<string> keywords = [];
+        DateTimeOffset? date = null;
         if (tokenizer.Peek() == '(')
         {
-            if (!ImapCommandHelpers.TryReadFlagList(ref tokenizer, out _flags, out _keywords) || !tokenizer.Space())
+            if (!ImapCommandHelpers.TryReadFlagList(ref tokenizer, out flags, out keywords) || !tokenizer.Space())
             {
                 return false;
             }
@@ -41,37 +55,58 @@ public sealed class AppendCommand : ImapCommand
             {
                 return false;
             }
-            if (!ImapDateTime.TryParseDateTime(text, out var date))
+            if (!ImapDateTime.TryParseDateTime(text, out var parsed))
             {
                 return tokenizer.Fail("Invalid date-time");
             }
-            _date = date;
+            date = parsed;
         }
         if (tokenizer.Peek() is not ('{' or '~'))
         {
             return tokenizer.Fail("Expected a literal with the message");
         }
-        return tokenizer.TryReadStringOctets(out _message);
+        if (!tokenizer.TryReadStringOctets(out var message))
+        {
+            return false;
+        }
+        _messages.Add((flags, keywords, date, message));
+        return true;
     }
 
+    /// <summary>
+    /// Stores the messages in order; when one fails, those already stored are removed again so the
+    /// command is all-or-nothing (RFC 3502 §3), and the failure is the reply.
+    /// </summary>
     public override async ValueTask<ImapCommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
     {
-        if (_message.Length == 0)
+        if (_messages.Any(m => m.Message.Length == 0))
         {
             return ImapCommandResult.No("Empty message");
         }
-        if (!MemoryMarshal.TryGetArray(_message, out var segment))
+        var account = session.Account!;
+        var uids = new List<uint>();
+        uint uidValidity = 0;
+        foreach (var (flags, keywords, date, message) in _messages)
         {
-            segment = new ArraySegment<byte>(_message.ToArray());
+            if (!MemoryMarshal.TryGetArray(message, out var segment))
+            {
+                segment = new ArraySegment<byte>(message.ToArray());
+            }
+            using var stream = new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false);
+            var result = await account.AppendAsync(_mailbox, stream, flags, keywords, date ?? session.Server.Time.GetUtcNow(), cancellationToken);
+            if (result.Status != StoreStatus.Ok)
+            {
+                if (uids.Count > 0 && await account.GetMailboxAsync(_mailbox, cancellationToken) is { } info)
+                {
+                    await account.ExpungeAsync(info.Id, uids, requireDeleted: false, CancellationToken.None);
+                }
+                return result.Status == StoreStatus.NoSuchMailbox
+                    ? ImapCommandResult.No("No such mailbox", "TRYCREATE")
+                    : ImapCommandHelpers.ToResult(result.Status, "APPEND completed");
+            }
+            uidValidity = result.UidValidity;
+            uids.Add(result.Uid);
         }
-        using var stream = new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false);
-        var date = _date ?? session.Server.Time.GetUtcNow();
-        var result = await session.Account!.AppendAsync(_mailbox, stream, _flags, _keywords, date, cancellationToken);
-        return result.Status switch
-        {
-            StoreStatus.Ok => ImapCommandResult.Ok("APPEND completed", $"APPENDUID {result.UidValidity} {result.Uid}"),
-            StoreStatus.NoSuchMailbox => ImapCommandResult.No("No such mailbox", "TRYCREATE"),
-            _ => ImapCommandHelpers.ToResult(result.Status, "APPEND completed"),
-        };
+        return ImapCommandResult.Ok("APPEND completed", $"APPENDUID {uidValidity} {ImapSequenceSet.Format(uids)}");
     }
 }

@@ -37,7 +37,7 @@ public sealed class StatusCommand : ImapCommand
                 return false;
             }
             var item = Encoding.ASCII.GetString(atom).ToUpperInvariant();
-            if (item is not ("MESSAGES" or "UIDNEXT" or "UIDVALIDITY" or "UNSEEN" or "DELETED" or "SIZE" or "RECENT" or "HIGHESTMODSEQ"))
+            if (item is not ("MESSAGES" or "UIDNEXT" or "UIDVALIDITY" or "UNSEEN" or "DELETED" or "SIZE" or "RECENT" or "HIGHESTMODSEQ" or "DELETED-STORAGE"))
             {
                 return tokenizer.Fail("Unknown status item " + item);
             }
@@ -62,10 +62,12 @@ public sealed class StatusCommand : ImapCommand
     {
         var deleted = 0;
         var recent = 0;
-        if (items.Contains("DELETED") || items.Contains("RECENT"))
+        var deletedStorage = 0L;
+        if (items.Contains("DELETED") || items.Contains("RECENT") || items.Contains("DELETED-STORAGE"))
         {
             var messages = await session.Account!.GetMessagesAsync(info.Id, cancellationToken);
             deleted = messages.Count(m => (m.Flags & MessageFlags.Deleted) != 0);
+            deletedStorage = messages.Where(m => (m.Flags & MessageFlags.Deleted) != 0).Sum(m => m.SizeOctets) / 1024;
             recent = session.Server.Recent.CountUnclaimed(session.User!, info.Id, info.UidValidity, messages.Select(m => m.Uid));
         }
         var o = session.Out;
@@ -89,6 +91,7 @@ public sealed class StatusCommand : ImapCommand
                 case "SIZE": o.Number(info.SizeOctets); break;
                 case "RECENT": o.Number(recent); break;
                 case "HIGHESTMODSEQ": o.Number(info.HighestModSeq); break;
+                case "DELETED-STORAGE": o.Number(deletedStorage); break;
                 default: o.Number(0); break;
             }
         }

@@ -156,7 +156,10 @@ public sealed class ImapCommandReader
             }
 
             var limit = _isAppend ? _limits.MaxAppendOctets : _limits.MaxLiteralOctets;
-            var overCommand = !_isAppend && _command.WrittenCount + literal > _limits.MaxCommandOctets;
+            // A MULTIAPPEND (RFC 3502) holds all its messages: together they stay within one APPEND's limit.
+            var overCommand = _isAppend
+                ? _command.WrittenCount + literal > (long)_limits.MaxAppendOctets + _limits.MaxLineOctets
+                : _command.WrittenCount + literal > _limits.MaxCommandOctets;
             if (literal > limit || overCommand)
             {
                 consumed = examined = rest.Start;

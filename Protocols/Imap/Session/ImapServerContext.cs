@@ -17,6 +17,7 @@ public sealed class ImapServerContext
         IOptions<StoreLimits> storeLimits,
         IMailDirectory directory,
         IMailStore store,
+        IQuotaProvider quota,
         TlsCertificateProvider certificates,
         ImapStructureCache structures,
         TimeProvider time,
@@ -30,6 +31,7 @@ public sealed class ImapServerContext
         HostName = mailOptions.Value.HostName;
         Directory = directory;
         Store = store;
+        Quota = quota;
         Certificates = certificates;
         Structures = structures;
         Time = time;
@@ -43,6 +45,9 @@ public sealed class ImapServerContext
     public IMailDirectory Directory { get; }
 
     public IMailStore Store { get; }
+
+    /// <summary>Per-account storage quota (QUOTA, RFC 9208).</summary>
+    public IQuotaProvider Quota { get; }
 
     public TlsCertificateProvider Certificates { get; }
 

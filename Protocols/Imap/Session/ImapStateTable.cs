@@ -34,6 +34,9 @@ public static class ImapStateTable
         [LsubCommand.WireName] = ImapState.LoggedIn,
         [NamespaceCommand.WireName] = ImapState.LoggedIn,
         [StatusCommand.WireName] = ImapState.LoggedIn,
+        [GetQuotaCommand.WireName] = ImapState.LoggedIn,
+        [GetQuotaRootCommand.WireName] = ImapState.LoggedIn,
+        [SetQuotaCommand.WireName] = ImapState.LoggedIn,
         [AppendCommand.WireName] = ImapState.LoggedIn,
         [IdleCommand.WireName] = ImapState.LoggedIn,
 

@@ -56,3 +56,33 @@ public sealed class AppendCommandTests(ImapHostFixture host)
         Assert.Equal("a1 BAD Invalid date-time", (await c.ReadUntilTaggedAsync("a1"))[^1]);
     }
 }
+
+/// <summary>MULTIAPPEND (RFC 3502): several messages in one APPEND, all or nothing.</summary>
+[Collection(ImapHostCollection.Name)]
+public sealed class MultiAppendCommandTests(ImapHostFixture host)
+{
+    [Fact]
+    public async Task MultiAppend_TwoMessages_StoresBothWithUidSet()
+    {
+        var box = ImapTranscript.Unique("Ma");
+        await using var c = await host.LoginAsync(Mail.Web.Tests.Infrastructure.MailHostFixture.Alice);
+        await ImapTranscript.CreateWithAsync(c, box);
+        var first = ImapTestMessages.Simple("one");
+        var second = ImapTestMessages.Simple("two");
+        await c.SendAsync($"m1 APPEND {box} (\\Seen) {{{first.Length}+}}\r\n{first} \"01-Jan-2024 10:00:00 +0000\" {{{second.Length}+}}\r\n{second}\r\n");
+        Assert.Matches(@"^m1 OK \[APPENDUID \d+ 1:2\] APPEND completed$", (await c.ReadUntilTaggedAsync("m1"))[^1]);
+        Assert.Equal($"* STATUS \"{box}\" (MESSAGES 2 UNSEEN 1)", (await c.CommandAsync($"s2 STATUS {box} (MESSAGES UNSEEN)"))[0]);
+    }
+
+    [Fact]
+    public async Task MultiAppend_SecondMessageFails_StoresNothing()
+    {
+        var box = ImapTranscript.Unique("Ma");
+        await using var c = await host.LoginAsync(Mail.Web.Tests.Infrastructure.MailHostFixture.Alice);
+        await ImapTranscript.CreateWithAsync(c, box);
+        var first = ImapTestMessages.Simple("one");
+        await c.SendAsync($"m1 APPEND {box} {{{first.Length}+}}\r\n{first} {{0+}}\r\n\r\n");
+        Assert.StartsWith("m1 NO", (await c.ReadUntilTaggedAsync("m1"))[^1], StringComparison.Ordinal);
+        Assert.Equal($"* STATUS \"{box}\" (MESSAGES 0)", (await c.CommandAsync($"s STATUS {box} (MESSAGES)"))[0]);
+    }
+}

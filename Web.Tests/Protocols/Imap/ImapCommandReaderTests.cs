@@ -166,6 +166,15 @@ public sealed class ImapCommandReaderTests
         Assert.Equal(ImapRejectReason.NonSynchronizingLiteralTooLarge, reader.RejectReason);
     }
 
+    [Fact]
+    public void MultiAppend_MessagesTogetherOverAppendLimit_IsRejected()
+    {
+        var reader = new ImapCommandReader(Limits);
+        var first = new string('a', 600);
+        Assert.Equal([ImapReadStatus.Rejected], Feed(reader, "a APPEND INBOX {600+}\r\n" + first + " {600+}\r\n"));
+        Assert.Equal(ImapRejectReason.NonSynchronizingLiteralTooLarge, reader.RejectReason);
+    }
+
     [Theory]
     [InlineData("x {5}\r\n", 5, false)]
     [InlineData("x {5+}\r\n", 5, true)]
