@@ -94,10 +94,20 @@ internal sealed partial class OutboundScheduler : BackgroundService
         }
         OutboundLog.Recovered(_logger, entries.Count);
         _store.Enqueued += OnEnqueued;
-        _watcher = new FileSystemWatcher(_store.ControlPath) { NotifyFilter = NotifyFilters.FileName };
-        _watcher.Created += (_, _) => Wake();
-        _watcher.Renamed += (_, _) => Wake();
-        _watcher.EnableRaisingEvents = true;
+        try
+        {
+            _watcher = new FileSystemWatcher(_store.ControlPath) { NotifyFilter = NotifyFilters.FileName };
+            _watcher.Created += (_, _) => Wake();
+            _watcher.Renamed += (_, _) => Wake();
+            _watcher.EnableRaisingEvents = true;
+        }
+        catch (IOException ex)
+        {
+            // E.g. the inotify instance limit: control files are then picked up by the loop's periodic wake.
+            OutboundLog.NoWatcher(_logger, ex.Message);
+            _watcher?.Dispose();
+            _watcher = null;
+        }
         return base.StartAsync(cancellationToken);
     }
 

@@ -26,7 +26,7 @@ internal sealed class SubmissionMailboxFilter(IMailDirectory directory, Submissi
         if (!limits.MayStartMessage(user))
         {
             SubmissionLog.RateLimited(logger, connection.Remote, user, "messages");
-            throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)450, $"4.7.1 Error: too many messages from {user} in the last hour, try again later"));
+            throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)450, $"4.7.1 Error: too many messages from {user} or its domain in the last hour, try again later"));
         }
         var sender = from is null || (from.User.Length == 0 && from.Host.Length == 0) ? "" : from.User + "@" + from.Host;
         if (sender.Length > 0 && await MaySendAsAsync(user, sender, cancellationToken))
