@@ -6,10 +6,11 @@ using Microsoft.Extensions.Options;
 namespace Mail.Protocols.Filtering.Auth;
 
 /// <summary>
-/// DKIM verification (RFC 6376, MimeKit's <see cref="DkimVerifier"/>) and DMARC evaluation
+/// DKIM verification (RFC 6376, MimeKit's <see cref="DkimVerifier"/>), ARC validation (RFC 8617,
+/// <see cref="ArcVerifier"/>) and DMARC evaluation
 /// (RFC 7489, DKIM alignment only: SPF is not evaluated yet) as a scanner named <c>auth</c>.
-/// Contributes <c>dkim=</c> (one per signature: pass, fail, neutral, temperror, permerror; or none)
-/// and <c>dmarc=</c> (pass, fail, none, temperror) to <c>Authentication-Results</c> (RFC 8601), and
+/// Contributes <c>dkim=</c> (one per signature: pass, fail, neutral, temperror, permerror; or none),
+/// <c>arc=</c> (RFC 8617 chain validation: pass, fail, none, temperror) and <c>dmarc=</c> (pass, fail, none, temperror) to <c>Authentication-Results</c> (RFC 8601), and
 /// <see cref="AuthOptions.DmarcFailScore"/> points when DMARC fails under a quarantine/reject policy.
 /// </summary>
 /// <remarks>
@@ -25,6 +26,7 @@ public sealed class DkimDmarcScanner : IMessageScanner
     private readonly AuthOptions _options;
     private readonly DnsTxtResolver? _dns;
     private readonly DkimVerifier? _verifier;
+    private readonly ArcVerifier? _arc;
 
     public DkimDmarcScanner(IOptions<FilterOptions> options)
     {
@@ -32,7 +34,9 @@ public sealed class DkimDmarcScanner : IMessageScanner
         if (_options.Enabled)
         {
             _dns = new DnsTxtResolver(_options.Servers, _options.TimeoutSeconds);
-            _verifier = new DkimVerifier(new DnsDkimPublicKeyLocator(_dns));
+            var locator = new DnsDkimPublicKeyLocator(_dns);
+            _verifier = new DkimVerifier(locator);
+            _arc = new ArcVerifier(locator);
         }
     }
 
@@ -99,6 +103,8 @@ public sealed class DkimDmarcScanner : IMessageScanner
             results.Add("dkim=none");
         }
 
+        results.Add("arc=" + await ArcAsync(parsed, cancellationToken));
+
         double? score = null;
         var fromDomain = parsed.From.Mailboxes.Select(m => m.Domain).FirstOrDefault()?.ToLowerInvariant();
         if (string.IsNullOrEmpty(fromDomain))
@@ -118,6 +124,33 @@ public sealed class DkimDmarcScanner : IMessageScanner
         {
             AuthenticationResults = results,
         };
+    }
+
+    /// <summary>ARC chain validation (RFC 8617 §5.2): none without ARC-Seal fields, else pass or fail; DNS failures give temperror.</summary>
+    private async Task<string> ArcAsync(MimeMessage parsed, CancellationToken cancellationToken)
+    {
+        if (!parsed.Headers.Contains(HeaderId.ArcSeal))
+        {
+            return "none";
+        }
+        try
+        {
+            var result = await _arc!.VerifyAsync(parsed, cancellationToken);
+            return result.Chain switch
+            {
+                ArcSignatureValidationResult.Pass => "pass",
+                ArcSignatureValidationResult.Fail => "fail",
+                _ => "none",
+            };
+        }
+        catch (DnsLookupException)
+        {
+            return "temperror";
+        }
+        catch (Exception ex) when (ex is KeyNotFoundException or FormatException or NotSupportedException)
+        {
+            return "fail";
+        }
     }
 
     /// <summary>

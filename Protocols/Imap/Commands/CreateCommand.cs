@@ -14,6 +14,7 @@ public sealed class CreateCommand : ImapCommand
     public const string WireName = "CREATE";
     private string _mailbox = "";
     private SpecialUse _use;
+    private bool _badUse;
 
     public override string Name => WireName;
 
@@ -46,13 +47,21 @@ public sealed class CreateCommand : ImapCommand
             {
                 return tokenizer.Fail("Expected )");
             }
-            _use = names.Count == 0 ? SpecialUse.None : Enum.TryParse<SpecialUse>(names[0], ignoreCase: true, out var u) ? u : SpecialUse.None;
+            // RFC 6154 §3: one known special use per mailbox; anything else is NO [USEATTR].
+            if (names.Count > 1 || (names.Count == 1 && (!Enum.TryParse<SpecialUse>(names[0], ignoreCase: true, out _use) || _use == SpecialUse.None)))
+            {
+                _badUse = true;
+            }
         }
         return true;
     }
 
     public override async ValueTask<ImapCommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
     {
+        if (_badUse)
+        {
+            return ImapCommandResult.No("Unsupported special-use attribute", "USEATTR");
+        }
         var name = _mailbox.TrimEnd(ImapMailboxName.Delimiter);
         if (name.Length == 0)
         {

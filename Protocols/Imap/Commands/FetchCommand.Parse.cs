@@ -110,6 +110,10 @@ public partial class FetchCommand
             _items.Add(item);
             return true;
         }
+        if (name is "BINARY" or "BINARY.PEEK" or "BINARY.SIZE")
+        {
+            return TryReadBinaryItem(ref t, name);
+        }
         if (name is not ("BODY" or "BODY.PEEK"))
         {
             return t.Fail("Unknown fetch item " + name);
@@ -129,6 +133,50 @@ public partial class FetchCommand
             start = s;
         }
         _items.Add(new FetchItem(FetchItemKind.Section, section, name == "BODY.PEEK", start, length));
+        return true;
+    }
+
+    /// <summary>BINARY[section-binary]&lt;partial&gt;, BINARY.PEEK[...], BINARY.SIZE[...] (RFC 3516 §4.2): part numbers only.</summary>
+    private bool TryReadBinaryItem(ref ImapTokenizer t, string name)
+    {
+        if (!t.TryConsume((byte)'['))
+        {
+            return t.Fail("Invalid binary section");
+        }
+        var parts = new List<int>();
+        while (t.Peek() is >= '1' and <= '9')
+        {
+            if (!t.TryReadNumber(out var n) || n > 100_000)
+            {
+                return t.Fail("Invalid part number");
+            }
+            parts.Add((int)n);
+            if (!t.TryConsume((byte)'.'))
+            {
+                break;
+            }
+        }
+        if (!t.TryConsume((byte)']'))
+        {
+            return t.Fail("Invalid binary section");
+        }
+        var section = new ImapSection([.. parts], ImapSectionText.None, []);
+        if (name == "BINARY.SIZE")
+        {
+            _items.Add(new FetchItem(FetchItemKind.BinarySize, section));
+            return true;
+        }
+        long? start = null;
+        long length = 0;
+        if (t.TryConsume((byte)'<'))
+        {
+            if (!t.TryReadNumber(out var s) || !t.TryConsume((byte)'.') || !t.TryReadNumber(out length) || length == 0 || !t.TryConsume((byte)'>'))
+            {
+                return t.Fail("Invalid partial range");
+            }
+            start = s;
+        }
+        _items.Add(new FetchItem(FetchItemKind.Binary, section, name == "BINARY.PEEK", start, length));
         return true;
     }
 

@@ -18,6 +18,7 @@ public partial class FetchCommand : ImapCommand
     private ImapSequenceSet? _set;
     private ulong? _changedSince;
     private bool _vanished;
+    private bool _unknownTransferEncoding;
 
     public override string Name => WireName;
 
@@ -115,7 +116,9 @@ public partial class FetchCommand : ImapCommand
                 await session.Out.FlushAsync(cancellationToken);
             }
         }
-        return ImapCommandResult.Ok(Name + " completed");
+        return _unknownTransferEncoding
+            ? ImapCommandResult.No("Unknown Content-Transfer-Encoding", "UNKNOWN-CTE")
+            : ImapCommandResult.Ok(Name + " completed");
     }
 
     private static async ValueTask<byte[]?> LoadAsync(IAccountStore account, long mailboxId, MessageRecord record, CancellationToken cancellationToken)
@@ -188,6 +191,10 @@ public partial class FetchCommand : ImapCommand
                 case FetchItemKind.Section:
                     WriteSection(o, item, content, structure!);
                     break;
+                case FetchItemKind.Binary:
+                case FetchItemKind.BinarySize:
+                    _unknownTransferEncoding |= !ImapBinary.Write(o, item, content, structure!);
+                    break;
                 default:
                     throw new InvalidOperationException("Unknown fetch item.");
             }
@@ -211,7 +218,7 @@ public partial class FetchCommand : ImapCommand
     {
         var section = item.Section!;
         o.Raw("BODY["u8).Ascii(section.Label).Raw("]"u8);
-        var data = section.Extract(structure, content);
+        var data = section.Extract(structure, content) is { } raw ? ImapBinary.ForBody(section, raw, content, structure) : (ReadOnlyMemory<byte>?)null;
         if (item.PartialStart is { } start)
         {
             o.Raw("<"u8).Number(start).Raw(">"u8);

@@ -18,17 +18,21 @@ public enum FetchItemKind
     Rfc822Text,
     /// <summary>MODSEQ (RFC 7162 §3.1.4).</summary>
     ModSeq,
+    /// <summary>BINARY[part]&lt;partial&gt; and BINARY.PEEK (RFC 3516 §4.2): the part with its transfer encoding undone.</summary>
+    Binary,
+    /// <summary>BINARY.SIZE[part] (RFC 3516 §4.2): the decoded size.</summary>
+    BinarySize,
 }
 
 /// <summary>One requested item; for <see cref="FetchItemKind.Section"/> the section, PEEK and partial range.</summary>
 public sealed record FetchItem(FetchItemKind Kind, ImapSection? Section = null, bool Peek = false, long? PartialStart = null, long PartialLength = 0)
 {
     /// <summary>Fetching this item sets \Seen (RFC 9051 §6.4.5: BODY[...] without PEEK, RFC822, RFC822.TEXT).</summary>
-    public bool SetsSeen => Kind is FetchItemKind.Rfc822 or FetchItemKind.Rfc822Text || (Kind == FetchItemKind.Section && !Peek);
+    public bool SetsSeen => Kind is FetchItemKind.Rfc822 or FetchItemKind.Rfc822Text || (Kind is FetchItemKind.Section or FetchItemKind.Binary && !Peek);
 
     /// <summary>The item needs the message octets.</summary>
-    public bool NeedsContent => Kind is FetchItemKind.Section or FetchItemKind.Rfc822 or FetchItemKind.Rfc822Header or FetchItemKind.Rfc822Text;
+    public bool NeedsContent => Kind is FetchItemKind.Section or FetchItemKind.Rfc822 or FetchItemKind.Rfc822Header or FetchItemKind.Rfc822Text or FetchItemKind.Binary or FetchItemKind.BinarySize;
 
     /// <summary>The item needs the parsed structure.</summary>
-    public bool NeedsStructure => Kind is FetchItemKind.Envelope or FetchItemKind.Body or FetchItemKind.BodyStructure or FetchItemKind.Section or FetchItemKind.Rfc822Header or FetchItemKind.Rfc822Text;
+    public bool NeedsStructure => Kind is FetchItemKind.Envelope or FetchItemKind.Body or FetchItemKind.BodyStructure or FetchItemKind.Section or FetchItemKind.Rfc822Header or FetchItemKind.Rfc822Text or FetchItemKind.Binary or FetchItemKind.BinarySize;
 }

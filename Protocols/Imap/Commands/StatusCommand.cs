@@ -37,7 +37,7 @@ public sealed class StatusCommand : ImapCommand
                 return false;
             }
             var item = Encoding.ASCII.GetString(atom).ToUpperInvariant();
-            if (item is not ("MESSAGES" or "UIDNEXT" or "UIDVALIDITY" or "UNSEEN" or "DELETED" or "SIZE" or "RECENT" or "HIGHESTMODSEQ" or "DELETED-STORAGE"))
+            if (item is not ("MESSAGES" or "UIDNEXT" or "UIDVALIDITY" or "UNSEEN" or "DELETED" or "SIZE" or "RECENT" or "HIGHESTMODSEQ" or "DELETED-STORAGE" or "APPENDLIMIT"))
             {
                 return tokenizer.Fail("Unknown status item " + item);
             }
@@ -92,6 +92,7 @@ public sealed class StatusCommand : ImapCommand
                 case "RECENT": o.Number(recent); break;
                 case "HIGHESTMODSEQ": o.Number(info.HighestModSeq); break;
                 case "DELETED-STORAGE": o.Number(deletedStorage); break;
+                case "APPENDLIMIT": o.Number(session.Server.Options.Limits.MaxAppendOctets); break;
                 default: o.Number(0); break;
             }
         }

@@ -17,10 +17,10 @@ public static class ImapCapabilities
     [
         "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS",
         "ESEARCH", "UTF8=ACCEPT", "STATUS=SIZE", "CONDSTORE", "QRESYNC", "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES",
-        "QUOTA", "QUOTA=RES-STORAGE", "MULTIAPPEND",
+        "QUOTA", "QUOTA=RES-STORAGE", "MULTIAPPEND", "BINARY", "CREATE-SPECIAL-USE",
     ];
 
-    /// <summary>Everything advertised after login.</summary>
+    /// <summary>Everything advertised after login (plus <c>APPENDLIMIT=n</c>, which depends on configuration).</summary>
     public static IEnumerable<string> AllAuthenticated => Always.Concat(Authenticated);
 
     internal static readonly string AlwaysText = string.Join(' ', Always);

@@ -230,7 +230,8 @@ public sealed partial class ImapSession : IAsyncDisposable
             caps += PlaintextAuthAllowed ? " AUTH=PLAIN" : " LOGINDISABLED";
             return caps;
         }
-        return ImapCapabilities.AuthenticatedText;
+        // APPENDLIMIT (RFC 7889 §3): the configured largest APPEND, the same for every mailbox.
+        return ImapCapabilities.AuthenticatedText + " APPENDLIMIT=" + Server.Options.Limits.MaxAppendOctets.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public async ValueTask DisposeAsync()

@@ -32,6 +32,9 @@ internal static partial class OutboundLog
     [LoggerMessage(EventId = 6108, Level = LogLevel.Debug, Message = "Connecting to {Host} ({Address}) for {Domain} failed: {Error}")]
     public static partial void ConnectFailed(ILogger logger, string host, System.Net.IPAddress address, string domain, string error);
 
+    [LoggerMessage(EventId = 6110, Level = LogLevel.Warning, Message = "No file watcher on the queue's control directory ({Error}); admin requests are polled")]
+    public static partial void NoWatcher(ILogger logger, string error);
+
     [LoggerMessage(EventId = 6109, Level = LogLevel.Error, Message = "Outbound scheduler failed")]
     public static partial void SchedulerFailed(ILogger logger, Exception exception);
 }

@@ -22,11 +22,12 @@ internal sealed class SubmissionMailboxFilter(IMailDirectory directory, Submissi
     {
         var connection = SmtpInSessionState.Get(context);
         connection.ResetTransaction();
+        SubmissionSessionState.Of(connection).Recipients.Clear();
         var user = connection.AuthenticatedUser ?? throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)530, "5.7.0 Authentication required"));
         if (!limits.MayStartMessage(user))
         {
             SubmissionLog.RateLimited(logger, connection.Remote, user, "messages");
-            throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)450, $"4.7.1 Error: too many messages from {user} in the last hour, try again later"));
+            throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)450, $"4.7.1 Error: too many messages from {user} or its domain in the last hour, try again later"));
         }
         var sender = from is null || (from.User.Length == 0 && from.Host.Length == 0) ? "" : from.User + "@" + from.Host;
         if (sender.Length > 0 && await MaySendAsAsync(user, sender, cancellationToken))
@@ -55,6 +56,8 @@ internal sealed class SubmissionMailboxFilter(IMailDirectory directory, Submissi
             throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)553, "5.1.3 Error: recipient address must be user@domain"));
         }
         connection.AddRecipient(to.User + "@" + to.Host, []);
+        var state = SubmissionSessionState.Of(connection);
+        state.Recipients.Add((state.PendingNotify, state.PendingOrcpt));
         return Task.FromResult(true);
     }
 

@@ -34,6 +34,9 @@ public sealed class SubmissionOptions
     /// <summary>Recipients one user may queue per sliding hour on this node (default 2000; 0 = no limit). Over: <c>450 4.7.1</c> at RCPT.</summary>
     public int MaxRecipientsPerHour { get; set; } = 2000;
 
+    /// <summary>Messages all users of one domain together may queue per sliding hour on this node (default 0 = no limit). Over: <c>450 4.7.1</c> at MAIL.</summary>
+    public int MaxMessagesPerDomainPerHour { get; set; }
+
     /// <summary>Failed AUTH attempts per connection; then <c>421 4.7.0</c> and the connection closes. Default 3.</summary>
     public int MaxAuthFailures { get; set; } = 3;
 

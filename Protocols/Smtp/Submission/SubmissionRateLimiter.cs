@@ -1,9 +1,10 @@
 namespace Mail.Protocols.Smtp.Submission;
 
 /// <summary>
-/// Per-user sending limits over a sliding hour (<see cref="SubmissionOptions.MaxMessagesPerHour"/>,
-/// <see cref="SubmissionOptions.MaxRecipientsPerHour"/>), counted on this node, on the injected clock. A limit of
-/// 0 is no limit. Only queued messages count (a refused transaction costs nothing).
+/// Sending limits over a sliding hour, per user (<see cref="SubmissionOptions.MaxMessagesPerHour"/>,
+/// <see cref="SubmissionOptions.MaxRecipientsPerHour"/>) and per user domain
+/// (<see cref="SubmissionOptions.MaxMessagesPerDomainPerHour"/>), counted on this node, on the injected clock. A
+/// limit of 0 is no limit. Only queued messages count (a refused transaction costs nothing).
 /// </summary>
 internal sealed class SubmissionRateLimiter(SubmissionOptions options, TimeProvider time)
 {
@@ -11,16 +12,13 @@ internal sealed class SubmissionRateLimiter(SubmissionOptions options, TimeProvi
     private readonly Dictionary<string, Queue<(DateTimeOffset At, int Recipients)>> _sent = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _lock = new();
 
-    /// <summary>True when <paramref name="user"/> may start one more message.</summary>
+    /// <summary>True when <paramref name="user"/> (and the user's domain) may start one more message.</summary>
     public bool MayStartMessage(string user)
     {
-        if (options.MaxMessagesPerHour <= 0)
-        {
-            return true;
-        }
         lock (_lock)
         {
-            return Recent(user).Count < options.MaxMessagesPerHour;
+            return (options.MaxMessagesPerHour <= 0 || Recent(user).Count < options.MaxMessagesPerHour)
+                && (options.MaxMessagesPerDomainPerHour <= 0 || Recent(DomainKey(user)).Count < options.MaxMessagesPerDomainPerHour);
         }
     }
 
@@ -43,8 +41,15 @@ internal sealed class SubmissionRateLimiter(SubmissionOptions options, TimeProvi
         lock (_lock)
         {
             Recent(user).Enqueue((time.GetUtcNow(), recipients));
+            if (options.MaxMessagesPerDomainPerHour > 0)
+            {
+                Recent(DomainKey(user)).Enqueue((time.GetUtcNow(), recipients));
+            }
         }
     }
+
+    /// <summary>The domain's counter key: "@domain" (no user address starts with "@").</summary>
+    private static string DomainKey(string user) => user[user.LastIndexOf('@')..];
 
     private Queue<(DateTimeOffset At, int Recipients)> Recent(string user)
     {

@@ -8,9 +8,25 @@ namespace Mail.Web.Tests.Protocols.Filtering;
 /// </summary>
 internal static class FilterDaemons
 {
-    public static string Spamd => Get("MAIL_TEST_SPAMD", "spamd");
+    public static string Spamd => Answering(Get("MAIL_TEST_SPAMD", "spamd"), "spamd");
 
-    public static string Clamd => Get("MAIL_TEST_CLAMD", "clamd");
+    public static string Clamd => Answering(Get("MAIL_TEST_CLAMD", "clamd"), "clamd");
+
+    /// <summary>Fails the test with instructions when nothing accepts connections at <paramref name="endpoint"/>.</summary>
+    private static string Answering(string endpoint, string daemon)
+    {
+        var colon = endpoint.LastIndexOf(':');
+        try
+        {
+            using var probe = new System.Net.Sockets.TcpClient();
+            probe.Connect(endpoint[..colon], int.Parse(endpoint[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            Assert.Fail($"{daemon} does not answer at {endpoint} ({ex.SocketErrorCode}). Start it with scripts/services-filters.sh (or scripts/services.sh).");
+        }
+        return endpoint;
+    }
 
     /// <summary>The signature name clamd reports for EICAR with the script's database.</summary>
     public const string EicarSignature = "Mail.Test.EICAR-NDB.UNOFFICIAL";

@@ -59,3 +59,29 @@ public sealed class MailboxCommandTests(ImapHostFixture host)
         Assert.Equal(["* NAMESPACE ((\"\" \"/\")) NIL NIL", "a1 OK NAMESPACE completed"], await c.CommandAsync("a1 NAMESPACE"));
     }
 }
+
+/// <summary>CREATE-SPECIAL-USE (RFC 6154 §3) and APPENDLIMIT (RFC 7889).</summary>
+[Collection(ImapHostCollection.Name)]
+public sealed class CreateSpecialUseAndAppendLimitTests(ImapHostFixture host)
+{
+    [Fact]
+    public async Task CreateWithUse_ListsTheAttribute_UnknownUseIsUseAttr()
+    {
+        await using var c = await host.LoginAsync(Mail.Web.Tests.Infrastructure.MailHostFixture.Alice);
+        var box = ImapTranscript.Unique("Arch");
+        Assert.Equal(["c1 OK CREATE completed"], await c.CommandAsync($"c1 CREATE {box} (USE (\\Archive))"));
+        Assert.Equal([$"* LIST (\\HasNoChildren \\Archive) \"/\" \"{box}\"", "l OK LIST completed"], await c.CommandAsync($"l LIST \"\" {box}"));
+        Assert.Equal(["c2 NO [USEATTR] Unsupported special-use attribute"], await c.CommandAsync($"c2 CREATE {box}x (USE (\\Bogus))"));
+        Assert.Equal(["c3 NO [USEATTR] Unsupported special-use attribute"], await c.CommandAsync($"c3 CREATE {box}y (USE (\\Sent \\Trash))"));
+    }
+
+    [Fact]
+    public async Task AppendLimit_IsAdvertisedAndReportedByStatus()
+    {
+        await using var c = await host.LoginAsync(Mail.Web.Tests.Infrastructure.MailHostFixture.Alice);
+        var caps = (await c.CommandAsync("a CAPABILITY"))[0];
+        var limit = System.Text.RegularExpressions.Regex.Match(caps, @" APPENDLIMIT=(\d+)").Groups[1].Value;
+        Assert.NotEmpty(limit);
+        Assert.Equal($"* STATUS \"INBOX\" (APPENDLIMIT {limit})", (await c.CommandAsync("s STATUS INBOX (APPENDLIMIT)"))[0]);
+    }
+}

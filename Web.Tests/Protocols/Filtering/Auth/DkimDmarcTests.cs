@@ -64,6 +64,57 @@ public sealed class DkimDmarcTests : IDisposable
         return header[start..end].Replace("\r\n\t", " ", StringComparison.Ordinal);
     }
 
+    /// <summary>An intermediary's ARC signer (RFC 8617): it records what it saw in ARC-Authentication-Results.</summary>
+    private sealed class TestArcSigner(AsymmetricKeyParameter key) : ArcSigner(key, "forwarder.test", "arc")
+    {
+        protected override AuthenticationResults GenerateArcAuthenticationResults(FormatOptions options, MimeMessage message, CancellationToken cancellationToken)
+        {
+            var results = new AuthenticationResults("forwarder.test");
+            results.Results.Add(new AuthenticationMethodResult("dkim", "pass"));
+            return results;
+        }
+
+        protected override Task<AuthenticationResults> GenerateArcAuthenticationResultsAsync(FormatOptions options, MimeMessage message, CancellationToken cancellationToken) =>
+            Task.FromResult(GenerateArcAuthenticationResults(options, message, cancellationToken));
+    }
+
+    private static byte[] ArcSealed(bool tamperAfterSealing)
+    {
+        var message = MimeMessage.Load(new MemoryStream(Signed("news@signer.test", "Forwarded")));
+        new TestArcSigner(Key.Private).Sign(message, [HeaderId.From, HeaderId.To, HeaderId.Subject, HeaderId.Date]);
+        if (tamperAfterSealing)
+        {
+            message.Subject = "Changed after sealing";
+        }
+        using var output = new MemoryStream();
+        message.WriteTo(new FormatOptions { NewLineFormat = NewLineFormat.Dos }, output);
+        return output.ToArray();
+    }
+
+    [Fact]
+    public async Task ArcSealedByForwarder_ArcPass()
+    {
+        _dns.Txt["arc._domainkey.forwarder.test"] = _dns.Txt["sel._domainkey.signer.test"];
+        await using var h = await StartAsync();
+
+        FilterSmtpHarness.QueueId(await h.SendAsync(FilterTestMessages.ToWire(ArcSealed(tamperAfterSealing: false))));
+
+        Assert.Contains("; arc=pass;", await AuthenticationResultsAsync(h));
+    }
+
+    [Fact]
+    public async Task ArcSealedThenChanged_ArcFail()
+    {
+        _dns.Txt["arc._domainkey.forwarder.test"] = _dns.Txt["sel._domainkey.signer.test"];
+        await using var h = await StartAsync();
+
+        FilterSmtpHarness.QueueId(await h.SendAsync(FilterTestMessages.ToWire(ArcSealed(tamperAfterSealing: true))));
+
+        var results = await AuthenticationResultsAsync(h, "Junk");
+        Assert.Contains("; arc=fail;", results);
+        Assert.Contains("dkim=fail", results);
+    }
+
     [Fact]
     public async Task ValidSignature_DkimPass_DmarcPass()
     {
@@ -71,7 +122,7 @@ public sealed class DkimDmarcTests : IDisposable
 
         FilterSmtpHarness.QueueId(await h.SendAsync(FilterTestMessages.ToWire(Signed("news@signer.test", "Hello"))));
 
-        Assert.Equal("Authentication-Results: mx.test.example; dkim=pass header.d=signer.test header.s=sel; dmarc=pass header.from=signer.test policy.dmarc=reject",
+        Assert.Equal("Authentication-Results: mx.test.example; dkim=pass header.d=signer.test header.s=sel; arc=none; dmarc=pass header.from=signer.test policy.dmarc=reject",
             await AuthenticationResultsAsync(h));
     }
 
@@ -83,7 +134,7 @@ public sealed class DkimDmarcTests : IDisposable
 
         FilterSmtpHarness.QueueId(await h.SendAsync(text.Replace("Pay 10 EUR", "Pay 9999 EUR", StringComparison.Ordinal)));
 
-        Assert.Equal("Authentication-Results: mx.test.example; dkim=fail header.d=signer.test header.s=sel; dmarc=fail header.from=signer.test policy.dmarc=reject",
+        Assert.Equal("Authentication-Results: mx.test.example; dkim=fail header.d=signer.test header.s=sel; arc=none; dmarc=fail header.from=signer.test policy.dmarc=reject",
             await AuthenticationResultsAsync(h, "Junk"));
     }
 
@@ -95,7 +146,7 @@ public sealed class DkimDmarcTests : IDisposable
 
         FilterSmtpHarness.QueueId(await h.SendAsync(FilterTestMessages.ToWire(Signed("ceo@signer.test", "Wire the money", domain: "other.test"))));
 
-        Assert.Contains("dkim=pass header.d=other.test header.s=sel; dmarc=fail header.from=signer.test", await AuthenticationResultsAsync(h, "Junk"));
+        Assert.Contains("dkim=pass header.d=other.test header.s=sel; arc=none; dmarc=fail header.from=signer.test", await AuthenticationResultsAsync(h, "Junk"));
     }
 
     [Fact]
@@ -105,7 +156,7 @@ public sealed class DkimDmarcTests : IDisposable
 
         FilterSmtpHarness.QueueId(await h.SendAsync(FilterTestMessages.Plain("hello")));
 
-        Assert.Equal("Authentication-Results: mx.test.example; dkim=none; dmarc=none header.from=remote.example", await AuthenticationResultsAsync(h));
+        Assert.Equal("Authentication-Results: mx.test.example; dkim=none; arc=none; dmarc=none header.from=remote.example", await AuthenticationResultsAsync(h));
     }
 
     [Fact]
@@ -126,7 +177,7 @@ public sealed class DkimDmarcTests : IDisposable
 
         FilterSmtpHarness.QueueId(await h.SendAsync(FilterTestMessages.ToWire(Signed("news@signer.test", "Hello"))));
 
-        Assert.Equal("Authentication-Results: mx.test.example; dkim=temperror header.d=signer.test header.s=sel; dmarc=temperror header.from=signer.test",
+        Assert.Equal("Authentication-Results: mx.test.example; dkim=temperror header.d=signer.test header.s=sel; arc=none; dmarc=temperror header.from=signer.test",
             await AuthenticationResultsAsync(h));
     }
 }

@@ -166,15 +166,18 @@ public sealed class ImapTestMatcher
                     {
                         return ret;
                     }
-                    var expanded = ExpandInput(match.Text, arg.Text, out var ignoreCase);
+                    // imaptest compares C strings: text after a NUL octet (binary literals) is not compared.
+                    var pattern = CString(match.Text);
+                    var input = CString(arg.Text);
+                    var expanded = ExpandInput(pattern, input, out var ignoreCase);
                     if (expanded is null)
                     {
                         return ret;
                     }
                     var comparison = ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
                     var ok = prefix && m == expected.Count - 1
-                        ? arg.Text.StartsWith(expanded, comparison)
-                        : arg.Text.Equals(expanded, comparison);
+                        ? input.StartsWith(expanded, comparison)
+                        : input.Equals(expanded, comparison);
                     if (!ok)
                     {
                         return ret;
@@ -407,6 +410,12 @@ public sealed class ImapTestMatcher
     }
 
     private static char At(string s, int i) => i < s.Length ? s[i] : '\0';
+
+    private static string CString(string s)
+    {
+        var nul = s.IndexOf('\0', StringComparison.Ordinal);
+        return nul < 0 ? s : s[..nul];
+    }
 
     private static bool IsVarChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
 }

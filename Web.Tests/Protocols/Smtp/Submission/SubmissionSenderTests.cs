@@ -114,3 +114,19 @@ public sealed class SubmissionRateLimitTests
         Assert.StartsWith("450 4.7.1", await client.ReadReplyAsync());
     }
 }
+
+/// <summary>The per-domain hourly limit counts every user of the domain together.</summary>
+public sealed class SubmissionDomainRateLimitTests
+{
+    [Fact]
+    public async Task Messages_OverDomainHourlyLimit_Return450ForEveryUserOfTheDomain()
+    {
+        await using var host = await OutboundTestHost.StartAsync(new Dictionary<string, string?> { ["Mail:Submission:MaxMessagesPerDomainPerHour"] = "2" }, outbound: false);
+        var message = OutboundTestHost.Message("alice@example.com", "carol@remote.example");
+        Assert.StartsWith("250", await host.SubmitAsync("alice@example.com", ["carol@remote.example"], message));
+        Assert.StartsWith("250", await host.SubmitAsync("bob@example.com", ["carol@remote.example"], message, "bob@example.com"));
+        await using var client = await host.AuthenticatedClientAsync();
+        await client.SendLineAsync("MAIL FROM:<alice@example.com>");
+        Assert.StartsWith("450 4.7.1", await client.ReadReplyAsync());
+    }
+}
