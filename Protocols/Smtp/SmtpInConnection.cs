@@ -37,6 +37,9 @@ internal sealed class SmtpInConnection
     /// <summary>True once STARTTLS completed.</summary>
     public bool Secure { get; set; }
 
+    /// <summary>State of the listener's own layers (Submission's DSN parameters), shared by its hook, filter and store.</summary>
+    public object? ListenerState { get; set; }
+
     /// <summary>The account address a Submission client authenticated as (RFC 4954), or null (always null on the MX).</summary>
     public string? AuthenticatedUser { get; set; }
 

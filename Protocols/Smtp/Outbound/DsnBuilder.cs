@@ -8,7 +8,8 @@ namespace Mail.Protocols.Smtp.Outbound;
 /// Builds delivery status notifications (RFC 3464, in RFC 6522 <c>multipart/report</c>): a human-readable
 /// part, the <c>message/delivery-status</c> part (one per-recipient group per failed recipient with
 /// Final-Recipient, Action: failed, Status, Remote-MTA, Diagnostic-Code), and the original header as
-/// <c>text/rfc822-headers</c> (RET=HDRS, the safe default). Sent with the null sender (RFC 5321 §4.5.5)
+/// <c>text/rfc822-headers</c> (RET=HDRS, the default) or the whole message as <c>message/rfc822</c> (RET=FULL);
+/// Original-Envelope-Id (ENVID) and Original-Recipient (ORCPT) when given; only for recipients whose NOTIFY asks. Sent with the null sender (RFC 5321 §4.5.5)
 /// and <c>Auto-Submitted: auto-replied</c> (RFC 3834), so it is never answered by another DSN.
 /// </summary>
 internal static class DsnBuilder
@@ -46,20 +47,25 @@ internal static class DsnBuilder
         report.Add(new TextPart("plain") { Text = text.ToString() });
 
         var status = new MessageDeliveryStatus();
-        status.StatusGroups.Add(new HeaderList
+        var perMessage = new HeaderList();
+        if (entry.EnvelopeId is { } envid)
         {
-            { "Reporting-MTA", "dns; " + reportingMta },
-            { "X-Queue-ID", entry.Id },
-            { "Arrival-Date", MimeKit.Utils.DateUtils.FormatDate(entry.Created) },
-        });
+            perMessage.Add("Original-Envelope-Id", envid);
+        }
+        status.StatusGroups.Add(perMessage);
+        perMessage.Add("Reporting-MTA", "dns; " + reportingMta);
+        perMessage.Add("X-Queue-ID", entry.Id);
+        perMessage.Add("Arrival-Date", MimeKit.Utils.DateUtils.FormatDate(entry.Created));
         foreach (var recipient in failed)
         {
-            var group = new HeaderList
+            var group = new HeaderList();
+            if (recipient.OriginalRecipient is { } orcpt)
             {
-                { "Final-Recipient", "rfc822; " + recipient.Address },
-                { "Action", delayed ? "delayed" : "failed" },
-                { "Status", StatusCode(recipient.LastReply) },
-            };
+                group.Add("Original-Recipient", orcpt);
+            }
+            group.Add("Final-Recipient", "rfc822; " + recipient.Address);
+            group.Add("Action", delayed ? "delayed" : "failed");
+            group.Add("Status", StatusCode(recipient.LastReply));
             if (recipient.RemoteMta is { } mta && mta != "local")
             {
                 var host = mta.Split('[')[0];
@@ -78,9 +84,18 @@ internal static class DsnBuilder
         }
         report.Add(status);
 
-        using var headerText = new MemoryStream();
-        headers.WriteTo(FormatOptions.Default, headerText);
-        report.Add(new TextPart("rfc822-headers") { Content = new MimeContent(new MemoryStream(headerText.ToArray())) });
+        if (entry.Ret == "FULL" && original.CanSeek)
+        {
+            // RET=FULL (RFC 3461 §4.3): the whole original message.
+            original.Position = 0;
+            report.Add(new MessagePart { Message = MimeMessage.Load(original) });
+        }
+        else
+        {
+            using var headerText = new MemoryStream();
+            headers.WriteTo(FormatOptions.Default, headerText);
+            report.Add(new TextPart("rfc822-headers") { Content = new MimeContent(new MemoryStream(headerText.ToArray())) });
+        }
         message.Body = report;
 
         using var output = new MemoryStream();

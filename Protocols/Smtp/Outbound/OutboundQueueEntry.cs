@@ -29,6 +29,12 @@ public sealed class OutboundQueueEntry
     /// <summary>Held by the administrator: no attempts until released.</summary>
     public bool Held { get; set; }
 
+    /// <summary>RET from MAIL (RFC 3461 §4.3): <c>FULL</c> or <c>HDRS</c> (the default), what a DSN returns.</summary>
+    public string? Ret { get; set; }
+
+    /// <summary>ENVID from MAIL (RFC 3461 §4.4), echoed as Original-Envelope-Id and relayed.</summary>
+    public string? EnvelopeId { get; set; }
+
     /// <summary>True once a "delayed" DSN went to the sender (one per message, RFC 3464 Action: delayed).</summary>
     public bool DelayNotified { get; set; }
 
@@ -48,6 +54,15 @@ public sealed class OutboundRecipient
 {
     /// <summary>The address as given in RCPT TO.</summary>
     public string Address { get; set; } = "";
+
+    /// <summary>NOTIFY from RCPT (RFC 3461 §4.1, e.g. <c>FAILURE,DELAY</c>, <c>NEVER</c>), null when not given.</summary>
+    public string? Notify { get; set; }
+
+    /// <summary>ORCPT from RCPT (RFC 3461 §4.2, <c>rfc822;addr</c>), echoed as Original-Recipient in our DSNs (not relayed).</summary>
+    public string? OriginalRecipient { get; set; }
+
+    /// <summary>True when a DSN of kind <paramref name="kind"/> (FAILURE, DELAY) is wanted: NOTIFY absent or naming it.</summary>
+    public bool Wants(string kind) => Notify is null || Notify.Split(',').Contains(kind, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Pending, delivered or failed.</summary>
     public OutboundRecipientStatus Status { get; set; }

@@ -42,7 +42,7 @@ public sealed class OutboundQueueStore
     {
     }
 
-    /// <summary>Raised after a message was committed by <see cref="EnqueueAsync"/>.</summary>
+    /// <summary>Raised after a message was committed by <c>EnqueueAsync</c>.</summary>
     public event Action<OutboundQueueEntry>? Enqueued;
 
     /// <summary>The queue directory.</summary>
@@ -62,7 +62,11 @@ public sealed class OutboundQueueStore
     /// acknowledge (250) only after this returns.
     /// </summary>
     /// <exception cref="IOException">Disk full or another I/O error; nothing is committed.</exception>
-    public async Task<OutboundQueueEntry> EnqueueAsync(string sender, IReadOnlyList<string> recipients, string? authenticatedUser, Stream message, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<OutboundQueueEntry> EnqueueAsync(string sender, IReadOnlyList<string> recipients, string? authenticatedUser, Stream message, DateTimeOffset now, CancellationToken cancellationToken) =>
+        EnqueueAsync(sender, recipients.Select(r => new OutboundRecipient { Address = r }).ToList(), authenticatedUser, null, null, message, now, cancellationToken);
+
+    /// <summary>As above, with DSN parameters: per recipient NOTIFY/ORCPT, per message RET and ENVID (RFC 3461).</summary>
+    public async Task<OutboundQueueEntry> EnqueueAsync(string sender, List<OutboundRecipient> recipients, string? authenticatedUser, string? ret, string? envelopeId, Stream message, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(recipients);
         ArgumentNullException.ThrowIfNull(message);
@@ -85,7 +89,9 @@ public sealed class OutboundQueueStore
             Created = now,
             NextAttempt = now,
             Size = size,
-            Recipients = recipients.Select(r => new OutboundRecipient { Address = r }).ToList(),
+            Ret = ret,
+            EnvelopeId = envelopeId,
+            Recipients = recipients,
         };
         // The entry's directory fsync below also makes the message's rename durable only if it is the same
         // directory, so sync messages/ explicitly first.

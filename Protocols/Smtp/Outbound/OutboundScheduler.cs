@@ -319,7 +319,11 @@ internal sealed partial class OutboundScheduler : BackgroundService
             if (_options.DelayWarningSeconds > 0 && !entry.DelayNotified && now - entry.Created >= TimeSpan.FromSeconds(_options.DelayWarningSeconds)
                 && entry.AuthenticatedUser is not null && entry.Sender.Length > 0)
             {
-                await QueueDsnAsync(entry, pending, now, entry.Created + TimeSpan.FromSeconds(_options.MaxQueueLifetimeSeconds), cancellationToken);
+                var wanted = pending.Where(r => r.Wants("DELAY")).ToList();
+                if (wanted.Count > 0)
+                {
+                    await QueueDsnAsync(entry, wanted, now, entry.Created + TimeSpan.FromSeconds(_options.MaxQueueLifetimeSeconds), cancellationToken);
+                }
                 entry.DelayNotified = true;
             }
             entry.NextAttempt = now + Backoff(entry.Attempts);
@@ -332,7 +336,7 @@ internal sealed partial class OutboundScheduler : BackgroundService
             return;
         }
 
-        var failed = entry.Recipients.Where(r => r.Status == OutboundRecipientStatus.Failed).ToList();
+        var failed = entry.Recipients.Where(r => r.Status == OutboundRecipientStatus.Failed && r.Wants("FAILURE")).ToList();
         if (failed.Count > 0 && entry.AuthenticatedUser is not null && entry.Sender.Length > 0)
         {
             // Results first, so a crash from here on re-sends only the DSN, never the message. (When everything was

@@ -212,6 +212,19 @@ internal sealed partial class SmtpDeliveryAgent(
             }
             client.Refused.Clear();
             client.Reusable = false;
+            // DSN parameters are relayed (RFC 3461 §5.2) when the next hop offers DSN (MailKit sends them only then).
+            client.EnvelopeId = entry.EnvelopeId;
+            client.DeliveryStatusNotificationType = entry.Ret switch
+            {
+                "FULL" => DeliveryStatusNotificationType.Full,
+                "HDRS" => DeliveryStatusNotificationType.HeadersOnly,
+                _ => DeliveryStatusNotificationType.Unspecified,
+            };
+            client.Notify.Clear();
+            foreach (var recipient in entry.Recipients.Where(r => r.Notify is not null))
+            {
+                client.Notify[recipient.Address] = recipient.Notify!;
+            }
             try
             {
                 var reply = await client.SendAsync(FormatOptions.Default, message, sender, mailboxes, cancellationToken);
@@ -255,6 +268,34 @@ internal sealed partial class SmtpDeliveryAgent(
 
         /// <summary>True after a transaction that ended cleanly (the session is ready for the next MAIL).</summary>
         public bool Reusable { get; set; }
+
+        /// <summary>ENVID to relay, or null.</summary>
+        public string? EnvelopeId { get; set; }
+
+        /// <summary>NOTIFY per recipient address to relay.</summary>
+        public Dictionary<string, string> Notify { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        protected override string? GetEnvelopeId(MimeMessage message) => EnvelopeId;
+
+        protected override DeliveryStatusNotification? GetDeliveryStatusNotifications(MimeMessage message, MailboxAddress mailbox)
+        {
+            if (!Notify.TryGetValue(mailbox.Address, out var notify))
+            {
+                return null;
+            }
+            var result = DeliveryStatusNotification.Never;
+            foreach (var value in notify.Split(','))
+            {
+                result |= value switch
+                {
+                    "SUCCESS" => DeliveryStatusNotification.Success,
+                    "FAILURE" => DeliveryStatusNotification.Failure,
+                    "DELAY" => DeliveryStatusNotification.Delay,
+                    _ => DeliveryStatusNotification.Never,
+                };
+            }
+            return result;
+        }
 
         protected override void OnRecipientNotAccepted(MimeMessage message, MailboxAddress mailbox, MailKit.Net.Smtp.SmtpResponse response) =>
             Refused[mailbox.Address] = response;

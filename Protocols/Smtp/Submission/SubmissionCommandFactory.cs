@@ -39,5 +39,6 @@ internal sealed class SubmissionEhloCommand(string domainOrAddress, SubmissionOp
         yield return "ENHANCEDSTATUSCODES";
         yield return "8BITMIME";
         yield return "SMTPUTF8";
+        yield return "DSN";
     }
 }

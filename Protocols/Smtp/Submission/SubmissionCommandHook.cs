@@ -47,6 +47,9 @@ internal sealed class SubmissionCommandHook : ISmtpCommandHook
                 SubmissionLog.Refused(_logger, connection.Remote, "MAIL before AUTH");
                 await channel.WriteAsync("530 5.7.0 Authentication required\r\n", cancellationToken);
                 return true;
+            case SmtpInCommandKind.Rcpt when !SubmissionSessionState.Of(connection).TryParseRcpt(line):
+                await channel.WriteAsync("501 5.5.4 Error: bad NOTIFY parameter\r\n", cancellationToken);
+                return true;
             case SmtpInCommandKind.Auth:
                 await AuthenticateAsync(line, channel, cancellationToken);
                 return true;

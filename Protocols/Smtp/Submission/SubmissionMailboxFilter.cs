@@ -22,6 +22,7 @@ internal sealed class SubmissionMailboxFilter(IMailDirectory directory, Submissi
     {
         var connection = SmtpInSessionState.Get(context);
         connection.ResetTransaction();
+        SubmissionSessionState.Of(connection).Recipients.Clear();
         var user = connection.AuthenticatedUser ?? throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)530, "5.7.0 Authentication required"));
         if (!limits.MayStartMessage(user))
         {
@@ -55,6 +56,8 @@ internal sealed class SubmissionMailboxFilter(IMailDirectory directory, Submissi
             throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)553, "5.1.3 Error: recipient address must be user@domain"));
         }
         connection.AddRecipient(to.User + "@" + to.Host, []);
+        var state = SubmissionSessionState.Of(connection);
+        state.Recipients.Add((state.PendingNotify, state.PendingOrcpt));
         return Task.FromResult(true);
     }
 

@@ -82,7 +82,15 @@ internal sealed class SubmissionMessageStore(
         {
             await using (message)
             {
-                var entry = await queue.EnqueueAsync(sender, [.. connection.Recipients], user, message, now, cancellationToken);
+                var dsn = SubmissionSessionState.Of(connection).Recipients;
+                var recipients = connection.Recipients.Select((r, i) => new OutboundRecipient
+                {
+                    Address = r,
+                    Notify = i < dsn.Count ? dsn[i].Notify : null,
+                    OriginalRecipient = i < dsn.Count ? dsn[i].Orcpt : null,
+                }).ToList();
+                var ret = Parameter(transaction, "RET")?.ToUpperInvariant();
+                var entry = await queue.EnqueueAsync(sender, recipients, user, ret is "FULL" or "HDRS" ? ret : null, Parameter(transaction, "ENVID"), message, now, cancellationToken);
                 limits.Record(user, entry.Recipients.Count);
                 SubmissionLog.Queued(logger, connection.Remote, user, entry.Id, entry.Recipients.Count, entry.Size);
                 return SmtpInReplies.Queued(entry.Id);
@@ -98,6 +106,9 @@ internal sealed class SubmissionMessageStore(
             await traced.DisposeAsync();
         }
     }
+
+    private static string? Parameter(IMessageTransaction transaction, string name) =>
+        transaction.Parameters.FirstOrDefault(p => p.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
 
     /// <summary>
     /// <c>Received: from HELO by HOST with ESMTPSA id ...; DATE</c> (RFC 3848 protocol types with "A" for

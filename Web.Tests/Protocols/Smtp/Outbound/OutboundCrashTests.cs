@@ -64,6 +64,17 @@ public sealed partial class OutboundCrashTests(ITestOutputHelper output)
             await Task.Delay(100);
         }
         output.WriteLine($"after restart: {seen.Count} distinct messages delivered, {seen.Values.Sum() - seen.Count} duplicate deliveries, {seen.Count - ackedSet.Count} delivered without an acknowledgement");
+
+        // Whatever the kill cut in half (a DATA in progress, a temp file) is gone once the queue drained.
+        var queue = Path.Combine(server.DataPath, "queue");
+        deadline = DateTime.UtcNow.AddMinutes(1);
+        while (Directory.EnumerateFiles(Path.Combine(queue, "entries")).Any())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the queue did not drain\n" + server.Log);
+            await Task.Delay(100);
+        }
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(queue, "messages")));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(queue, "tmp")));
     }
 
     private static Dictionary<string, int> Serials(SmtpSink sink)
