@@ -72,6 +72,10 @@ public sealed class CreateCommand : ImapCommand
             return ImapCommandResult.No("INBOX already exists", "ALREADYEXISTS");
         }
         var status = await session.Account!.CreateMailboxAsync(name, _use, cancellationToken);
+        if (status == StoreStatus.Ok && await session.Account.GetMailboxAsync(name, cancellationToken) is { } info)
+        {
+            return ImapCommandResult.Ok("CREATE completed", $"MAILBOXID ({ImapCommandHelpers.MailboxId(info.Id)})");
+        }
         return ImapCommandHelpers.ToResult(status, "CREATE completed");
     }
 }

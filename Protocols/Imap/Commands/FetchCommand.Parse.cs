@@ -102,6 +102,8 @@ public partial class FetchCommand
             "RFC822.HEADER" => new(FetchItemKind.Rfc822Header),
             "RFC822.TEXT" => new(FetchItemKind.Rfc822Text),
             "MODSEQ" => new(FetchItemKind.ModSeq),
+            "EMAILID" => new(FetchItemKind.EmailId),
+            "THREADID" => new(FetchItemKind.ThreadId),
             "BODY" when t.Peek() != '[' => new(FetchItemKind.Body),
             _ => null,
         };

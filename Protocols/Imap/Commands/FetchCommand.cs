@@ -164,6 +164,12 @@ public partial class FetchCommand : ImapCommand
                 case FetchItemKind.ModSeq:
                     o.Raw("MODSEQ ("u8).Number(record.ModSeq).Raw(")"u8);
                     break;
+                case FetchItemKind.EmailId:
+                    o.Raw("EMAILID ("u8).Ascii(record.EmailId).Raw(")"u8);
+                    break;
+                case FetchItemKind.ThreadId:
+                    o.Raw("THREADID NIL"u8);
+                    break;
                 case FetchItemKind.InternalDate:
                     o.Raw("INTERNALDATE "u8).Ascii(ImapDateTime.Format(record.InternalDate));
                     break;

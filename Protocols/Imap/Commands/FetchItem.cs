@@ -22,6 +22,10 @@ public enum FetchItemKind
     Binary,
     /// <summary>BINARY.SIZE[part] (RFC 3516 §4.2): the decoded size.</summary>
     BinarySize,
+    /// <summary>EMAILID (RFC 8474 §5.1): the same for every copy of a message.</summary>
+    EmailId,
+    /// <summary>THREADID (RFC 8474 §5.2): NIL, threads are not tracked in the store.</summary>
+    ThreadId,
 }
 
 /// <summary>One requested item; for <see cref="FetchItemKind.Section"/> the section, PEEK and partial range.</summary>

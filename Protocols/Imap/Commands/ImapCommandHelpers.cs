@@ -87,4 +87,7 @@ internal static class ImapCommandHelpers
         }
         return true;
     }
+
+    /// <summary>MAILBOXID (RFC 8474 §4): <c>F</c> and the mailbox's row id, which survives RENAME and is never reused.</summary>
+    public static string MailboxId(long id) => "F" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -165,6 +165,7 @@ public partial class SelectCommand : ImapCommand
         var uidNext = Math.Max(info.UidNext, selected.MaxUid + 1);
         o.Raw("* OK [UIDVALIDITY "u8).Number(info.UidValidity).Raw("] UIDs valid\r\n"u8);
         o.Raw("* OK [UIDNEXT "u8).Number(uidNext).Raw("] Predicted next UID\r\n"u8);
+        o.Raw("* OK [MAILBOXID ("u8).Ascii(ImapCommandHelpers.MailboxId(info.Id)).Raw(")] Ok\r\n"u8);
         if (session.CondStore)
         {
             o.Raw("* OK [HIGHESTMODSEQ "u8).Number(Math.Max(info.HighestModSeq, messages.Count == 0 ? 1 : messages.Max(m => m.ModSeq))).Raw("] Highest\r\n"u8);

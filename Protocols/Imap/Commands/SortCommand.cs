@@ -21,6 +21,8 @@ public class SortCommand : ImapCommand
     private readonly List<(string Key, bool Reverse)> _criteria = [];
     private ImapSearchKey? _program;
     private string _charset = "";
+    private HashSet<string>? _return;
+    private string _tag = "";
 
     public override string Name => WireName;
 
@@ -31,7 +33,42 @@ public class SortCommand : ImapCommand
 
     public override bool Parse(ref ImapTokenizer tokenizer, ImapSession session)
     {
-        if (!tokenizer.Space() || !tokenizer.TryOpenList())
+        _tag = session.CurrentTag;
+        if (!tokenizer.Space())
+        {
+            return false;
+        }
+        if (tokenizer.TryKeyword("RETURN"u8))
+        {
+            // ESORT (RFC 5267 §3): RETURN (MIN MAX COUNT ALL) answered with ESEARCH.
+            _return = new HashSet<string>(StringComparer.Ordinal);
+            if (!tokenizer.Space() || !tokenizer.TryOpenList())
+            {
+                return tokenizer.Fail("Expected RETURN (...)");
+            }
+            while (!tokenizer.TryCloseList())
+            {
+                if ((_return.Count > 0 && !tokenizer.Space()) || !tokenizer.TryReadAtom(out var option))
+                {
+                    return false;
+                }
+                var name = Encoding.ASCII.GetString(option).ToUpperInvariant();
+                if (name is not ("MIN" or "MAX" or "COUNT" or "ALL"))
+                {
+                    return tokenizer.Fail("Unknown RETURN option " + name);
+                }
+                _return.Add(name);
+            }
+            if (_return.Count == 0)
+            {
+                _return.Add("ALL");
+            }
+            if (!tokenizer.Space())
+            {
+                return false;
+            }
+        }
+        if (!tokenizer.TryOpenList())
         {
             return tokenizer.Fail("Expected sort criteria");
         }
@@ -87,6 +124,33 @@ public class SortCommand : ImapCommand
         }
         keys.Sort(Compare);
         var o = session.Out;
+        if (_return is not null)
+        {
+            var numbers = keys.Select(k => ByUid ? k.Record.Uid : (uint)(k.Index + 1)).ToList();
+            o.Raw("* ESEARCH (TAG "u8).String(_tag).Raw(")"u8);
+            if (ByUid)
+            {
+                o.Raw(" UID"u8);
+            }
+            if (_return.Contains("MIN") && numbers.Count > 0)
+            {
+                o.Raw(" MIN "u8).Number(numbers[0]);
+            }
+            if (_return.Contains("MAX") && numbers.Count > 0)
+            {
+                o.Raw(" MAX "u8).Number(numbers[^1]);
+            }
+            if (_return.Contains("COUNT"))
+            {
+                o.Raw(" COUNT "u8).Number(numbers.Count);
+            }
+            if (_return.Contains("ALL") && numbers.Count > 0)
+            {
+                o.Raw(" ALL "u8).Ascii(SortedSet(numbers));
+            }
+            o.Crlf();
+            return ImapCommandResult.Ok(Name + " completed");
+        }
         o.Raw("* SORT"u8);
         foreach (var k in keys)
         {
@@ -94,6 +158,33 @@ public class SortCommand : ImapCommand
         }
         o.Crlf();
         return ImapCommandResult.Ok(Name + " completed");
+    }
+
+    /// <summary>Numbers in sort order, ascending runs written as ranges (RFC 5267 §3.1 ALL).</summary>
+    private static string SortedSet(List<uint> numbers)
+    {
+        var sb = new StringBuilder();
+        var i = 0;
+        while (i < numbers.Count)
+        {
+            var start = numbers[i];
+            var end = start;
+            while (i + 1 < numbers.Count && numbers[i + 1] == end + 1)
+            {
+                end = numbers[++i];
+            }
+            if (sb.Length > 0)
+            {
+                sb.Append(',');
+            }
+            sb.Append(start.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (end != start)
+            {
+                sb.Append(':').Append(end.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            i++;
+        }
+        return sb.ToString();
     }
 
     private int Compare(SortKeys a, SortKeys b)

@@ -37,7 +37,7 @@ public sealed class StatusCommand : ImapCommand
                 return false;
             }
             var item = Encoding.ASCII.GetString(atom).ToUpperInvariant();
-            if (item is not ("MESSAGES" or "UIDNEXT" or "UIDVALIDITY" or "UNSEEN" or "DELETED" or "SIZE" or "RECENT" or "HIGHESTMODSEQ" or "DELETED-STORAGE" or "APPENDLIMIT"))
+            if (item is not ("MESSAGES" or "UIDNEXT" or "UIDVALIDITY" or "UNSEEN" or "DELETED" or "SIZE" or "RECENT" or "HIGHESTMODSEQ" or "DELETED-STORAGE" or "APPENDLIMIT" or "MAILBOXID"))
             {
                 return tokenizer.Fail("Unknown status item " + item);
             }
@@ -93,6 +93,7 @@ public sealed class StatusCommand : ImapCommand
                 case "HIGHESTMODSEQ": o.Number(info.HighestModSeq); break;
                 case "DELETED-STORAGE": o.Number(deletedStorage); break;
                 case "APPENDLIMIT": o.Number(session.Server.Options.Limits.MaxAppendOctets); break;
+                case "MAILBOXID": o.Raw("("u8).Ascii(ImapCommandHelpers.MailboxId(info.Id)).Raw(")"u8); break;
                 default: o.Number(0); break;
             }
         }

@@ -43,6 +43,7 @@ public sealed class ImapSearchEvaluator
             case ImapSearchKind.All: return true;
             case ImapSearchKind.None: return false;
             case ImapSearchKind.Recent: return c.IsRecent;
+            case ImapSearchKind.EmailId: return r.EmailId.Equals(key.Value, StringComparison.Ordinal);
             case ImapSearchKind.ModSeq: return r.ModSeq >= (ulong)key.Size;
             case ImapSearchKind.And: return key.Children.All(k => Eval(k, c));
             case ImapSearchKind.Or: return Eval(key.Children[0], c) || Eval(key.Children[1], c);

@@ -19,6 +19,8 @@ public enum ImapSearchKind
     None,
     /// <summary>\Recent in this session (RFC 3501 §6.4.4 RECENT).</summary>
     Recent,
+    /// <summary>EMAILID equal to <see cref="ImapSearchKey.Value"/> (RFC 8474 §6).</summary>
+    EmailId,
     /// <summary>MODSEQ at least <see cref="ImapSearchKey.Size"/> (RFC 7162 §3.1.5).</summary>
     ModSeq,
     Before,

@@ -83,6 +83,17 @@ public static class ImapSearchParser
                 key = new(ImapSearchKind.And) { Children = [new(ImapSearchKind.Recent), Lacks(MessageFlags.Seen)] };
                 return true;
             case "RECENT": key = new(ImapSearchKind.Recent); return true;
+            case "EMAILID":
+            case "THREADID":
+                // RFC 8474 §6; without thread ids THREADID matches nothing.
+                if (!t.Space() || !t.TryReadAtom(out var objectId))
+                {
+                    return false;
+                }
+                key = name == "EMAILID"
+                    ? new(ImapSearchKind.EmailId) { Value = Encoding.ASCII.GetString(objectId) }
+                    : new(ImapSearchKind.None);
+                return true;
             case "MODSEQ":
                 // MODSEQ [entry-name entry-type-req] mod-sequence-valzer (RFC 7162 §3.1.5); flags have no per-entry MODSEQ here.
                 if (!t.Space())

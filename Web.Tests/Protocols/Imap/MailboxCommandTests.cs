@@ -11,7 +11,7 @@ public sealed class MailboxCommandTests(ImapHostFixture host)
     {
         await using var c = await host.LoginAsync(MailHostFixture.Alice);
         var box = ImapTranscript.Unique("M");
-        Assert.Equal(["a1 OK CREATE completed"], await c.CommandAsync($"a1 CREATE {box}/"));
+        Assert.Matches(@"^a1 OK \[MAILBOXID \(F\d+\)\] CREATE completed$", Assert.Single(await c.CommandAsync($"a1 CREATE {box}/")));
         Assert.Equal(["a2 NO [ALREADYEXISTS] Mailbox already exists"], await c.CommandAsync($"a2 CREATE {box}"));
         Assert.Equal(["a3 NO [ALREADYEXISTS] INBOX already exists"], await c.CommandAsync("a3 CREATE inbox"));
     }
@@ -69,7 +69,7 @@ public sealed class CreateSpecialUseAndAppendLimitTests(ImapHostFixture host)
     {
         await using var c = await host.LoginAsync(Mail.Web.Tests.Infrastructure.MailHostFixture.Alice);
         var box = ImapTranscript.Unique("Arch");
-        Assert.Equal(["c1 OK CREATE completed"], await c.CommandAsync($"c1 CREATE {box} (USE (\\Archive))"));
+        Assert.Matches(@"^c1 OK \[MAILBOXID \(F\d+\)\] CREATE completed$", (await c.CommandAsync($"c1 CREATE {box} (USE (\\Archive))"))[^1]);
         Assert.Equal([$"* LIST (\\HasNoChildren \\Archive) \"/\" \"{box}\"", "l OK LIST completed"], await c.CommandAsync($"l LIST \"\" {box}"));
         Assert.Equal(["c2 NO [USEATTR] Unsupported special-use attribute"], await c.CommandAsync($"c2 CREATE {box}x (USE (\\Bogus))"));
         Assert.Equal(["c3 NO [USEATTR] Unsupported special-use attribute"], await c.CommandAsync($"c3 CREATE {box}y (USE (\\Sent \\Trash))"));

@@ -18,7 +18,8 @@ public sealed class SelectCommandTests(ImapHostFixture host)
         Assert.Equal("* OK [UNSEEN 1] First unseen", reply[3]);
         Assert.Matches(@"^\* OK \[UIDVALIDITY \d+\] UIDs valid$", reply[4]);
         Assert.Equal("* OK [UIDNEXT 3] Predicted next UID", reply[5]);
-        Assert.Equal("* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted", reply[6]);
+        Assert.Matches(@"^\* OK \[MAILBOXID \(F\d+\)\] Ok$", reply[6]);
+        Assert.Equal("* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted", reply[7]);
         Assert.Equal("a1 OK [READ-WRITE] SELECT completed", reply[^1]);
     }
 

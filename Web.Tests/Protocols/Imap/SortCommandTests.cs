@@ -37,6 +37,18 @@ public sealed class SortCommandTests(ImapHostFixture host)
     }
 
     [Fact]
+    public async Task SortReturn_AnswersWithEsearchInSortOrder()
+    {
+        await using var c = await ImapTranscript.MailboxWithAsync(host, ImapTranscript.Unique("So"),
+            Message("b", "x@example.com", "Mon, 1 Jan 2024 10:00:00 +0000"),
+            Message("c", "x@example.com", "Mon, 1 Jan 2024 10:00:00 +0000"),
+            Message("a", "x@example.com", "Mon, 1 Jan 2024 10:00:00 +0000"));
+        Assert.Equal(["* ESEARCH (TAG \"e1\") MIN 3 MAX 2 COUNT 3 ALL 3,1:2", "e1 OK SORT completed"],
+            await c.CommandAsync("e1 SORT RETURN (MIN MAX COUNT ALL) (SUBJECT) UTF-8 ALL"));
+        Assert.Equal(["* ESEARCH (TAG \"e2\") UID ALL 3,1", "e2 OK UID SORT completed"], await c.CommandAsync("e2 UID SORT RETURN () (SUBJECT) UTF-8 UID 1,3"));
+    }
+
+    [Fact]
     public async Task Sort_BadCriteriaOrCharset_IsRejected()
     {
         await using var c = await ImapTranscript.MailboxWithAsync(host, ImapTranscript.Unique("So"), ImapTestMessages.Simple());
