@@ -364,6 +364,11 @@ public ref struct ImapTokenizer
     /// <summary>Reads a <c>sequence-set</c> (RFC 9051 §9: numbers, <c>*</c>, ranges, commas).</summary>
     public bool TryReadSequenceSet(out ImapSequenceSet set)
     {
+        if (TryConsume((byte)'$'))
+        {
+            set = ImapSequenceSet.Saved;
+            return true;
+        }
         set = default!;
         var ranges = new List<ImapSequenceRange>();
         while (true)
@@ -388,7 +393,7 @@ public ref struct ImapTokenizer
     }
 
     /// <summary>True when a sequence set can start here (a digit or <c>*</c>).</summary>
-    public readonly bool AtSequenceSet => Peek() is '*' or (>= '0' and <= '9');
+    public readonly bool AtSequenceSet => Peek() is '*' or '$' or (>= '0' and <= '9');
 
     private bool TryReadSeqNumber(out uint value)
     {
