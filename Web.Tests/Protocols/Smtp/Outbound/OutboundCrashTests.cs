@@ -17,7 +17,9 @@ namespace Mail.Web.Tests.Protocols.Smtp.Outbound;
 public sealed partial class OutboundCrashTests(ITestOutputHelper output)
 {
     private const int Submitters = 3;
-    private const int DeliveredBeforeKill = 10;
+    private const int DeliveredBeforeKill = 3;
+    private const int BacklogAtKill = 5;
+    private const int MessagesPerSubmitter = 15;
 
     [GeneratedRegex(@"Subject: crash (\d+-\d+)")]
     private static partial Regex SerialPattern();
@@ -28,7 +30,7 @@ public sealed partial class OutboundCrashTests(ITestOutputHelper output)
         var port = SmtpSink.FreePort(IPAddress.Loopback);
         // The sink waits 1 s before answering DATA, so a backlog builds up in the queue before the kill.
         await using var sink = await SmtpSink.StartAsync(IPAddress.Loopback, port, "-w", "1");
-        await using var server = await MailServerProcess.StartAsync(null, $"--Mail:Outbound:Routes:*=127.0.0.1:{port}", "--Mail:Outbound:FirstRetrySeconds=1", "--Mail:Outbound:MaxConcurrentPerDomain=10");
+        await using var server = await MailServerProcess.StartAsync(null, $"--Mail:Outbound:Routes:*=127.0.0.1:{port}", "--Mail:Outbound:FirstRetrySeconds=1", "--Mail:Outbound:MaxConcurrentPerDomain=2");
         await server.AddDomainAsync("example.com");
         await server.AddUserAsync("alice@example.com");
 
@@ -37,7 +39,8 @@ public sealed partial class OutboundCrashTests(ITestOutputHelper output)
         var submitters = Enumerable.Range(1, Submitters).Select(i => Task.Run(() => SubmitUntilFailureAsync(server.SubmissionPort, i, acked, stop.Token))).ToList();
 
         var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (sink.Messages().Count < DeliveredBeforeKill)
+        // Kill once some messages went out and more are acknowledged but still queued (or in delivery).
+        while ((sink.Messages().Count < DeliveredBeforeKill || acked.Count < sink.Messages().Count + BacklogAtKill) && !submitters.All(t => t.IsCompleted))
         {
             Assert.True(DateTime.UtcNow < deadline, $"only {sink.Messages().Count} delivered, {acked.Count} acknowledged in 2 minutes\n{server.Log}");
             await Task.Delay(50);
@@ -101,7 +104,7 @@ public sealed partial class OutboundCrashTests(ITestOutputHelper output)
 #pragma warning restore CA5359
             await client.ConnectAsync("127.0.0.1", port, SecureSocketOptions.StartTls, stop);
             await client.AuthenticateAsync("alice@example.com", MailServerProcess.DefaultPassword, stop);
-            for (var n = 0; !stop.IsCancellationRequested; n++)
+            for (var n = 0; n < MessagesPerSubmitter && !stop.IsCancellationRequested; n++)
             {
                 var serial = $"{submitter}-{n}";
                 using var message = new MimeMessage();
