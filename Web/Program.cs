@@ -1,5 +1,6 @@
 using Mail.Protocols.Hosting;
 using Mail.Protocols.Imap;
+using Mail.Protocols.Lmtp;
 using Mail.Protocols.Pop3;
 using Mail.Protocols.Smtp;
 using Mail.Protocols.Smtp.Outbound;
@@ -26,6 +27,7 @@ if (roles.Contains(MailRoles.Mailbox))
     builder.Services.AddMailboxStore();
     builder.Services.AddImap();
     builder.Services.AddPop3();
+    builder.Services.AddLmtp();
 }
 if (roles.Contains(MailRoles.SmtpIn))
 {

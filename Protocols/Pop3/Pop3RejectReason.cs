@@ -11,6 +11,8 @@ public enum Pop3RejectReason
     TooManyAuthFailures,
     /// <summary>USER/PASS/AUTH without TLS from a non-loopback client.</summary>
     PlaintextAuthDisallowed,
+    /// <summary>Another session holds the maildrop lock (RFC 1939 §8): <c>-ERR [IN-USE]</c> (RFC 2449 §8.1.2).</summary>
+    MaildropLocked,
     /// <summary>The client sent nothing for <see cref="Pop3Options.IdleTimeoutSeconds"/>.</summary>
     IdleTimeout,
 }

@@ -14,7 +14,13 @@ internal sealed partial class Pop3Session
         var user = await Directory.AuthenticateAsync(login, password, cancellationToken);
         if (user is not null)
         {
-            await EnterTransactionAsync(user, cancellationToken);
+            if (!await EnterTransactionAsync(user, cancellationToken))
+            {
+                Pop3Log.Rejected(Logger, Remote, Pop3RejectReason.MaildropLocked);
+                PendingUser = null;
+                await WriteLineAsync("-ERR [IN-USE] maildrop already locked", cancellationToken);
+                return;
+            }
             await WriteLineAsync($"+OK {user.Address} has {Maildrop!.Count} messages ({Maildrop.LiveOctets} octets)", cancellationToken);
             return;
         }

@@ -22,6 +22,7 @@ internal sealed partial class Pop3Session : IAsyncDisposable
     private readonly Pop3Services _services;
     private Stream _stream;
     private bool _closeRequested;
+    private string? _lockedAccount;
 
     public Pop3Session(Socket socket, Pop3Services services)
     {
@@ -133,25 +134,55 @@ internal sealed partial class Pop3Session : IAsyncDisposable
         }
     }
 
-    /// <summary>Takes the maildrop snapshot (RFC 1939 §4) and enters TRANSACTION.</summary>
-    public async Task EnterTransactionAsync(DirectoryUser user, CancellationToken cancellationToken)
+    /// <summary>
+    /// Locks the maildrop (RFC 1939 §8), takes its snapshot (RFC 1939 §4) and enters TRANSACTION.
+    /// </summary>
+    /// <returns>False when another session holds the lock (nothing changed).</returns>
+    public async Task<bool> EnterTransactionAsync(DirectoryUser user, CancellationToken cancellationToken)
     {
-        var account = await _services.Store.OpenAccountAsync(user.Address, cancellationToken);
-        var inbox = await account.GetMailboxAsync("INBOX", cancellationToken)
-            ?? throw new InvalidOperationException("Account without INBOX.");
-        var messages = await account.GetMessagesAsync(inbox.Id, cancellationToken);
+        if (!_services.Locks.TryAcquire(user.Address))
+        {
+            return false;
+        }
+        _lockedAccount = user.Address;
+        IAccountStore account;
+        MailboxInfo inbox;
+        IReadOnlyList<MessageRecord> messages;
+        try
+        {
+            account = await _services.Store.OpenAccountAsync(user.Address, cancellationToken);
+            inbox = await account.GetMailboxAsync("INBOX", cancellationToken)
+                ?? throw new InvalidOperationException("Account without INBOX.");
+            messages = await account.GetMessagesAsync(inbox.Id, cancellationToken);
+        }
+        catch
+        {
+            ReleaseMaildrop();
+            throw;
+        }
         Maildrop = new Pop3Maildrop(account, inbox, messages);
         User = user;
         PendingUser = null;
         State = Pop3State.Transaction;
         Pop3Log.LoggedIn(Logger, Remote, user.Address, messages.Count);
+        return true;
     }
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => new(CloseConnectionAsync());
 
+    /// <summary>Releases the maildrop lock (QUIT, disconnect); does nothing when none is held.</summary>
+    public void ReleaseMaildrop()
+    {
+        if (Interlocked.Exchange(ref _lockedAccount, null) is { } locked)
+        {
+            _services.Locks.Release(locked);
+        }
+    }
+
     private async Task CloseConnectionAsync()
     {
+        ReleaseMaildrop();
         try
         {
             await (_reader?.CompleteAsync() ?? ValueTask.CompletedTask);
@@ -173,4 +204,8 @@ internal sealed record Pop3Services(
     TlsCertificateProvider Certificates,
     TimeProvider Time,
     string HostName,
-    ILogger Logger);
+    ILogger Logger)
+{
+    /// <summary>The maildrop locks of this listener (RFC 1939 §8).</summary>
+    public Pop3MaildropLocks Locks { get; } = new();
+}

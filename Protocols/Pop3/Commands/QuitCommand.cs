@@ -3,7 +3,8 @@ namespace Mail.Protocols.Pop3.Commands;
 /// <summary>
 /// QUIT (RFC 1939 §6): in TRANSACTION enters UPDATE and removes the messages marked deleted
 /// (expunged regardless of \Deleted, <c>requireDeleted: false</c>); in AUTHORIZATION just closes.
-/// A dropped connection never reaches UPDATE, so it deletes nothing.
+/// A dropped connection never reaches UPDATE, so it deletes nothing. The maildrop lock (RFC 1939 §8)
+/// is released before the reply, so the client may log in again as soon as it reads <c>+OK</c>.
 /// </summary>
 internal sealed class QuitCommand : IPop3Command
 {
@@ -26,6 +27,7 @@ internal sealed class QuitCommand : IPop3Command
             var expunged = await maildrop.Account.ExpungeAsync(maildrop.Inbox.Id, deleted, requireDeleted: false, cancellationToken);
             Pop3Log.Updated(session.Logger, session.Remote, session.User!.Address, expunged.Count);
         }
+        session.ReleaseMaildrop();
         await session.WriteLineAsync($"+OK bye ({deleted.Count} messages deleted)", cancellationToken);
     }
 }
