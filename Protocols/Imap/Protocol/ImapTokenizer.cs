@@ -44,6 +44,9 @@ public ref struct ImapTokenizer
     /// <summary>The next octet, or -1 at the end of the command.</summary>
     public readonly int Peek() => _pos < _span.Length ? _span[_pos] : -1;
 
+    /// <summary>The octet <paramref name="offset"/> positions ahead, or -1.</summary>
+    public readonly int PeekAt(int offset) => _pos + offset < _span.Length ? _span[_pos + offset] : -1;
+
     /// <summary>True when only the final CRLF (or LF) remains.</summary>
     public readonly bool AtEndOfLine => _pos >= _span.Length || _span[_pos] == (byte)'\r' || _span[_pos] == (byte)'\n';
 
