@@ -104,12 +104,30 @@ public partial class FetchCommand
             "MODSEQ" => new(FetchItemKind.ModSeq),
             "EMAILID" => new(FetchItemKind.EmailId),
             "THREADID" => new(FetchItemKind.ThreadId),
+            "PREVIEW" => new(FetchItemKind.Preview),
             "BODY" when t.Peek() != '[' => new(FetchItemKind.Body),
             _ => null,
         };
         if (item is not null)
         {
             _items.Add(item);
+            if (item.Kind == FetchItemKind.Preview && t.Peek() == ' ' && t.PeekAt(1) == '(')
+            {
+                // preview-mod list (RFC 8970 §3): LAZY only; the preview is always computed.
+                if (!t.Space() || !t.TryOpenList())
+                {
+                    return false;
+                }
+                var first = true;
+                while (!t.TryCloseList())
+                {
+                    if ((!first && !t.Space()) || !t.TryKeyword("LAZY"u8))
+                    {
+                        return t.Fail("Unknown PREVIEW modifier");
+                    }
+                    first = false;
+                }
+            }
             return true;
         }
         if (name is "BINARY" or "BINARY.PEEK" or "BINARY.SIZE")

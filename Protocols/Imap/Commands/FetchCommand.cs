@@ -170,6 +170,9 @@ public partial class FetchCommand : ImapCommand
                 case FetchItemKind.ThreadId:
                     o.Raw("THREADID NIL"u8);
                     break;
+                case FetchItemKind.Preview:
+                    o.Raw("PREVIEW "u8).String(ImapPreview.Create(content));
+                    break;
                 case FetchItemKind.InternalDate:
                     o.Raw("INTERNALDATE "u8).Ascii(ImapDateTime.Format(record.InternalDate));
                     break;

@@ -26,6 +26,8 @@ public enum FetchItemKind
     EmailId,
     /// <summary>THREADID (RFC 8474 §5.2): NIL, threads are not tracked in the store.</summary>
     ThreadId,
+    /// <summary>PREVIEW (RFC 8970): up to 256 characters of the message's text.</summary>
+    Preview,
 }
 
 /// <summary>One requested item; for <see cref="FetchItemKind.Section"/> the section, PEEK and partial range.</summary>
@@ -35,7 +37,7 @@ public sealed record FetchItem(FetchItemKind Kind, ImapSection? Section = null, 
     public bool SetsSeen => Kind is FetchItemKind.Rfc822 or FetchItemKind.Rfc822Text || (Kind is FetchItemKind.Section or FetchItemKind.Binary && !Peek);
 
     /// <summary>The item needs the message octets.</summary>
-    public bool NeedsContent => Kind is FetchItemKind.Section or FetchItemKind.Rfc822 or FetchItemKind.Rfc822Header or FetchItemKind.Rfc822Text or FetchItemKind.Binary or FetchItemKind.BinarySize;
+    public bool NeedsContent => Kind is FetchItemKind.Section or FetchItemKind.Rfc822 or FetchItemKind.Rfc822Header or FetchItemKind.Rfc822Text or FetchItemKind.Binary or FetchItemKind.BinarySize or FetchItemKind.Preview;
 
     /// <summary>The item needs the parsed structure.</summary>
     public bool NeedsStructure => Kind is FetchItemKind.Envelope or FetchItemKind.Body or FetchItemKind.BodyStructure or FetchItemKind.Section or FetchItemKind.Rfc822Header or FetchItemKind.Rfc822Text or FetchItemKind.Binary or FetchItemKind.BinarySize;

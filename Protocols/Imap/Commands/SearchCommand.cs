@@ -92,6 +92,15 @@ public class SearchCommand : ImapCommand
             modseqs.Add(messages[i].ModSeq);
         }
 
+        if (_return?.Contains("SAVE") == true)
+        {
+            session.Selected!.SavedUids = results.Select(n => ByUid ? n : messages[(int)n - 1].Uid).ToHashSet();
+            if (_return.Count == 1)
+            {
+                // RFC 5182 §2.1: SAVE alone produces no ESEARCH response.
+                return ImapCommandResult.Ok(Name + " completed");
+            }
+        }
         var o = session.Out;
         if (_return is null && !session.Rev2)
         {
@@ -167,6 +176,7 @@ public class SearchCommand : ImapCommand
                 MaxSequence = (uint)messages.Count,
                 MaxUid = maxUid,
                 IsRecent = selected.Recent.Contains(record.Uid),
+                SavedUids = selected.SavedUids,
                 Message = mime,
             };
             if (evaluator.Matches(candidate))

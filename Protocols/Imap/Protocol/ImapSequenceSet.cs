@@ -15,6 +15,12 @@ public sealed class ImapSequenceSet
 {
     public ImapSequenceSet(IReadOnlyList<ImapSequenceRange> ranges) => Ranges = ranges;
 
+    /// <summary><c>$</c>: the result saved by SEARCH RETURN (SAVE) (SEARCHRES, RFC 5182 §2.1).</summary>
+    public static ImapSequenceSet Saved { get; } = new([]) { IsSaved = true };
+
+    /// <summary>This is <c>$</c>; it is resolved against the session's saved UIDs, not <see cref="Ranges"/>.</summary>
+    public bool IsSaved { get; private init; }
+
     /// <summary>The ranges as written.</summary>
     public IReadOnlyList<ImapSequenceRange> Ranges { get; }
 

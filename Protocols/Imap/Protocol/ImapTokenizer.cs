@@ -44,6 +44,9 @@ public ref struct ImapTokenizer
     /// <summary>The next octet, or -1 at the end of the command.</summary>
     public readonly int Peek() => _pos < _span.Length ? _span[_pos] : -1;
 
+    /// <summary>The octet <paramref name="offset"/> positions ahead, or -1.</summary>
+    public readonly int PeekAt(int offset) => _pos + offset < _span.Length ? _span[_pos + offset] : -1;
+
     /// <summary>True when only the final CRLF (or LF) remains.</summary>
     public readonly bool AtEndOfLine => _pos >= _span.Length || _span[_pos] == (byte)'\r' || _span[_pos] == (byte)'\n';
 
@@ -364,6 +367,11 @@ public ref struct ImapTokenizer
     /// <summary>Reads a <c>sequence-set</c> (RFC 9051 §9: numbers, <c>*</c>, ranges, commas).</summary>
     public bool TryReadSequenceSet(out ImapSequenceSet set)
     {
+        if (TryConsume((byte)'$'))
+        {
+            set = ImapSequenceSet.Saved;
+            return true;
+        }
         set = default!;
         var ranges = new List<ImapSequenceRange>();
         while (true)
@@ -388,7 +396,7 @@ public ref struct ImapTokenizer
     }
 
     /// <summary>True when a sequence set can start here (a digit or <c>*</c>).</summary>
-    public readonly bool AtSequenceSet => Peek() is '*' or (>= '0' and <= '9');
+    public readonly bool AtSequenceSet => Peek() is '*' or '$' or (>= '0' and <= '9');
 
     private bool TryReadSeqNumber(out uint value)
     {

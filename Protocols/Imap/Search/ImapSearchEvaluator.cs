@@ -25,6 +25,9 @@ public sealed class ImapSearchEvaluator
 
         public required uint MaxUid { get; init; }
 
+        /// <summary>The UIDs <c>$</c> stands for (SEARCHRES).</summary>
+        public IReadOnlySet<uint> SavedUids { get; init; } = new HashSet<uint>();
+
         /// <summary>The message is \Recent in the searching session.</summary>
         public bool IsRecent { get; init; }
 
@@ -48,8 +51,8 @@ public sealed class ImapSearchEvaluator
             case ImapSearchKind.And: return key.Children.All(k => Eval(k, c));
             case ImapSearchKind.Or: return Eval(key.Children[0], c) || Eval(key.Children[1], c);
             case ImapSearchKind.Not: return !Eval(key.Children[0], c);
-            case ImapSearchKind.SequenceSet: return key.Set!.Contains(c.Sequence, c.MaxSequence);
-            case ImapSearchKind.UidSet: return key.Set!.Contains(r.Uid, c.MaxUid);
+            case ImapSearchKind.SequenceSet: return key.Set!.IsSaved ? c.SavedUids.Contains(r.Uid) : key.Set.Contains(c.Sequence, c.MaxSequence);
+            case ImapSearchKind.UidSet: return key.Set!.IsSaved ? c.SavedUids.Contains(r.Uid) : key.Set.Contains(r.Uid, c.MaxUid);
             case ImapSearchKind.HasFlags: return (r.Flags & key.Flags) == key.Flags;
             case ImapSearchKind.LacksFlags: return (r.Flags & key.Flags) == 0;
             case ImapSearchKind.Keyword: return r.Keywords.Contains(key.Value, StringComparer.OrdinalIgnoreCase);

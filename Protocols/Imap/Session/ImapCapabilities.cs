@@ -16,8 +16,8 @@ public static class ImapCapabilities
     public static readonly IReadOnlyList<string> Authenticated =
     [
         "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS",
-        "ESEARCH", "UTF8=ACCEPT", "STATUS=SIZE", "CONDSTORE", "QRESYNC", "SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES",
-        "QUOTA", "QUOTA=RES-STORAGE", "MULTIAPPEND", "BINARY", "CREATE-SPECIAL-USE", "OBJECTID",
+        "ESEARCH", "UTF8=ACCEPT", "STATUS=SIZE", "SEARCHRES", "CONDSTORE", "QRESYNC", "SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES",
+        "QUOTA", "QUOTA=RES-STORAGE", "MULTIAPPEND", "BINARY", "CREATE-SPECIAL-USE", "OBJECTID", "PREVIEW",
     ];
 
     /// <summary>Everything advertised after login (plus <c>APPENDLIMIT=n</c>, which depends on configuration).</summary>

@@ -34,6 +34,9 @@ public sealed class ImapSelectedMailbox
     /// <summary>The snapshot, ascending by UID.</summary>
     public List<MessageRecord> Messages { get; internal set; }
 
+    /// <summary>The UIDs saved by SEARCH RETURN (SAVE), what <c>$</c> stands for (RFC 5182); empty after SELECT.</summary>
+    public HashSet<uint> SavedUids { get; internal set; } = [];
+
     /// <summary>UIDs that are \Recent in this session (RFC 3501 §2.3.2).</summary>
     public HashSet<uint> Recent { get; } = [];
 
@@ -101,6 +104,19 @@ public sealed class ImapSelectedMailbox
         var result = new SortedSet<int>();
         indexes = [];
         var count = Messages.Count;
+        if (set.IsSaved)
+        {
+            // RFC 5182 §2.1: "$" names the saved messages that still exist, for UID and sequence commands alike.
+            for (var i = 0; i < count; i++)
+            {
+                if (SavedUids.Contains(Messages[i].Uid))
+                {
+                    result.Add(i);
+                }
+            }
+            indexes = [.. result];
+            return true;
+        }
         foreach (var r in set.Ranges)
         {
             if (byUid)

@@ -212,30 +212,41 @@ public sealed class OutboundQueueStore
         return path;
     }
 
-    /// <summary>Takes the pending control requests (deleting their files), oldest first.</summary>
-    public List<(string Id, string Verb)> TakeControlRequests()
+    /// <summary>
+    /// The pending control requests, oldest first, with their files; the server deletes each file with
+    /// <see cref="CompleteControl"/> once the request is applied, so the CLI sees "done" only then.
+    /// Files that are not requests are deleted.
+    /// </summary>
+    public List<(string Id, string Verb, string Path)> ListControlRequests()
     {
-        var requests = new List<(string, string, DateTime)>();
+        var requests = new List<(string Id, string Verb, string Path, DateTime Time)>();
         foreach (var path in Directory.EnumerateFiles(ControlPath))
         {
-            var name = Path.GetFileName(path);
+            var name = System.IO.Path.GetFileName(path);
             var dot = name.LastIndexOf('.');
-            DateTime time;
-            try
-            {
-                time = File.GetLastWriteTimeUtc(path);
-                File.Delete(path);
-            }
-            catch (IOException)
-            {
-                continue;
-            }
             if (dot > 0 && ControlVerbs.Contains(name[(dot + 1)..]) && IsValidId(name[..dot]))
             {
-                requests.Add((name[..dot], name[(dot + 1)..], time));
+                requests.Add((name[..dot], name[(dot + 1)..], path, File.GetLastWriteTimeUtc(path)));
+            }
+            else
+            {
+                CompleteControl(path);
             }
         }
-        return requests.OrderBy(r => r.Item3).Select(r => (r.Item1, r.Item2)).ToList();
+        return requests.OrderBy(r => r.Time).Select(r => (r.Id, r.Verb, r.Path)).ToList();
+    }
+
+    /// <summary>Marks a control request as applied (deletes its file).</summary>
+    public static void CompleteControl(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Already gone.
+        }
     }
 
     /// <summary>Ids are <c>yyyyMMddHHmmssfff</c> plus 10 base32 characters: sortable and file-name safe.</summary>

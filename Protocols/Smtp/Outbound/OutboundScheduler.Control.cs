@@ -5,21 +5,42 @@ internal sealed partial class OutboundScheduler
     /// <summary>Applies the <c>admin queue</c> requests dropped in <c>control/</c>; requests for a message in flight wait for its attempt to end.</summary>
     private async Task ApplyControlAsync(CancellationToken cancellationToken)
     {
-        foreach (var (id, verb) in _store.TakeControlRequests())
+        foreach (var (id, verb, path) in _store.ListControlRequests())
         {
             lock (_lock)
             {
+                if (!_controlSeen.Add(path))
+                {
+                    continue;
+                }
                 if (_inFlight.Contains(id))
                 {
                     if (!_deferredControl.TryGetValue(id, out var list))
                     {
                         _deferredControl[id] = list = [];
                     }
-                    list.Add(verb);
+                    list.Add((verb, path));
                     continue;
                 }
             }
+            await ApplyAsync(id, verb, path, cancellationToken);
+        }
+    }
+
+    /// <summary>Applies one request, then deletes its file (the CLI waits for that).</summary>
+    private async Task ApplyAsync(string id, string verb, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
             await ApplyAsync(id, verb, cancellationToken);
+        }
+        finally
+        {
+            OutboundQueueStore.CompleteControl(path);
+            lock (_lock)
+            {
+                _controlSeen.Remove(path);
+            }
         }
     }
 

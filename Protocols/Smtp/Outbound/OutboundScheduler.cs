@@ -35,7 +35,8 @@ internal sealed partial class OutboundScheduler : BackgroundService
     private readonly Lock _lock = new();
     private readonly Dictionary<string, OutboundQueueEntry> _entries = new(StringComparer.Ordinal);
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<string>> _deferredControl = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<(string Verb, string Path)>> _deferredControl = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _controlSeen = new(StringComparer.Ordinal);
     private readonly PriorityQueue<string, DateTimeOffset> _due = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly SemaphoreSlim _connections;
@@ -234,7 +235,7 @@ internal sealed partial class OutboundScheduler : BackgroundService
         }
         finally
         {
-            List<string>? deferred;
+            List<(string Verb, string Path)>? deferred;
             lock (_lock)
             {
                 _inFlight.Remove(entry.Id);
@@ -242,9 +243,9 @@ internal sealed partial class OutboundScheduler : BackgroundService
             }
             if (deferred is not null)
             {
-                foreach (var verb in deferred)
+                foreach (var (verb, path) in deferred)
                 {
-                    await ApplyAsync(entry.Id, verb, CancellationToken.None);
+                    await ApplyAsync(entry.Id, verb, path, CancellationToken.None);
                 }
             }
             AttemptFinished?.Invoke(entry);

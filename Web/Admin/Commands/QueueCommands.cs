@@ -85,7 +85,7 @@ internal sealed class QueueShowCommand : IAdminCommand
 /// <c>admin queue retry|hold|release|delete &lt;id&gt;</c>. The server is the only writer of the queue, so the
 /// CLI drops a request file (<c>queue/control/&lt;id&gt;.&lt;verb&gt;</c>, created by rename) that the running
 /// Outbound role applies at once (a message being delivered right now gets it after that attempt), then waits
-/// up to 10 s for it to be taken. When no server takes it, the request stays and is applied at the next start.
+/// up to 10 s for it to be applied (the server deletes the file only then). When no server takes it, the request stays and is applied at the next start.
 /// </summary>
 internal sealed class QueueControlCommand(string verb, string description) : IAdminCommand
 {

@@ -53,13 +53,15 @@ public sealed class QueueStoreTests : IDisposable
     }
 
     [Fact]
-    public void ControlRequests_AreTakenOnceAndUnknownVerbsRefused()
+    public void ControlRequests_StayUntilCompletedAndUnknownVerbsAreRefused()
     {
         var store = new OutboundQueueStore(_path);
-        store.RequestControl("20261130120000000BBBBBBBBBB", "hold");
+        var path = store.RequestControl("20261130120000000BBBBBBBBBB", "hold");
         Assert.Throws<ArgumentException>(() => store.RequestControl("20261130120000000BBBBBBBBBB", "rm -rf"));
         Assert.Throws<ArgumentException>(() => store.RequestControl("../../etc", "delete"));
-        Assert.Equal([("20261130120000000BBBBBBBBBB", "hold")], store.TakeControlRequests());
-        Assert.Empty(store.TakeControlRequests());
+        Assert.Equal([("20261130120000000BBBBBBBBBB", "hold", path)], store.ListControlRequests());
+        Assert.True(File.Exists(path));
+        OutboundQueueStore.CompleteControl(path);
+        Assert.Empty(store.ListControlRequests());
     }
 }
