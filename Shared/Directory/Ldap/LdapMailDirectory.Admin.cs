@@ -37,6 +37,7 @@ public sealed partial class LdapMailDirectory
                 (LdapNames.Status, [LdapNames.Active]));
         }, cancellationToken);
         Invalidate(domain: name);
+        await InvalidateSharedAsync();
         LdapDirectoryLog.Changed(_logger, "domain add", name, result);
         return result == DirectoryChangeResult.Done;
     }
@@ -83,6 +84,7 @@ public sealed partial class LdapMailDirectory
                 (LdapNames.Status, [LdapNames.Active]));
         }, cancellationToken);
         Invalidate(address: normalized);
+        await InvalidateSharedAsync();
         LdapDirectoryLog.Changed(_logger, "user add", normalized, result);
         return result;
     }
@@ -108,6 +110,7 @@ public sealed partial class LdapMailDirectory
             return DirectoryChangeResult.Done;
         }, cancellationToken);
         Invalidate(address: normalized);
+        await InvalidateSharedAsync();
         LdapDirectoryLog.Changed(_logger, "user passwd", normalized, result);
         return result;
     }
@@ -162,6 +165,7 @@ public sealed partial class LdapMailDirectory
                 (LdapNames.Rfc822MailMember, [normalizedTarget]));
         }, cancellationToken);
         Invalidate(address: normalized);
+        await InvalidateSharedAsync();
         LdapDirectoryLog.Changed(_logger, "alias add", normalized, result);
         return result;
     }

@@ -145,6 +145,7 @@ public sealed partial class LdapMailDirectory : IDirectoryTransfer
             return new DirectoryImportResult(added, existing, warnings);
         }, cancellationToken);
         ClearCache();
+        await InvalidateSharedAsync();
         return result;
     }
 }

@@ -22,7 +22,8 @@ namespace Mail.Shared.Directory.Ldap;
 /// <para><b>Reads</b> go through a <see cref="DirectoryReadCache{TValue}"/> (fresh for the positive/negative TTL of
 /// <c>Mail:Directory</c>; served stale up to <see cref="LdapDirectoryOptions.MaxStaleSeconds"/> while no server
 /// answers). Authentication always asks a server first and falls back to the cached entry only in an outage.
-/// Every value in a filter is escaped (<see cref="LdapFilter"/>), every value in a DN too (<see cref="LdapDn"/>).</para>
+/// With <c>ConnectionStrings:Redis</c>, a <see cref="RedisDirectoryCache"/> sits between memory and the servers
+/// (entries without password hashes; writes clear it on every node). Every value in a filter is escaped (<see cref="LdapFilter"/>), every value in a DN too (<see cref="LdapDn"/>).</para>
 /// <para><b>Passwords</b> are read with the service account and verified in-process (<see cref="LdapPasswordVerifier"/>);
 /// unknown and disabled users are checked against a dummy hash, so they cost the same as a wrong password.</para>
 /// <para>Addresses are IA5 in the standard schema (<c>mail</c>, <c>mailLocalAddress</c>): non-ASCII addresses are
@@ -40,13 +41,15 @@ public sealed partial class LdapMailDirectory : IMailDirectory, IDirectoryAdmin,
     private readonly string _baseDn;
     private long _writeVersion;
     private int _servingStale;
+    private readonly RedisDirectoryCache? _shared;
 
     public LdapMailDirectory(
         IOptions<LdapDirectoryOptions> options,
         IOptions<SqlDirectoryOptions> rules,
         LdapPasswordVerifier passwords,
         TimeProvider time,
-        ILogger<LdapMailDirectory> logger)
+        ILogger<LdapMailDirectory> logger,
+        RedisDirectoryCache? shared = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(rules);
@@ -64,6 +67,11 @@ public sealed partial class LdapMailDirectory : IMailDirectory, IDirectoryAdmin,
         var negative = TimeSpan.FromSeconds(Math.Max(0, _rules.NegativeCacheSeconds));
         var stale = TimeSpan.FromSeconds(Math.Max(0, _options.MaxStaleSeconds));
         _addresses = new DirectoryReadCache<LdapAddressEntry>(positive, negative, stale, _options.MaxCacheEntries, time);
+        _shared = shared;
+        if (shared is not null)
+        {
+            shared.Invalidated += ClearCache;
+        }
         _domains = new DirectoryReadCache<LdapDomainEntry>(positive, negative, stale, Math.Max(1024, _options.MaxCacheEntries / 16), time);
     }
 
@@ -124,7 +132,17 @@ public sealed partial class LdapMailDirectory : IMailDirectory, IDirectoryAdmin,
         {
             return cached;
         }
-        return await LoadAsync(_addresses, address, e => e.Found, () => SearchAddressAsync(address, cancellationToken));
+        var sharedKey = "ldap:a:" + address;
+        // Redis holds no password hashes: authentication (refresh) always asks a server.
+        if (!refresh && _shared is not null && await _shared.GetAsync<LdapAddressEntry>(sharedKey) is { } hit)
+        {
+            _addresses.Set(address, hit.Value, hit.Value.Found);
+            return hit.Value;
+        }
+        var version = Interlocked.Read(ref _writeVersion);
+        var entry = await LoadAsync(_addresses, address, e => e.Found, () => SearchAddressAsync(address, cancellationToken));
+        await StoreSharedAsync(sharedKey, entry with { PasswordHash = null }, entry.Found, version);
+        return entry;
     }
 
     private async Task<LdapDomainEntry> LookupDomainAsync(string domain, CancellationToken cancellationToken)
@@ -133,7 +151,27 @@ public sealed partial class LdapMailDirectory : IMailDirectory, IDirectoryAdmin,
         {
             return cached;
         }
-        return await LoadAsync(_domains, domain, e => e.Found, () => SearchDomainAsync(domain, cancellationToken));
+        var sharedKey = "ldap:d:" + domain;
+        if (_shared is not null && await _shared.GetAsync<LdapDomainEntry>(sharedKey) is { } hit)
+        {
+            _domains.Set(domain, hit.Value, hit.Value.Found);
+            return hit.Value;
+        }
+        var version = Interlocked.Read(ref _writeVersion);
+        var entry = await LoadAsync(_domains, domain, e => e.Found, () => SearchDomainAsync(domain, cancellationToken));
+        await StoreSharedAsync(sharedKey, entry, entry.Found, version);
+        return entry;
+    }
+
+    /// <summary>Puts a freshly read answer into Redis unless a write happened since <paramref name="version"/>
+    /// or the answer is a stale one served during an outage.</summary>
+    private async Task StoreSharedAsync<T>(string key, T value, bool found, long version)
+    {
+        if (_shared is null || Volatile.Read(ref _servingStale) == 1 || Interlocked.Read(ref _writeVersion) != version)
+        {
+            return;
+        }
+        await _shared.SetAsync(key, value, found ? _addresses.PositiveTtl : _addresses.NegativeTtl);
     }
 
     /// <summary>Loads from a server and caches; in an outage serves the stale entry (logged once per outage).</summary>
@@ -160,6 +198,15 @@ public sealed partial class LdapMailDirectory : IMailDirectory, IDirectoryAdmin,
             cache.Set(key, value, found(value));
         }
         return value;
+    }
+
+    /// <summary>Drops every cached answer in Redis and, through Redis, in the memory of every other node.</summary>
+    private async Task InvalidateSharedAsync()
+    {
+        if (_shared is not null)
+        {
+            await _shared.InvalidateAllAsync();
+        }
     }
 
     private void Invalidate(string? address = null, string? domain = null)
@@ -267,5 +314,12 @@ public sealed partial class LdapMailDirectory : IMailDirectory, IDirectoryAdmin,
         return new LdapDomainEntry(canonical, entry.Active, catchAll, entry.Long(LdapNames.DefaultQuota));
     }
 
-    public void Dispose() => _servers.Dispose();
+    public void Dispose()
+    {
+        if (_shared is not null)
+        {
+            _shared.Invalidated -= ClearCache;
+        }
+        _servers.Dispose();
+    }
 }

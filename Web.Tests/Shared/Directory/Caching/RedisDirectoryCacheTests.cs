@@ -3,8 +3,12 @@ using System.Net;
 using System.Net.Sockets;
 using Mail.Shared.Directory;
 using Mail.Shared.Directory.Caching;
+using Mail.Shared.Directory.Ldap;
+using Mail.Shared.Directory.Sql;
 using Mail.Shared.Platform;
+using Mail.Web.Tests.Shared.Directory.Ldap;
 using Mail.Web.Tests.Web.Platform;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Mail.Web.Tests.Shared.Directory.Caching;
 
@@ -96,6 +100,60 @@ public sealed class RedisDirectoryCacheTests
         Assert.NotNull(fromRedis);
         Assert.Equal(carol, fromRedis.Address);
     }
+
+    [Fact]
+    public async Task Ldap_LookupOnNodeA_ServesNodeBWithoutServer_WithoutPasswordHash_AndWriteOnA_InvalidatesB()
+    {
+        var redis = SharedRedis();
+        var ldap = LdapTestServer.FromEnvironment();
+        using var cacheA = await ConnectedCacheAsync(redis);
+        using var cacheB = await ConnectedCacheAsync(redis);
+        using var a = LdapNode(ldap.Options(), cacheA);
+        // B's only server does not exist: whatever B finds came from Redis.
+        using var b = LdapNode(ldap.Options("ldap://127.0.0.1:1"), cacheB);
+        var ct = CancellationToken.None;
+        var domain = Guid.NewGuid().ToString("N")[..12] + ".test";
+        var alice = "alice@" + domain;
+        Assert.True(await a.AddDomainAsync(domain, ct));
+        Assert.Equal(DirectoryChangeResult.Done, await a.AddUserAsync(alice, "password", ct));
+
+        Assert.NotNull(await a.FindUserAsync(alice, ct));
+        Assert.True(await a.IsLocalDomainAsync(domain, ct));
+        Assert.Equal(alice, (await b.FindUserAsync(alice, ct))?.Address);
+        Assert.True(await b.IsLocalDomainAsync(domain, ct));
+        // Redis holds no password hash: without a server, B cannot check the password.
+        Assert.Null(await b.AuthenticateAsync(alice, "password", ct));
+        Assert.NotNull(await a.AuthenticateAsync(alice, "password", ct));
+
+        Assert.Equal(DirectoryChangeResult.Done, await a.AddAliasAsync("info@" + domain, alice, ct));
+        Assert.True(await EventuallyAsync(async () =>
+        {
+            try
+            {
+                await b.FindUserAsync(alice, ct);
+                return false;
+            }
+            catch (DirectoryUnavailableException)
+            {
+                return true;
+            }
+        }), "node B still serves the user after node A's write");
+    }
+
+    private static async Task<RedisDirectoryCache> ConnectedCacheAsync(string redis)
+    {
+        var cache = new RedisDirectoryCache(redis, NullLogger<RedisDirectoryCache>.Instance);
+        Assert.True(await EventuallyAsync(() => Task.FromResult(cache.IsConnected)), $"no connection to Redis at {redis}");
+        return cache;
+    }
+
+    private static LdapMailDirectory LdapNode(LdapDirectoryOptions options, RedisDirectoryCache shared) =>
+        new(Microsoft.Extensions.Options.Options.Create(options),
+            Microsoft.Extensions.Options.Options.Create(new SqlDirectoryOptions()),
+            new LdapPasswordVerifier(),
+            TimeProvider.System,
+            NullLogger<LdapMailDirectory>.Instance,
+            shared);
 
     private static async Task<PlatformTestServices> NodeAsync(string redis, bool primary)
     {
