@@ -1,4 +1,5 @@
 using Mail.Shared.Directory;
+using Mail.Shared.Directory.Caching;
 using Mail.Shared.Directory.Ldap;
 using Mail.Shared.Directory.Sql;
 using Mail.Shared.Hosting;
@@ -44,6 +45,7 @@ public static class PlatformServiceCollectionExtensions
         services.TryAddScoped<PlatformDbContext>(sp => sp.GetRequiredService<IDbContextFactory<PlatformDbContext>>().CreateDbContext());
 
         // Mail:Directory:Provider = Ldap registers the LDAP directory first; the SQL TryAdds below then only fill in the rest.
+        services.AddRedisDirectoryCacheIfConfigured(configuration);
         services.AddLdapDirectoryIfConfigured(configuration);
         services.Configure<SqlDirectoryOptions>(configuration.GetSection(SqlDirectoryOptions.Section));
         services.TryAddSingleton<IPasswordHasher<PlatformUser>, PasswordHasher<PlatformUser>>();

@@ -150,7 +150,7 @@ public sealed partial class SqlMailDirectory
         }, cancellationToken);
         if (result == DirectoryChangeResult.Done)
         {
-            InvalidateCache();
+            await InvalidateCacheAsync();
         }
         return result;
     }

@@ -11,18 +11,31 @@ public sealed partial class SqlMailDirectory
     /// <summary>What the directory holds for one exact (normalized) address.</summary>
     private sealed record AddressEntry(DirectoryUser? User, IReadOnlyList<string> AliasTargets)
     {
+        [System.Text.Json.Serialization.JsonIgnore]
         public bool Found => User is not null || AliasTargets.Count > 0;
     }
 
     private sealed record AddressKey(string Address);
+
+    /// <summary>A domain answer as stored in Redis.</summary>
+    private sealed record DomainEntry(bool Known);
 
     private sealed record DomainKey(string Domain);
 
     private CancellationTokenSource _generation = new();
     private readonly Lock _generationLock = new();
 
-    /// <summary>Drops every cached entry; called after each write.</summary>
-    private void InvalidateCache()
+    /// <summary>Drops every cached entry here, in Redis and (through Redis) on every other node; called after each write.</summary>
+    private async Task InvalidateCacheAsync()
+    {
+        InvalidateMemory();
+        if (_shared is not null)
+        {
+            await _shared.InvalidateAllAsync();
+        }
+    }
+
+    private void InvalidateMemory()
     {
         CancellationTokenSource old;
         lock (_generationLock)
@@ -50,8 +63,15 @@ public sealed partial class SqlMailDirectory
             return known;
         }
         var generation = CurrentGeneration();
+        var sharedKey = "sql:d:" + domain;
+        if (_shared is not null && await _shared.GetAsync<DomainEntry>(sharedKey) is { } hit)
+        {
+            Store(key, hit.Value.Known, hit.Value.Known, generation, hit.Ttl);
+            return hit.Value.Known;
+        }
         known = await RunAsync(db => db.Domains.AsNoTracking().AnyAsync(d => d.Name == domain, cancellationToken), cancellationToken);
         Store(key, known, known, generation);
+        await StoreSharedAsync(sharedKey, new DomainEntry(known), known, generation);
         return known;
     }
 
@@ -63,6 +83,12 @@ public sealed partial class SqlMailDirectory
             return entry;
         }
         var generation = CurrentGeneration();
+        var sharedKey = "sql:a:" + address;
+        if (_shared is not null && await _shared.GetAsync<AddressEntry>(sharedKey) is { } hit)
+        {
+            Store(key, hit.Value, hit.Value.Found, generation, hit.Ttl);
+            return hit.Value;
+        }
         entry = await RunAsync(async db =>
         {
             var user = await db.Users.AsNoTracking().Where(u => u.Address == address).FirstOrDefaultAsync(cancellationToken);
@@ -70,10 +96,25 @@ public sealed partial class SqlMailDirectory
             return new AddressEntry(user is null ? null : ToDirectoryUser(user), targets);
         }, cancellationToken);
         Store(key, entry, entry.Found, generation);
+        await StoreSharedAsync(sharedKey, entry, entry.Found, generation);
         return entry;
     }
 
-    private void Store<T>(object key, T value, bool found, CancellationToken generation)
+    private async Task StoreSharedAsync<T>(string key, T value, bool found, CancellationToken generation)
+    {
+        if (_shared is null || generation.IsCancellationRequested)
+        {
+            return;
+        }
+        await _shared.SetAsync(key, value, TimeSpan.FromSeconds(Math.Max(0, found ? _options.PositiveCacheSeconds : _options.NegativeCacheSeconds)));
+    }
+
+    /// <param name="key">Memory cache key.</param>
+    /// <param name="value">Answer.</param>
+    /// <param name="found">Positive (true) or negative TTL.</param>
+    /// <param name="generation">Cache generation when the read started.</param>
+    /// <param name="ttlCap">Remaining Redis TTL of a value read from Redis (the memory copy does not outlive it).</param>
+    private void Store<T>(object key, T value, bool found, CancellationToken generation, TimeSpan? ttlCap = null)
     {
         // A write that happened while we read makes what we read stale: do not cache it.
         if (generation.IsCancellationRequested)
@@ -88,7 +129,12 @@ public sealed partial class SqlMailDirectory
         using var cacheEntry = _cache.CreateEntry(key);
         cacheEntry.Value = value;
         cacheEntry.Size = 1;
-        cacheEntry.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(seconds);
+        var ttl = TimeSpan.FromSeconds(seconds);
+        if (ttlCap is { } cap && cap > TimeSpan.Zero && cap < ttl)
+        {
+            ttl = cap;
+        }
+        cacheEntry.AbsoluteExpirationRelativeToNow = ttl;
         cacheEntry.AddExpirationToken(new CancellationChangeToken(generation));
     }
 }

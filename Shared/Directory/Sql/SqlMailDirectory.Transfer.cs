@@ -120,7 +120,7 @@ public sealed partial class SqlMailDirectory : IDirectoryTransfer
             await db.SaveChangesAsync(cancellationToken);
             return new DirectoryImportResult(added, existing, warnings);
         }, cancellationToken);
-        InvalidateCache();
+        await InvalidateCacheAsync();
         return result;
     }
 }

@@ -1,3 +1,4 @@
+using Mail.Shared.Directory.Caching;
 using Mail.Shared.Platform;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -17,7 +18,8 @@ namespace Mail.Shared.Directory.Sql;
 /// <para>Reads of domains, users and aliases go through an <see cref="IMemoryCache"/>
 /// (<see cref="SqlDirectoryOptions.PositiveCacheSeconds"/>, <see cref="SqlDirectoryOptions.NegativeCacheSeconds"/>)
 /// so SMTP RCPT checks do not hit the database each time; writes through this instance clear the
-/// cache. <see cref="AuthenticateAsync"/> always reads the database (a changed password takes effect at once).</para>
+/// cache. With <c>ConnectionStrings:Redis</c>, a <see cref="RedisDirectoryCache"/> sits between memory and the
+/// database and writes clear it on every node. <see cref="AuthenticateAsync"/> always reads the database (a changed password takes effect at once).</para>
 /// <para>Passwords are hashed with ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/>
 /// (format V3: PBKDF2-HMAC-SHA512, 128-bit salt, 100 000 iterations by default).</para>
 /// </remarks>
@@ -30,6 +32,7 @@ public sealed partial class SqlMailDirectory : IMailDirectory, IDirectoryAdmin, 
     private readonly TimeProvider _time;
     private readonly ILogger<SqlMailDirectory> _logger;
     private readonly Lazy<string> _dummyHash;
+    private readonly RedisDirectoryCache? _shared;
 
     public SqlMailDirectory(
         IDbContextFactory<PlatformDbContext> dbFactory,
@@ -37,7 +40,8 @@ public sealed partial class SqlMailDirectory : IMailDirectory, IDirectoryAdmin, 
         IPasswordHasher<PlatformUser> hasher,
         IOptions<SqlDirectoryOptions> options,
         TimeProvider time,
-        ILogger<SqlMailDirectory> logger)
+        ILogger<SqlMailDirectory> logger,
+        RedisDirectoryCache? shared = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _dbFactory = dbFactory;
@@ -46,6 +50,11 @@ public sealed partial class SqlMailDirectory : IMailDirectory, IDirectoryAdmin, 
         _options = options.Value;
         _time = time;
         _logger = logger;
+        _shared = shared;
+        if (shared is not null)
+        {
+            shared.Invalidated += InvalidateMemory;
+        }
         // A real hash of a random password: verifying against it costs what verifying a real user costs.
         _dummyHash = new Lazy<string>(() => _hasher.HashPassword(DummyUser, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))));
     }
@@ -113,6 +122,10 @@ public sealed partial class SqlMailDirectory : IMailDirectory, IDirectoryAdmin, 
     /// <summary>Releases the cache generation token.</summary>
     public void Dispose()
     {
+        if (_shared is not null)
+        {
+            _shared.Invalidated -= InvalidateMemory;
+        }
         lock (_generationLock)
         {
             _generation.Dispose();
