@@ -9,7 +9,8 @@ namespace Mail.Shared.Directory.Caching;
 /// </summary>
 /// <remarks>
 /// <para>Keys are strings chosen by the caller (normalized addresses, <c>@domain</c>); writes invalidate the keys
-/// they change with <see cref="Remove"/>. Writes made by other processes are seen once the TTL has passed.</para>
+/// they change with <see cref="Remove"/>. Writes made by other processes are seen once the TTL has passed, or at once
+/// when a <see cref="RedisDirectoryCache"/> is configured (its invalidation message clears this cache on every node).</para>
 /// <para>Bounded by <see cref="MaxEntries"/>: when it is exceeded, the entries older than the median age are
 /// dropped in one sweep (amortized O(1) per insert). Thread-safe; concurrent misses of one key may each load it.</para>
 /// </remarks>
