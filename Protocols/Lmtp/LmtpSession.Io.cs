@@ -1,3 +1,4 @@
+using Mail.Protocols.Hosting;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
@@ -41,20 +42,20 @@ internal sealed partial class LmtpSession
         {
             var result = await ReadAsync(cancellationToken);
             var buffer = result.Buffer;
-            var status = LmtpTokenizer.TryReadLine(ref buffer, Options.MaxCommandLineOctets, out var line);
-            _reader!.AdvanceTo(buffer.Start, status == LmtpLineStatus.NeedMore ? buffer.End : buffer.Start);
+            var status = CommandLineReader.TryReadLine(ref buffer, Options.MaxCommandLineOctets, out var line);
+            _reader!.AdvanceTo(buffer.Start, status == CommandLineStatus.NeedMore ? buffer.End : buffer.Start);
             switch (status)
             {
-                case LmtpLineStatus.Line:
+                case CommandLineStatus.Line:
                     return new LmtpLine(line, discarding);
-                case LmtpLineStatus.TooLong:
+                case CommandLineStatus.TooLong:
                     return new LmtpLine([], true);
-                case LmtpLineStatus.TooLongPartial:
+                case CommandLineStatus.TooLongPartial:
                     discarding = true;
                     continue;
-                case LmtpLineStatus.NeedMore when result.IsCompleted:
+                case CommandLineStatus.NeedMore when result.IsCompleted:
                     return null;
-                case LmtpLineStatus.NeedMore:
+                case CommandLineStatus.NeedMore:
                     continue;
             }
         }

@@ -1,20 +1,6 @@
-using System.Buffers;
 using System.Text;
 
 namespace Mail.Protocols.Lmtp;
-
-/// <summary>Outcome of <see cref="LmtpTokenizer.TryReadLine"/>.</summary>
-internal enum LmtpLineStatus
-{
-    /// <summary>No complete line yet; nothing consumed.</summary>
-    NeedMore,
-    /// <summary>A complete line within the limit.</summary>
-    Line,
-    /// <summary>A complete line over the limit (consumed).</summary>
-    TooLong,
-    /// <summary>Over the limit and no line end yet: everything consumed; keep discarding to the line end.</summary>
-    TooLongPartial,
-}
 
 /// <summary>A command line (RFC 5321 §4.1.1): keyword, upper-cased ASCII (empty when invalid), and the text after the first space.</summary>
 internal sealed record LmtpRequest(string Verb, string Argument);
@@ -24,43 +10,9 @@ internal sealed record LmtpRequest(string Verb, string Argument);
 /// <param name="Parameters">keyword (upper-case) → value (null when the parameter has none).</param>
 internal sealed record LmtpPath(string Address, IReadOnlyDictionary<string, string?> Parameters);
 
-/// <summary>Bytes → lines → <see cref="LmtpRequest"/>, and MAIL/RCPT argument parsing. Command lines end with CRLF (a bare LF is tolerated).</summary>
+/// <summary>Lines (<see cref="Hosting.CommandLineReader"/>) → <see cref="LmtpRequest"/>, and MAIL/RCPT argument parsing. Command lines end with CRLF (a bare LF is tolerated).</summary>
 internal static class LmtpTokenizer
 {
-    /// <summary>Takes one line off the front of <paramref name="buffer"/>.</summary>
-    /// <param name="buffer">Received octets; advanced past what was consumed.</param>
-    /// <param name="maxOctets">Longest line including its CRLF.</param>
-    /// <param name="line">The line without CRLF (for <see cref="LmtpLineStatus.Line"/>).</param>
-    public static LmtpLineStatus TryReadLine(ref ReadOnlySequence<byte> buffer, int maxOctets, out byte[] line)
-    {
-        line = [];
-        var lf = buffer.PositionOf((byte)'\n');
-        if (lf is null)
-        {
-            if (buffer.Length > maxOctets)
-            {
-                buffer = buffer.Slice(buffer.End);
-                return LmtpLineStatus.TooLongPartial;
-            }
-            return LmtpLineStatus.NeedMore;
-        }
-        var next = buffer.GetPosition(1, lf.Value);
-        var raw = buffer.Slice(0, next);
-        buffer = buffer.Slice(next);
-        if (raw.Length > maxOctets)
-        {
-            return LmtpLineStatus.TooLong;
-        }
-        var bytes = raw.ToArray();
-        var length = bytes.Length - 1;
-        if (length > 0 && bytes[length - 1] == (byte)'\r')
-        {
-            length--;
-        }
-        line = bytes[..length];
-        return LmtpLineStatus.Line;
-    }
-
     /// <summary>Splits a command line into keyword and argument (decoded as UTF-8, RFC 6531).</summary>
     public static LmtpRequest Parse(ReadOnlySpan<byte> line)
     {

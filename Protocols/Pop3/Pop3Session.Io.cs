@@ -1,3 +1,4 @@
+using Mail.Protocols.Hosting;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
@@ -37,20 +38,20 @@ internal sealed partial class Pop3Session
                 }
             }
             var buffer = result.Buffer;
-            var status = Pop3Tokenizer.TryReadLine(ref buffer, maxOctets, out var line);
-            reader.AdvanceTo(buffer.Start, status == Pop3LineStatus.NeedMore ? buffer.End : buffer.Start);
+            var status = CommandLineReader.TryReadLine(ref buffer, maxOctets, out var line);
+            reader.AdvanceTo(buffer.Start, status == CommandLineStatus.NeedMore ? buffer.End : buffer.Start);
             switch (status)
             {
-                case Pop3LineStatus.Line:
+                case CommandLineStatus.Line:
                     return new Pop3Line(line, discarding);
-                case Pop3LineStatus.TooLong:
+                case CommandLineStatus.TooLong:
                     return new Pop3Line([], true);
-                case Pop3LineStatus.TooLongPartial:
+                case CommandLineStatus.TooLongPartial:
                     discarding = true;
                     continue;
-                case Pop3LineStatus.NeedMore when result.IsCompleted:
+                case CommandLineStatus.NeedMore when result.IsCompleted:
                     return null;
-                case Pop3LineStatus.NeedMore:
+                case CommandLineStatus.NeedMore:
                     continue;
             }
         }

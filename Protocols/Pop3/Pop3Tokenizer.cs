@@ -1,20 +1,6 @@
-using System.Buffers;
 using System.Text;
 
 namespace Mail.Protocols.Pop3;
-
-/// <summary>Outcome of <see cref="Pop3Tokenizer.TryReadLine"/>.</summary>
-internal enum Pop3LineStatus
-{
-    /// <summary>No complete line yet; nothing consumed.</summary>
-    NeedMore,
-    /// <summary>A complete line within the limit.</summary>
-    Line,
-    /// <summary>A complete line over the limit (consumed).</summary>
-    TooLong,
-    /// <summary>Over the limit and no line end yet: everything consumed; keep discarding to the line end.</summary>
-    TooLongPartial,
-}
 
 /// <summary>A parsed command line (RFC 1939 §3): keyword and space-separated arguments.</summary>
 /// <param name="Verb">Keyword, upper-cased ASCII; empty when the line has no valid keyword.</param>
@@ -22,43 +8,9 @@ internal enum Pop3LineStatus
 /// <param name="Rest">Everything after the first space (PASS takes spaces as part of the password, RFC 1939 §7).</param>
 internal sealed record Pop3Request(string Verb, IReadOnlyList<string> Arguments, string Rest);
 
-/// <summary>Bytes → lines → <see cref="Pop3Request"/>. Lines end with CRLF (a bare LF is tolerated in commands).</summary>
+/// <summary>Lines (<see cref="Hosting.CommandLineReader"/>) → <see cref="Pop3Request"/>. Lines end with CRLF (a bare LF is tolerated in commands).</summary>
 internal static class Pop3Tokenizer
 {
-    /// <summary>Takes one line off the front of <paramref name="buffer"/>.</summary>
-    /// <param name="buffer">Received octets; advanced past what was consumed.</param>
-    /// <param name="maxOctets">Longest line including its CRLF.</param>
-    /// <param name="line">The line without CRLF (for <see cref="Pop3LineStatus.Line"/>).</param>
-    public static Pop3LineStatus TryReadLine(ref ReadOnlySequence<byte> buffer, int maxOctets, out byte[] line)
-    {
-        line = [];
-        var lf = buffer.PositionOf((byte)'\n');
-        if (lf is null)
-        {
-            if (buffer.Length > maxOctets)
-            {
-                buffer = buffer.Slice(buffer.End);
-                return Pop3LineStatus.TooLongPartial;
-            }
-            return Pop3LineStatus.NeedMore;
-        }
-        var next = buffer.GetPosition(1, lf.Value);
-        var raw = buffer.Slice(0, next);
-        buffer = buffer.Slice(next);
-        if (raw.Length > maxOctets)
-        {
-            return Pop3LineStatus.TooLong;
-        }
-        var bytes = raw.ToArray();
-        var length = bytes.Length - 1;
-        if (length > 0 && bytes[length - 1] == (byte)'\r')
-        {
-            length--;
-        }
-        line = bytes[..length];
-        return Pop3LineStatus.Line;
-    }
-
     /// <summary>Splits a command line into keyword and arguments.</summary>
     public static Pop3Request Parse(ReadOnlySpan<byte> line)
     {
