@@ -1,3 +1,4 @@
+using Mail.Protocols.Authentication;
 using Mail.Protocols.Filtering;
 using Mail.Protocols.Smtp.Outbound.Dkim;
 using Mail.Protocols.Smtp.Submission;
@@ -17,6 +18,7 @@ public static class OutboundServiceCollectionExtensions
     {
         services.AddOutboundQueue();
         services.AddOptions<SubmissionOptions>().BindConfiguration(SubmissionOptions.Section);
+        services.AddMailAuthentication();
         services.AddMailFilters();
         services.AddHostedService<SubmissionListener>();
         return services;

@@ -108,6 +108,10 @@ public sealed partial class SqlMailDirectory : IMailDirectory, IDirectoryAdmin, 
         {
             await RehashAsync(row, password, cancellationToken);
         }
+        if (row.ScramSha256 is null)
+        {
+            await StoreScramAsync(row.Address, password, cancellationToken);
+        }
         return ToDirectoryUser(row);
     }
 
