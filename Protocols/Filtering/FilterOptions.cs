@@ -63,6 +63,9 @@ public sealed class FilterOptions
 
     /// <summary>Per-user and per-domain sender allow and block lists.</summary>
     public Lists.SenderListOptions Lists { get; set; } = new();
+
+    /// <summary>rspamd (HTTP <c>/checkv2</c>).</summary>
+    public Rspamd.RspamdOptions Rspamd { get; set; } = new();
 }
 
 /// <summary>The <c>Mail:Filters:Spamd</c> section.</summary>
