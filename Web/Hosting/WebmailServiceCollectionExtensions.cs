@@ -48,6 +48,7 @@ public static class WebmailServiceCollectionExtensions
         services.AddSingleton<WebmailCredentialProtector>();
         services.AddSingleton<WebmailMailSessionFactory>();
         services.AddScoped<WebmailCurrentSession>();
+        services.AddWebmailCompose();
         return services;
     }
 
@@ -65,6 +66,7 @@ public static class WebmailServiceCollectionExtensions
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapWebmailApi();
+        app.MapWebmailComposeApi();
         app.MapRazorComponents<App>();
         return app;
     }
