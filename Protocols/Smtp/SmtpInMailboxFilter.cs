@@ -13,7 +13,7 @@ namespace Mail.Protocols.Smtp;
 /// domains, resolved through <see cref="IMailDirectory.ResolveRecipientAsync"/> (aliases,
 /// plus-addressing). Refusals are thrown as <see cref="SmtpResponseException"/> so each carries
 /// its own code: <c>550 5.1.1</c> unknown user, <c>554 5.7.1</c> relay denied (never an open
-/// relay), <c>451 4.3.0</c> directory unavailable, <c>452 4.5.3</c> too many recipients.
+/// relay), <c>451 4.4.3</c> directory unavailable (<c>451 4.3.0</c> other lookup failures), <c>452 4.5.3</c> too many recipients.
 /// </summary>
 internal sealed class SmtpInMailboxFilter : IMailboxFilter
 {
@@ -74,7 +74,7 @@ internal sealed class SmtpInMailboxFilter : IMailboxFilter
         catch (DirectoryUnavailableException ex)
         {
             SmtpInLog.DirectoryUnavailable(_logger, connection.Remote, address, ex);
-            throw new SmtpResponseException(SmtpInReplies.LookupFailed(address));
+            throw new SmtpResponseException(SmtpInReplies.DirectoryUnavailable(address));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
