@@ -81,7 +81,7 @@ internal static class FilterHeaders
     }
 
     /// <summary>Text safe inside a header comment: printable ASCII, no parentheses or backslashes, at most 100 characters.</summary>
-    private static string Comment(string value)
+    public static string Comment(string value)
     {
         var builder = new StringBuilder(Math.Min(value.Length, 100));
         foreach (var c in value)

@@ -57,6 +57,9 @@ public sealed class FilterOptions
 
     /// <summary>ClamAV clamd (INSTREAM over TCP).</summary>
     public ClamdOptions Clamd { get; set; } = new();
+
+    /// <summary>rspamd (HTTP <c>/checkv2</c>).</summary>
+    public Rspamd.RspamdOptions Rspamd { get; set; } = new();
 }
 
 /// <summary>The <c>Mail:Filters:Spamd</c> section.</summary>

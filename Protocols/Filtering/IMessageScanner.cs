@@ -74,6 +74,25 @@ public sealed record ScanResult(
     /// </summary>
     public IReadOnlyList<string> AuthenticationResults { get; init; } = [];
 
+    /// <summary>
+    /// An action the scanner itself demands, whatever the score (rspamd's <c>reject</c>, a milter's reject, tempfail
+    /// or discard); null when it only reports. Applied by the pipeline after a virus verdict.
+    /// </summary>
+    public ScanDemand? Demand { get; init; }
+
     /// <summary>A failure result with a reason.</summary>
     public static ScanResult Failure(string scanner, string reason, TimeSpan elapsed) => new(scanner, ScanOutcome.Failed, null, null, [], reason, elapsed);
+}
+
+/// <summary>An action a scanner demands (see <see cref="ScanResult.Demand"/>); <see cref="ScanResult.Detail"/> holds its reason.</summary>
+public enum ScanDemand
+{
+    /// <summary>Refuse the message (<c>550 5.7.1</c>, or the milter's own 5xx reply).</summary>
+    Reject,
+
+    /// <summary>Refuse it temporarily (<c>451 4.7.1</c>, or the milter's own 4xx reply).</summary>
+    Tempfail,
+
+    /// <summary>Accept it (<c>250</c>) and drop it: nothing is delivered (a milter's SMFIR_DISCARD).</summary>
+    Discard,
 }

@@ -29,7 +29,7 @@ public sealed class MessageScanPipeline
         _options = options.Value;
         _time = time;
         _logger = logger;
-        var order = _options.Order.Count > 0 ? _options.Order : [Auth.DkimDmarcScanner.ScannerName, Clamd.ClamdScanner.ScannerName, Spamd.SpamdScanner.ScannerName];
+        var order = _options.Order.Count > 0 ? _options.Order : [Auth.DkimDmarcScanner.ScannerName, Clamd.ClamdScanner.ScannerName, Spamd.SpamdScanner.ScannerName, Rspamd.RspamdScanner.ScannerName];
         _scanners = scanners
             .Where(s => s.Enabled)
             .OrderBy(s => Rank(order, s.Name))
@@ -65,7 +65,7 @@ public sealed class MessageScanPipeline
             {
                 var result = await RunAsync(scanner, message, cancellationToken);
                 results.Add(result);
-                if (result.Outcome == ScanOutcome.Virus || results.Sum(r => r.Score ?? 0) >= _options.RejectScore)
+                if (result.Outcome == ScanOutcome.Virus || result.Demand is ScanDemand.Reject || results.Sum(r => r.Score ?? 0) >= _options.RejectScore)
                 {
                     break;
                 }
@@ -82,6 +82,7 @@ public sealed class MessageScanPipeline
         var scores = results.Where(r => r.Score is not null).Select(r => r.Score!.Value).ToList();
         double? score = scores.Count > 0 ? scores.Sum() : null;
         var virus = results.FirstOrDefault(r => r.Outcome == ScanOutcome.Virus);
+        var demanded = results.FirstOrDefault(r => r.Demand == ScanDemand.Reject) ?? results.FirstOrDefault(r => r.Demand == ScanDemand.Tempfail);
         var failedHard = results.FirstOrDefault(r => r.Outcome == ScanOutcome.Failed && PolicyOf(r.Scanner) == FilterFailurePolicy.Tempfail);
         FilterAction action;
         string? reason = null;
@@ -90,10 +91,20 @@ public sealed class MessageScanPipeline
             action = FilterAction.RejectVirus;
             reason = FilterHeaders.Token(virus.Detail ?? "malware");
         }
+        else if (demanded?.Demand == ScanDemand.Reject)
+        {
+            action = FilterAction.RejectSpam;
+            reason = demanded.Scanner + ": " + FilterHeaders.Comment(demanded.Detail ?? "rejected");
+        }
         else if (score >= _options.RejectScore)
         {
             action = FilterAction.RejectSpam;
             reason = FormattableString.Invariant($"spam score {score:0.0}");
+        }
+        else if (demanded?.Demand == ScanDemand.Tempfail)
+        {
+            action = FilterAction.Tempfail;
+            reason = demanded.Scanner + ": " + FilterHeaders.Comment(demanded.Detail ?? "tempfail");
         }
         else if (failedHard is not null)
         {

@@ -23,6 +23,9 @@ public sealed class ScanMessage
     /// <summary>Total size in octets.</summary>
     public long Length { get; }
 
+    /// <summary>The SMTP envelope, when the caller knows it (SMTP-in and Submission set it); null in unit tests.</summary>
+    public ScanEnvelope? Envelope { get; init; }
+
     /// <summary>The message octets in order, at most <paramref name="maxOctets"/> of them.</summary>
     public IEnumerable<ReadOnlyMemory<byte>> Segments(long maxOctets = long.MaxValue)
     {

@@ -27,6 +27,13 @@ public sealed class ImapOptions
     /// <summary>Allow LOGIN/AUTHENTICATE PLAIN without TLS from non-loopback peers (never in production). Default false.</summary>
     public bool AllowPlaintextAuthentication { get; set; }
 
+    /// <summary>
+    /// Advertise LITERAL- instead of LITERAL+ (RFC 7888 §4; the two are alternatives): non-synchronizing
+    /// literals are then accepted up to 4096 octets, and a larger one is discarded and refused with
+    /// <c>BAD [TOOBIG]</c>. Default false (LITERAL+, any non-synchronizing literal within the literal limits).
+    /// </summary>
+    public bool LiteralMinus { get; set; }
+
     /// <summary>Number of parsed message structures (BODYSTRUCTURE/ENVELOPE/section offsets) kept in memory. Default 2000.</summary>
     public int StructureCacheEntries { get; set; } = 2000;
 }

@@ -15,6 +15,12 @@ public enum ImapRejectReason
     /// <summary>A non-synchronizing literal exceeded the literal limit: <c>* BYE [TOOBIG]</c>, connection closed (RFC 7888 §4).</summary>
     NonSynchronizingLiteralTooLarge,
 
+    /// <summary>
+    /// With LITERAL- (<see cref="ImapOptions.LiteralMinus"/>), a non-synchronizing literal over 4096 octets: the literal
+    /// and the rest of its line are discarded, then <c>BAD [TOOBIG]</c> (RFC 7888 §4); the connection stays usable.
+    /// </summary>
+    NonSynchronizingLiteralOverLiteralMinus,
+
     /// <summary>The whole command exceeded <see cref="ImapLimits.MaxCommandOctets"/>: <c>BAD</c>.</summary>
     CommandTooLong,
 

@@ -97,7 +97,10 @@ internal sealed class SmtpInMessageStore : IMessageStore
         var returnPath = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(trace[..returnPathEnd]));
         var received = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(trace[returnPathEnd..]));
 
-        var scanned = new ScanMessage(returnPath, received, body, end);
+        var scanned = new ScanMessage(returnPath, received, body, end)
+        {
+            Envelope = new ScanEnvelope(connection.Remote, connection.HeloName, sender, connection.Recipients.ToList(), id, connection.AuthenticatedUser, _host),
+        };
         var verdict = await _filters.ScanAsync(scanned, id, _host, connection.BlockResults, cancellationToken);
         if (!verdict.Delivers)
         {

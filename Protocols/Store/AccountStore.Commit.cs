@@ -66,6 +66,7 @@ internal sealed partial class AccountStore
             using var insert = Command(tx, "INSERT INTO messages (mailbox_id, uid, file, flags, keywords, modseq, internal_date, internal_offset, size, email_id, save_date) " +
                 "VALUES (@mailbox, @uid, @file, @flags, @keywords, @modseq, @date, @offset, @size, @emailid, @saved)",
                 ("@mailbox", 0L), ("@uid", 0L), ("@file", ""), ("@flags", 0), ("@keywords", ""), ("@modseq", 0L), ("@date", 0L), ("@offset", 0), ("@size", 0L), ("@emailid", ""), ("@saved", now));
+            using var text = new TextInserter(this, tx);
             for (var i = 0; i < batch.Count; i++)
             {
                 var item = batch[i];
@@ -97,6 +98,8 @@ internal sealed partial class AccountStore
                 p["@size"].Value = item.Size;
                 p["@emailid"].Value = MessageFiles.NewEmailId();
                 insert.ExecuteNonQuery();
+                // The text row commits with the message, so SEARCH BODY/TEXT finds it as soon as it is visible.
+                text.Insert(item.FileName, item.Text);
                 used += item.Size;
                 results[i] = (StoreStatus.Ok, mailbox, uid);
             }
@@ -141,6 +144,9 @@ internal sealed partial class AccountStore
 
         /// <summary>Quota of the account in octets, 0 for none.</summary>
         public required long QuotaOctets { get; init; }
+
+        /// <summary>The searchable text for the full-text index.</summary>
+        public required MessageText Text { get; init; }
 
         public bool Done { get; private set; }
 

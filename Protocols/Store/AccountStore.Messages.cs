@@ -106,9 +106,11 @@ internal sealed partial class AccountStore
             MessageFiles.TryDelete(tmpPath);
             return new AppendResult(StoreStatus.OverQuota, 0, 0);
         }
+        var text = ExtractText(tmpPath);
         File.Move(tmpPath, Path.Combine(_curDirectory, fileName));
         var item = new PendingMessage
         {
+            Text = text,
             MailboxName = mailboxName,
             FileName = fileName,
             Size = size,
@@ -144,6 +146,7 @@ internal sealed partial class AccountStore
         }
         var item = new PendingMessage
         {
+            Text = ExtractText(target),
             MailboxName = DeliveryMailbox(destination),
             FileName = fileName,
             Size = size,

@@ -6,7 +6,7 @@ namespace Mail.Protocols.Store;
 // Index access shared by the operations: mailbox rows, meta values, message rows.
 internal sealed partial class AccountStore
 {
-    private const string MessageColumns = "uid, flags, keywords, modseq, internal_date, internal_offset, size, email_id";
+    private const string MessageColumns = "uid, flags, keywords, modseq, internal_date, internal_offset, size, email_id, save_date";
 
     private SqliteCommand Command(SqliteTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
     {
@@ -95,7 +95,10 @@ internal sealed partial class AccountStore
             (ulong)reader.GetInt64(offset + 3),
             date,
             reader.GetInt64(offset + 6),
-            reader.GetString(offset + 7));
+            reader.GetString(offset + 7))
+        {
+            SaveDate = reader.GetInt64(offset + 8) > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(offset + 8)) : null,
+        };
     }
 
     private static string UidJson(IReadOnlyList<uint> uids) =>
@@ -104,13 +107,27 @@ internal sealed partial class AccountStore
     /// <summary>Removes files that no message row names any more (called under the write lock, after commit).</summary>
     private void RemoveUnreferencedFiles(IEnumerable<string> files)
     {
+        var unreferenced = new List<string>();
         foreach (var file in files.Distinct(StringComparer.Ordinal))
         {
             using var cmd = Command(null, "SELECT EXISTS (SELECT 1 FROM messages WHERE file = @file)", ("@file", file));
-            if ((long)cmd.ExecuteScalar()! != 0)
+            if ((long)cmd.ExecuteScalar()! == 0)
             {
-                continue;
+                unreferenced.Add(file);
             }
+        }
+        if (unreferenced.Count == 0)
+        {
+            return;
+        }
+        // Text rows go first (one transaction); a crash before the unlink leaves a file recovery removes.
+        using (var tx = _writer.BeginTransaction())
+        {
+            DeleteText(tx, unreferenced);
+            tx.Commit();
+        }
+        foreach (var file in unreferenced)
+        {
             try
             {
                 File.Delete(Path.Combine(_curDirectory, file));

@@ -88,6 +88,14 @@ public interface IAccountStore
     /// <returns>Status (<see cref="StoreStatus.NoSuchMailbox"/>, <see cref="StoreStatus.OverQuota"/>) and the COPYUID data: destination UIDVALIDITY, source UIDs and destination UIDs in matching order.</returns>
     Task<CopyResult> CopyAsync(long sourceMailboxId, IReadOnlyList<uint> uids, string destinationName, bool move, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// UIDs of the messages of a mailbox whose text contains <paramref name="text"/> as a case-insensitive
+    /// substring (IMAP SEARCH BODY / TEXT, RFC 9051 §6.4.4), answered from the account's full-text index
+    /// (decoded text parts; with <see cref="TextSearchScope.Text"/> also decoded header fields). Messages
+    /// stored before the index existed are indexed first. An empty <paramref name="text"/> matches every message.
+    /// </summary>
+    Task<IReadOnlySet<uint>> SearchTextAsync(long mailboxId, string text, TextSearchScope scope, CancellationToken cancellationToken);
+
     /// <summary>Octets used by all messages of the account (for QUOTA and delivery checks).</summary>
     Task<long> GetUsedOctetsAsync(CancellationToken cancellationToken);
 }

@@ -37,4 +37,7 @@ internal static partial class StoreLog
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Index of {Account} was missing; {Count} message files adopted into INBOX")]
     public static partial void IndexRebuilt(ILogger logger, string account, int count);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Indexing the text of {Count} messages of {Account} stored before the full-text index")]
+    public static partial void TextBackfill(ILogger logger, string account, int count);
 }

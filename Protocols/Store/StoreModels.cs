@@ -68,7 +68,14 @@ public sealed record MailboxInfo(long Id, string Name, SpecialUse SpecialUse, ui
 /// <param name="InternalDate">INTERNALDATE.</param>
 /// <param name="SizeOctets">RFC822.SIZE: exact size of the stored octets.</param>
 /// <param name="EmailId">Stable OBJECTID EMAILID (RFC 8474), kept across COPY/MOVE.</param>
-public sealed record MessageRecord(uint Uid, MessageFlags Flags, IReadOnlyList<string> Keywords, ulong ModSeq, DateTimeOffset InternalDate, long SizeOctets, string EmailId);
+public sealed record MessageRecord(uint Uid, MessageFlags Flags, IReadOnlyList<string> Keywords, ulong ModSeq, DateTimeOffset InternalDate, long SizeOctets, string EmailId)
+{
+    /// <summary>
+    /// SAVEDATE (RFC 8514 §3): when the message was saved into this mailbox (delivery, APPEND, COPY or MOVE),
+    /// in UTC; null when unknown.
+    /// </summary>
+    public DateTimeOffset? SaveDate { get; init; }
+}
 
 /// <summary>Result of <see cref="IAccountStore.AppendAsync"/>.</summary>
 public sealed record AppendResult(StoreStatus Status, uint UidValidity, uint Uid);
@@ -80,3 +87,13 @@ public sealed record FlagUpdateResult(IReadOnlyList<MessageRecord> Changed, IRea
 
 /// <summary>Result of <see cref="IAccountStore.CopyAsync"/>: COPYUID data (RFC 4315 §3).</summary>
 public sealed record CopyResult(StoreStatus Status, uint DestinationUidValidity, IReadOnlyList<uint> SourceUids, IReadOnlyList<uint> DestinationUids);
+
+/// <summary>What <see cref="IAccountStore.SearchTextAsync"/> looks in.</summary>
+public enum TextSearchScope
+{
+    /// <summary>The text parts (SEARCH BODY).</summary>
+    Body,
+
+    /// <summary>Header fields and text parts (SEARCH TEXT).</summary>
+    Text,
+}

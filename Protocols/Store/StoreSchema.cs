@@ -17,12 +17,16 @@ namespace Mail.Protocols.Store;
 /// shared by copies (a file is removed when no row names it any more).</item>
 /// <item><c>expunged</c>: expunged UIDs with the MODSEQ of the expunge (RFC 7162 QRESYNC VANISHED).</item>
 /// <item><c>subscriptions</c>: subscribed names (a name need not exist, RFC 9051 §6.3.7).</item>
+/// <item>(v2) <c>fts_files(id, file)</c> and the FTS5 table <c>fts_text(headers, body)</c> with the trigram tokenizer:
+/// the searchable text of each message file (rowid = <c>fts_files.id</c>), one row per file however many copies
+/// name it. Substring queries of 3 or more characters are phrase queries on trigrams (IMAP SEARCH is substring,
+/// case-insensitive). A v1 index gets the empty tables; the text of older messages is added on first search.</item>
 /// </list>
 /// </remarks>
 internal static class StoreSchema
 {
     /// <summary>Current schema version (<c>PRAGMA user_version</c>).</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     private const string CreateV1 = """
         CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
@@ -55,6 +59,11 @@ internal static class StoreSchema
         CREATE TABLE subscriptions (name TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
         """;
 
+    private const string CreateV2 = """
+        CREATE TABLE fts_files (id INTEGER PRIMARY KEY, file TEXT NOT NULL UNIQUE);
+        CREATE VIRTUAL TABLE fts_text USING fts5(headers, body, tokenize = 'trigram');
+        """;
+
     /// <summary>Sets the connection pragmas of the writer connection.</summary>
     public static void ConfigureWriter(SqliteConnection connection)
     {
@@ -77,6 +86,10 @@ internal static class StoreSchema
         if (version < 1)
         {
             Execute(connection, CreateV1, tx);
+        }
+        if (version < 2)
+        {
+            Execute(connection, CreateV2, tx);
         }
         Execute(connection, $"PRAGMA user_version={Version}", tx);
         tx.Commit();

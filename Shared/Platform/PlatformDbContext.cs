@@ -38,6 +38,21 @@ public abstract class PlatformDbContext : DbContext, IDataProtectionKeyContext
     /// <summary>Server-side web sessions (ticket store rows).</summary>
     public DbSet<WebSession> WebSessions => Set<WebSession>();
 
+    /// <summary>Webmail outbox: messages held for undo send or scheduled send.</summary>
+    public DbSet<WebmailOutboxEntry> WebmailOutbox => Set<WebmailOutboxEntry>();
+
+    /// <summary>Webmail preferences, one row per user.</summary>
+    public DbSet<WebmailUserSettings> WebmailSettings => Set<WebmailUserSettings>();
+
+    /// <summary>Webmail From identities with signatures.</summary>
+    public DbSet<WebmailIdentity> WebmailIdentities => Set<WebmailIdentity>();
+
+    /// <summary>Senders whose remote images a user allows.</summary>
+    public DbSet<WebmailRemoteImageSender> WebmailRemoteImageSenders => Set<WebmailRemoteImageSender>();
+
+    /// <summary>Recent recipients per user, for address autocomplete.</summary>
+    public DbSet<WebmailRecentRecipient> WebmailRecentRecipients => Set<WebmailRecentRecipient>();
+
     /// <summary>Data Protection key ring, shared by all web nodes.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -92,6 +107,66 @@ public abstract class PlatformDbContext : DbContext, IDataProtectionKeyContext
             e.Property(s => s.UserAddress).HasMaxLength(MaxAddressLength);
             e.HasIndex(s => s.ExpiresUtc);
             e.HasIndex(s => s.UserAddress);
+        });
+
+        OnWebmailModelCreating(modelBuilder);
+    }
+
+    private static void OnWebmailModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<WebmailOutboxEntry>(e =>
+        {
+            e.ToTable("WebmailOutbox");
+            e.HasKey(o => o.Id);
+            e.Property(o => o.Id).HasMaxLength(32);
+            e.Property(o => o.UserAddress).HasMaxLength(MaxAddressLength);
+            e.Property(o => o.LeaseOwner).HasMaxLength(128);
+            e.Property(o => o.LastError).HasMaxLength(1024);
+            e.Property(o => o.Subject).HasMaxLength(1024);
+            e.Property(o => o.DraftFolder).HasMaxLength(1024);
+            e.Property(o => o.ReplyFolder).HasMaxLength(1024);
+            e.Property(o => o.ProtectedPassword).HasMaxLength(2048);
+            e.HasIndex(o => new { o.State, o.DueUtc });
+            e.HasIndex(o => o.UserAddress);
+        });
+
+        modelBuilder.Entity<WebmailUserSettings>(e =>
+        {
+            e.ToTable("WebmailSettings");
+            e.HasKey(s => s.UserAddress);
+            e.Property(s => s.UserAddress).HasMaxLength(MaxAddressLength);
+            e.Property(s => s.Language).HasMaxLength(35);
+            e.Property(s => s.Theme).HasMaxLength(16);
+        });
+
+        modelBuilder.Entity<WebmailIdentity>(e =>
+        {
+            e.ToTable("WebmailIdentities");
+            e.HasKey(i => i.Id);
+            e.Property(i => i.UserAddress).HasMaxLength(MaxAddressLength);
+            e.Property(i => i.FromAddress).HasMaxLength(MaxAddressLength);
+            e.Property(i => i.DisplayName).HasMaxLength(256);
+            e.Property(i => i.Signature).HasMaxLength(8192);
+            e.HasIndex(i => new { i.UserAddress, i.FromAddress }).IsUnique();
+        });
+
+        modelBuilder.Entity<WebmailRemoteImageSender>(e =>
+        {
+            e.ToTable("WebmailRemoteImageSenders");
+            e.HasKey(r => r.Id);
+            e.Property(r => r.UserAddress).HasMaxLength(MaxAddressLength);
+            e.Property(r => r.Sender).HasMaxLength(MaxAddressLength);
+            e.HasIndex(r => new { r.UserAddress, r.Sender }).IsUnique();
+        });
+
+        modelBuilder.Entity<WebmailRecentRecipient>(e =>
+        {
+            e.ToTable("WebmailRecentRecipients");
+            e.HasKey(r => new { r.UserAddress, r.Address });
+            e.Property(r => r.UserAddress).HasMaxLength(MaxAddressLength);
+            e.Property(r => r.Address).HasMaxLength(MaxAddressLength);
+            e.Property(r => r.DisplayName).HasMaxLength(256);
+            e.HasIndex(r => new { r.UserAddress, r.LastUsedUtc });
         });
     }
 

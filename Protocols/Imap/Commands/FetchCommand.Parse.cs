@@ -105,6 +105,7 @@ public partial class FetchCommand
             "EMAILID" => new(FetchItemKind.EmailId),
             "THREADID" => new(FetchItemKind.ThreadId),
             "PREVIEW" => new(FetchItemKind.Preview),
+            "SAVEDATE" => new(FetchItemKind.SaveDate),
             "BODY" when t.Peek() != '[' => new(FetchItemKind.Body),
             _ => null,
         };

@@ -173,6 +173,16 @@ public partial class FetchCommand : ImapCommand
                 case FetchItemKind.Preview:
                     o.Raw("PREVIEW "u8).String(ImapPreview.Create(content));
                     break;
+                case FetchItemKind.SaveDate:
+                    if (record.SaveDate is { } saved)
+                    {
+                        o.Raw("SAVEDATE "u8).Ascii(ImapDateTime.Format(saved));
+                    }
+                    else
+                    {
+                        o.Raw("SAVEDATE NIL"u8);
+                    }
+                    break;
                 case FetchItemKind.InternalDate:
                     o.Raw("INTERNALDATE "u8).Ascii(ImapDateTime.Format(record.InternalDate));
                     break;

@@ -26,6 +26,8 @@ public enum FetchItemKind
     EmailId,
     /// <summary>THREADID (RFC 8474 §5.2): NIL, threads are not tracked in the store.</summary>
     ThreadId,
+    /// <summary>SAVEDATE (RFC 8514 §4.1): when the message was saved into the mailbox, or NIL.</summary>
+    SaveDate,
     /// <summary>PREVIEW (RFC 8970): up to 256 characters of the message's text.</summary>
     Preview,
 }

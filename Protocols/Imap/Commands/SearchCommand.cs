@@ -159,6 +159,16 @@ public class SearchCommand : ImapCommand
         var account = session.Account!;
         var evaluator = new ImapSearchEvaluator(program);
         var needsContent = program.NeedsContent;
+        Dictionary<ImapSearchKey, IReadOnlySet<uint>>? textMatches = null;
+        foreach (var key in program.TextKeys)
+        {
+            textMatches ??= new Dictionary<ImapSearchKey, IReadOnlySet<uint>>(ReferenceEqualityComparer.Instance);
+            if (!textMatches.ContainsKey(key))
+            {
+                var scope = key.Kind == ImapSearchKind.Body ? Store.TextSearchScope.Body : Store.TextSearchScope.Text;
+                textMatches[key] = await account.SearchTextAsync(selected.Id, key.Value, scope, cancellationToken);
+            }
+        }
         var maxUid = messages.Count == 0 ? 0 : messages[^1].Uid;
         var matches = new List<int>();
         for (var i = 0; i < messages.Count; i++)
@@ -177,6 +187,7 @@ public class SearchCommand : ImapCommand
                 MaxUid = maxUid,
                 IsRecent = selected.Recent.Contains(record.Uid),
                 SavedUids = selected.SavedUids,
+                TextMatches = textMatches,
                 Message = mime,
             };
             if (evaluator.Matches(candidate))

@@ -35,15 +35,31 @@ public enum ImapReadStatus
 public sealed class ImapCommandReader
 {
     private static readonly byte[] AppendVerb = "APPEND"u8.ToArray();
+    /// <summary>Largest non-synchronizing literal a LITERAL- server accepts (RFC 7888 §4), in octets.</summary>
+    public const int LiteralMinusMaxOctets = 4096;
+
     private readonly ImapLimits _limits;
+    private readonly bool _literalMinus;
     private readonly ArrayBufferWriter<byte> _command = new(1024);
     private long _literalRemaining;
+    private long _discardRemaining;
     private bool _discardingLine;
+    private ImapRejectReason _discardReason = ImapRejectReason.LineTooLong;
     private bool _isAppend;
     private bool _firstLine = true;
     private byte[] _tag = [];
 
-    public ImapCommandReader(ImapLimits limits) => _limits = limits;
+    /// <param name="limits">Octet limits.</param>
+    /// <param name="literalMinus">
+    /// LITERAL- instead of LITERAL+ (RFC 7888 §4): a non-synchronizing literal over
+    /// <see cref="LiteralMinusMaxOctets"/> is read and discarded with the rest of its command line, then
+    /// rejected with <see cref="ImapRejectReason.NonSynchronizingLiteralOverLiteralMinus"/> (<c>BAD [TOOBIG]</c>).
+    /// </param>
+    public ImapCommandReader(ImapLimits limits, bool literalMinus = false)
+    {
+        _limits = limits;
+        _literalMinus = literalMinus;
+    }
 
     /// <summary>The framed command (valid after <see cref="ImapReadStatus.Command"/> until <see cref="Reset"/>).</summary>
     public ReadOnlyMemory<byte> Command => _command.WrittenMemory;
@@ -85,6 +101,22 @@ public sealed class ImapCommandReader
         var rest = buffer;
         while (true)
         {
+            if (_discardRemaining > 0)
+            {
+                var skip = Math.Min(_discardRemaining, rest.Length);
+                rest = rest.Slice(skip);
+                _discardRemaining -= skip;
+                if (_discardRemaining > 0)
+                {
+                    consumed = examined = rest.Start;
+                    return ImapReadStatus.NeedMore;
+                }
+                // The literal is gone; what is left of its command line goes too, then the command is refused.
+                _discardingLine = true;
+                _discardReason = ImapRejectReason.NonSynchronizingLiteralOverLiteralMinus;
+                continue;
+            }
+
             if (_literalRemaining > 0)
             {
                 var take = (int)Math.Min(_literalRemaining, rest.Length);
@@ -109,7 +141,9 @@ public sealed class ImapCommandReader
                 }
                 _discardingLine = false;
                 consumed = examined = rest.GetPosition(1, lf.Value);
-                return Reject(ImapRejectReason.LineTooLong);
+                var discardReason = _discardReason;
+                _discardReason = ImapRejectReason.LineTooLong;
+                return Reject(discardReason);
             }
 
             if (lf is null)
@@ -164,6 +198,12 @@ public sealed class ImapCommandReader
             {
                 consumed = examined = rest.Start;
                 return Reject(nonSynchronizing ? ImapRejectReason.NonSynchronizingLiteralTooLarge : ImapRejectReason.LiteralTooLarge);
+            }
+            if (nonSynchronizing && _literalMinus && literal > LiteralMinusMaxOctets)
+            {
+                // RFC 7888 §4: the client has sent (or is sending) the octets; skip them and refuse the command.
+                _discardRemaining = literal;
+                continue;
             }
             _literalRemaining = literal;
             if (!nonSynchronizing && literal > 0)

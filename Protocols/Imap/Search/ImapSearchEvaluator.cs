@@ -4,9 +4,9 @@ using MimeKit;
 namespace Mail.Protocols.Imap.Search;
 
 /// <summary>
-/// Evaluates a search program against one message (RFC 9051 §6.4.4). Header, body and text keys
-/// decode the message with MimeKit and compare case-insensitively as substrings; content is loaded
-/// only when a key needs it.
+/// Evaluates a search program against one message (RFC 9051 §6.4.4). Header keys decode the message
+/// with MimeKit and compare case-insensitively as substrings (content is loaded only when a key needs
+/// it); BODY and TEXT are looked up in the sets the store's full-text index returned.
 /// </summary>
 public sealed class ImapSearchEvaluator
 {
@@ -30,6 +30,9 @@ public sealed class ImapSearchEvaluator
 
         /// <summary>The message is \Recent in the searching session.</summary>
         public bool IsRecent { get; init; }
+
+        /// <summary>UIDs matching each BODY/TEXT key (by reference), from the full-text index.</summary>
+        public IReadOnlyDictionary<ImapSearchKey, IReadOnlySet<uint>>? TextMatches { get; init; }
 
         /// <summary>The parsed message, when the program needs content (null if it could not be read).</summary>
         public MimeMessage? Message { get; init; }
@@ -60,14 +63,20 @@ public sealed class ImapSearchEvaluator
             case ImapSearchKind.Before: return r.InternalDate.Date < key.Date;
             case ImapSearchKind.On: return r.InternalDate.Date == key.Date;
             case ImapSearchKind.Since: return r.InternalDate.Date >= key.Date;
+            case ImapSearchKind.SaveDateSupported: return true;
+            // RFC 8514 §4.2: like BEFORE/ON/SINCE on the save date; a message without one matches none of them.
+            case ImapSearchKind.SavedBefore: return r.SaveDate is { } sb0 && sb0.UtcDateTime.Date < key.Date;
+            case ImapSearchKind.SavedOn: return r.SaveDate is { } so0 && so0.UtcDateTime.Date == key.Date;
+            case ImapSearchKind.SavedSince: return r.SaveDate is { } ss0 && ss0.UtcDateTime.Date >= key.Date;
             case ImapSearchKind.Larger: return r.SizeOctets > key.Size;
             case ImapSearchKind.Smaller: return r.SizeOctets < key.Size;
             case ImapSearchKind.SentBefore: return SentDate(c) is { } sb && sb < key.Date;
             case ImapSearchKind.SentOn: return SentDate(c) is { } so && so == key.Date;
             case ImapSearchKind.SentSince: return SentDate(c) is { } ss && ss >= key.Date;
             case ImapSearchKind.Header: return HeaderContains(c.Message, key.Field, key.Value);
-            case ImapSearchKind.Body: return BodyContains(c.Message, key.Value);
-            case ImapSearchKind.Text: return HeadersContain(c.Message, key.Value) || BodyContains(c.Message, key.Value);
+            case ImapSearchKind.Body:
+            case ImapSearchKind.Text:
+                return c.TextMatches is not null && c.TextMatches.TryGetValue(key, out var uids) && uids.Contains(r.Uid);
             default: throw new InvalidOperationException("Unknown search key.");
         }
     }
@@ -122,54 +131,7 @@ public sealed class ImapSearchEvaluator
         return false;
     }
 
-    private static bool HeadersContain(MimeMessage? message, string value) =>
-        message is not null && AllHeaders(message).Any(h => h.Value.Contains(value, StringComparison.OrdinalIgnoreCase));
-
     /// <summary>The message header fields, including the Content-* fields MimeKit moves to the body entity.</summary>
     private static IEnumerable<Header> AllHeaders(MimeMessage message) =>
         message.Body is null ? message.Headers : message.Headers.Concat(message.Body.Headers);
-
-    /// <summary>Text parts of the message and of attached messages (message/rfc822), depth-limited.</summary>
-    private static IEnumerable<TextPart> TextParts(MimeMessage message, int depth)
-    {
-        foreach (var part in message.BodyParts)
-        {
-            if (part is TextPart text)
-            {
-                yield return text;
-            }
-            else if (part is MessagePart { Message: { } inner } && depth < 8)
-            {
-                foreach (var innerText in TextParts(inner, depth + 1))
-                {
-                    yield return innerText;
-                }
-            }
-        }
-    }
-
-    private static bool BodyContains(MimeMessage? message, string value)
-    {
-        if (message is null)
-        {
-            return false;
-        }
-        foreach (var part in TextParts(message, 0))
-        {
-            string text;
-            try
-            {
-                text = part.Text ?? "";
-            }
-            catch (Exception ex) when (ex is FormatException or NotSupportedException or ArgumentException)
-            {
-                continue;
-            }
-            if (text.Contains(value, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
 }

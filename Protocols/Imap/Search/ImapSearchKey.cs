@@ -26,6 +26,14 @@ public enum ImapSearchKind
     Before,
     On,
     Since,
+    /// <summary>SAVEDBEFORE (RFC 8514 §4.2): save date (UTC day) earlier than <see cref="ImapSearchKey.Date"/>.</summary>
+    SavedBefore,
+    /// <summary>SAVEDON (RFC 8514 §4.2).</summary>
+    SavedOn,
+    /// <summary>SAVEDSINCE (RFC 8514 §4.2).</summary>
+    SavedSince,
+    /// <summary>SAVEDATESUPPORTED (RFC 8514 §4.2): every message, since every mailbox keeps save dates.</summary>
+    SaveDateSupported,
     SentBefore,
     SentOn,
     SentSince,
@@ -53,11 +61,17 @@ public sealed record ImapSearchKey(ImapSearchKind Kind)
 
     public long Size { get; init; }
 
+    /// <summary>The BODY and TEXT keys of the program, in any depth.</summary>
+    public IEnumerable<ImapSearchKey> TextKeys => Kind is ImapSearchKind.Body or ImapSearchKind.Text ? [this] : Children.SelectMany(c => c.TextKeys);
+
     /// <summary>The program contains a MODSEQ key (the reply then carries the highest MODSEQ, RFC 7162 §3.1.5).</summary>
     public bool UsesModSeq => Kind == ImapSearchKind.ModSeq || Children.Any(c => c.UsesModSeq);
 
-    /// <summary>True when evaluating needs the message content (header or body text).</summary>
-    public bool NeedsContent => Kind is ImapSearchKind.Header or ImapSearchKind.Body or ImapSearchKind.Text
+    /// <summary>
+    /// True when evaluating needs the parsed message (header keys, sent dates). BODY and TEXT do not:
+    /// they are answered from the store's full-text index (<see cref="TextKeys"/>).
+    /// </summary>
+    public bool NeedsContent => Kind is ImapSearchKind.Header
         or ImapSearchKind.SentBefore or ImapSearchKind.SentOn or ImapSearchKind.SentSince
         || Children.Any(c => c.NeedsContent);
 }

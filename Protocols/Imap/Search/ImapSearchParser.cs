@@ -129,6 +129,10 @@ public static class ImapSearchParser
             case "BEFORE": return ReadDate(ref t, ImapSearchKind.Before, out key);
             case "ON": return ReadDate(ref t, ImapSearchKind.On, out key);
             case "SINCE": return ReadDate(ref t, ImapSearchKind.Since, out key);
+            case "SAVEDBEFORE": return ReadDate(ref t, ImapSearchKind.SavedBefore, out key);
+            case "SAVEDON": return ReadDate(ref t, ImapSearchKind.SavedOn, out key);
+            case "SAVEDSINCE": return ReadDate(ref t, ImapSearchKind.SavedSince, out key);
+            case "SAVEDATESUPPORTED": key = new(ImapSearchKind.SaveDateSupported); return true;
             case "SENTBEFORE": return ReadDate(ref t, ImapSearchKind.SentBefore, out key);
             case "SENTON": return ReadDate(ref t, ImapSearchKind.SentOn, out key);
             case "SENTSINCE": return ReadDate(ref t, ImapSearchKind.SentSince, out key);

@@ -17,7 +17,7 @@ public static class ImapCapabilities
     [
         "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS",
         "ESEARCH", "UTF8=ACCEPT", "STATUS=SIZE", "SEARCHRES", "CONDSTORE", "QRESYNC", "SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES",
-        "QUOTA", "QUOTA=RES-STORAGE", "MULTIAPPEND", "BINARY", "CREATE-SPECIAL-USE", "OBJECTID", "PREVIEW",
+        "QUOTA", "QUOTA=RES-STORAGE", "MULTIAPPEND", "BINARY", "CREATE-SPECIAL-USE", "OBJECTID", "PREVIEW", "SAVEDATE",
     ];
 
     /// <summary>Everything advertised after login (plus <c>APPENDLIMIT=n</c>, which depends on configuration).</summary>
@@ -26,4 +26,14 @@ public static class ImapCapabilities
     internal static readonly string AlwaysText = string.Join(' ', Always);
 
     internal static readonly string AuthenticatedText = string.Join(' ', AllAuthenticated);
+
+    private static readonly string AlwaysTextMinus = AlwaysText.Replace("LITERAL+", "LITERAL-", StringComparison.Ordinal);
+
+    private static readonly string AuthenticatedTextMinus = AuthenticatedText.Replace("LITERAL+", "LITERAL-", StringComparison.Ordinal);
+
+    /// <summary>The pre-login list for <paramref name="options"/> (LITERAL- instead of LITERAL+ when configured, RFC 7888 §4).</summary>
+    internal static string AlwaysFor(ImapOptions options) => options.LiteralMinus ? AlwaysTextMinus : AlwaysText;
+
+    /// <summary>The post-login list for <paramref name="options"/> (LITERAL- instead of LITERAL+ when configured).</summary>
+    internal static string AuthenticatedFor(ImapOptions options) => options.LiteralMinus ? AuthenticatedTextMinus : AuthenticatedText;
 }

@@ -99,6 +99,9 @@ public sealed partial class ImapSession
             case ImapRejectReason.LiteralTooLarge:
                 Out.Raw(tag).Raw(" NO [TOOBIG] Literal exceeds the size limit\r\n"u8);
                 break;
+            case ImapRejectReason.NonSynchronizingLiteralOverLiteralMinus:
+                Out.Raw(tag).Raw(" BAD [TOOBIG] Non-synchronizing literals are limited to 4096 octets (LITERAL-)\r\n"u8);
+                break;
             case ImapRejectReason.LineTooLong:
                 Out.Raw(tag).Raw(" BAD Command line too long\r\n"u8);
                 break;

@@ -35,7 +35,7 @@ public sealed partial class ImapSession : IAsyncDisposable
         _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
         _writer = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
         Out = new ImapResponseWriter(_writer);
-        _commandReader = new ImapCommandReader(server.Options.Limits);
+        _commandReader = new ImapCommandReader(server.Options.Limits, server.Options.LiteralMinus);
         Id = Interlocked.Increment(ref s_nextId);
         Remote = socket.RemoteEndPoint;
         IsLoopback = Remote is IPEndPoint ip && IPAddress.IsLoopback(ip.Address);
@@ -222,7 +222,7 @@ public sealed partial class ImapSession : IAsyncDisposable
     {
         if (State == ImapState.NotAuthenticated)
         {
-            var caps = ImapCapabilities.AlwaysText;
+            var caps = ImapCapabilities.AlwaysFor(Server.Options);
             if (!IsTls)
             {
                 caps += " STARTTLS";
@@ -231,7 +231,7 @@ public sealed partial class ImapSession : IAsyncDisposable
             return caps;
         }
         // APPENDLIMIT (RFC 7889 §3): the configured largest APPEND, the same for every mailbox.
-        return ImapCapabilities.AuthenticatedText + " APPENDLIMIT=" + Server.Options.Limits.MaxAppendOctets.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ImapCapabilities.AuthenticatedFor(Server.Options) + " APPENDLIMIT=" + Server.Options.Limits.MaxAppendOctets.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public async ValueTask DisposeAsync()

@@ -18,14 +18,25 @@ internal static class DsnBuilder
     /// The DSN for <paramref name="failed"/> recipients of <paramref name="entry"/>, as wire octets (CRLF); with
     /// <paramref name="retryUntil"/> a delay notice instead (Action: delayed, Will-Retry-Until, RFC 3464 §2.3.3/§2.3.9).
     /// </summary>
-    public static byte[] Build(OutboundQueueEntry entry, IReadOnlyList<OutboundRecipient> failed, Stream original, string reportingMta, DateTimeOffset now, DateTimeOffset? retryUntil = null)
+    public static byte[] Build(OutboundQueueEntry entry, IReadOnlyList<OutboundRecipient> failed, Stream original, string reportingMta, DateTimeOffset now, DateTimeOffset? retryUntil = null) =>
+        Build(entry, failed, original, reportingMta, now, retryUntil, success: false);
+
+    /// <summary>
+    /// The success report (NOTIFY=SUCCESS, RFC 3461 §4.1) for <paramref name="delivered"/> recipients: Action
+    /// <c>delivered</c> or <c>relayed</c> per <see cref="OutboundRecipient.SuccessReportAction"/>, Status 2.x.x, and
+    /// always only the header of the original (RFC 3461 §4.3: RET applies to failure reports).
+    /// </summary>
+    public static byte[] BuildSuccess(OutboundQueueEntry entry, IReadOnlyList<OutboundRecipient> delivered, Stream original, string reportingMta, DateTimeOffset now) =>
+        Build(entry, delivered, original, reportingMta, now, null, success: true);
+
+    private static byte[] Build(OutboundQueueEntry entry, IReadOnlyList<OutboundRecipient> failed, Stream original, string reportingMta, DateTimeOffset now, DateTimeOffset? retryUntil, bool success)
     {
         var delayed = retryUntil is not null;
         var headers = HeaderList.Load(original);
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress("Mail Delivery System", "MAILER-DAEMON@" + reportingMta));
         message.To.Add(MailboxAddress.Parse(entry.Sender));
-        message.Subject = delayed ? "Delayed Mail (still being retried)" : "Undelivered Mail Returned to Sender";
+        message.Subject = success ? "Successful Mail Delivery Report" : delayed ? "Delayed Mail (still being retried)" : "Undelivered Mail Returned to Sender";
         message.Date = now;
         message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(reportingMta);
         message.Headers.Add("Auto-Submitted", "auto-replied");
@@ -37,7 +48,9 @@ internal static class DsnBuilder
         var report = new MultipartReport("delivery-status");
         var text = new StringBuilder();
         text.Append("This is the mail system at host ").Append(reportingMta).Append(".\n\n");
-        text.Append(delayed
+        text.Append(success
+            ? "Your message was successfully delivered to the destination(s) listed below.\nIf the message was relayed, no further notice will follow from the next system.\n\n"
+            : delayed
             ? "Your message could not be delivered yet to the recipients below.\nIt will be retried until " + MimeKit.Utils.DateUtils.FormatDate(retryUntil!.Value) + ".\nThis is a warning only: you do not need to send the message again.\n\n"
             : "I'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients.\n\n");
         foreach (var recipient in failed)
@@ -64,7 +77,7 @@ internal static class DsnBuilder
                 group.Add("Original-Recipient", orcpt);
             }
             group.Add("Final-Recipient", "rfc822; " + recipient.Address);
-            group.Add("Action", delayed ? "delayed" : "failed");
+            group.Add("Action", success ? recipient.SuccessReportAction ?? "delivered" : delayed ? "delayed" : "failed");
             group.Add("Status", StatusCode(recipient.LastReply));
             if (recipient.RemoteMta is { } mta && mta != "local")
             {
@@ -84,7 +97,7 @@ internal static class DsnBuilder
         }
         report.Add(status);
 
-        if (entry.Ret == "FULL" && original.CanSeek)
+        if (!success && entry.Ret == "FULL" && original.CanSeek)
         {
             // RET=FULL (RFC 3461 §4.3): the whole original message.
             original.Position = 0;
@@ -105,7 +118,7 @@ internal static class DsnBuilder
         return output.ToArray();
     }
 
-    /// <summary>The RFC 3463 code of a reply (<c>550 5.1.1 ...</c> → <c>5.1.1</c>), else <c>5.0.0</c>.</summary>
+    /// <summary>The RFC 3463 code of a reply (<c>550 5.1.1 ...</c> → <c>5.1.1</c>), else <c>X.0.0</c> from the reply class (<c>5.0.0</c> when none).</summary>
     public static string StatusCode(string? reply)
     {
         if (reply is null)
@@ -117,7 +130,7 @@ internal static class DsnBuilder
         {
             return parts[1];
         }
-        return parts.Length > 0 && parts[0].Length == 3 && parts[0][0] is '4' or '5'
+        return parts.Length > 0 && parts[0].Length == 3 && parts[0][0] is '2' or '4' or '5'
             ? string.Create(CultureInfo.InvariantCulture, $"{parts[0][0]}.0.0")
             : "5.0.0";
     }

@@ -70,7 +70,7 @@ internal sealed class LocalDeliveryAgent(IMailDirectory directory, MailForwarder
         {
             var statuses = mapped.Select(a => byAccount.TryGetValue(a, out var s) ? s : StoreStatus.Ok).ToList();
             results.Add(statuses.All(s => s == StoreStatus.Ok)
-                ? new(recipient, OutboundRecipientStatus.Delivered, "250 2.0.0 delivered to mailbox", "local")
+                ? new(recipient, OutboundRecipientStatus.Delivered, "250 2.0.0 delivered to mailbox", "local", "delivered")
                 : statuses.Contains(StoreStatus.TooBig)
                     ? new(recipient, OutboundRecipientStatus.Failed, "552 5.3.4 Message too big for mailbox", "local")
                     : statuses.Contains(StoreStatus.OverQuota)

@@ -58,11 +58,22 @@ public sealed class OutboundRecipient
     /// <summary>NOTIFY from RCPT (RFC 3461 §4.1, e.g. <c>FAILURE,DELAY</c>, <c>NEVER</c>), null when not given.</summary>
     public string? Notify { get; set; }
 
-    /// <summary>ORCPT from RCPT (RFC 3461 §4.2, <c>rfc822;addr</c>), echoed as Original-Recipient in our DSNs (not relayed).</summary>
+    /// <summary>ORCPT from RCPT (RFC 3461 §4.2, <c>rfc822;addr</c>), echoed as Original-Recipient in our DSNs (MailKit relays its own ORCPT, the RCPT address).</summary>
     public string? OriginalRecipient { get; set; }
 
-    /// <summary>True when a DSN of kind <paramref name="kind"/> (FAILURE, DELAY) is wanted: NOTIFY absent or naming it.</summary>
-    public bool Wants(string kind) => Notify is null || Notify.Split(',').Contains(kind, StringComparer.OrdinalIgnoreCase);
+    /// <summary>
+    /// True when a DSN of kind <paramref name="kind"/> (FAILURE, DELAY, SUCCESS) is wanted: NOTIFY naming it, or
+    /// NOTIFY absent for FAILURE and DELAY (RFC 3461 §4.1: the default is FAILURE,DELAY; SUCCESS only on request).
+    /// </summary>
+    public bool Wants(string kind) => Notify is null
+        ? !kind.Equals("SUCCESS", StringComparison.OrdinalIgnoreCase)
+        : Notify.Split(',').Contains(kind, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>For a delivered recipient: <c>delivered</c> (stored locally) or <c>relayed</c> (next hop without DSN, RFC 3464 §2.3.3), null when the next hop took over DSN duty.</summary>
+    public string? SuccessReportAction { get; set; }
+
+    /// <summary>True once the NOTIFY=SUCCESS report for this recipient was queued.</summary>
+    public bool SuccessReported { get; set; }
 
     /// <summary>Pending, delivered or failed.</summary>
     public OutboundRecipientStatus Status { get; set; }

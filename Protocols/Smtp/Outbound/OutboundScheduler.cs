@@ -295,6 +295,7 @@ internal sealed partial class OutboundScheduler : BackgroundService
             recipient.Status = result.Status;
             recipient.LastReply = result.Reply;
             recipient.RemoteMta = result.Host;
+            recipient.SuccessReportAction = result.Status == OutboundRecipientStatus.Delivered ? result.SuccessAction : null;
             recipient.Done = result.Status == OutboundRecipientStatus.Pending ? null : now;
             OutboundLog.RecipientResult(_logger, entry.Id, recipient.Address, result.Status, result.Host ?? "-", result.Reply);
         }
@@ -304,6 +305,7 @@ internal sealed partial class OutboundScheduler : BackgroundService
     private async Task FinishAsync(OutboundQueueEntry entry, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        await ReportSuccessAsync(entry, now, cancellationToken);
         var pending = entry.Recipients.Where(r => r.Status == OutboundRecipientStatus.Pending).ToList();
         if (pending.Count > 0 && now - entry.Created >= TimeSpan.FromSeconds(_options.MaxQueueLifetimeSeconds))
         {
@@ -351,6 +353,38 @@ internal sealed partial class OutboundScheduler : BackgroundService
             _entries.Remove(entry.Id);
         }
         OutboundLog.Removed(_logger, entry.Id);
+    }
+
+    /// <summary>
+    /// NOTIFY=SUCCESS (RFC 3461 §4.1): one report for the recipients delivered locally or relayed to a next hop without
+    /// DSN since the last report, to authenticated senders only. Marked before the entry is next written, so a crash
+    /// may repeat a report, never lose one.
+    /// </summary>
+    private async Task ReportSuccessAsync(OutboundQueueEntry entry, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (entry.AuthenticatedUser is null || entry.Sender.Length == 0)
+        {
+            return;
+        }
+        var succeeded = entry.Recipients
+            .Where(r => r.Status == OutboundRecipientStatus.Delivered && !r.SuccessReported && r.SuccessReportAction is not null && r.Wants("SUCCESS"))
+            .ToList();
+        if (succeeded.Count == 0)
+        {
+            return;
+        }
+        byte[] dsn;
+        await using (var original = _store.OpenMessage(entry.Id))
+        {
+            dsn = DsnBuilder.BuildSuccess(entry, succeeded, original, _host, now);
+        }
+        using var stream = new MemoryStream(dsn);
+        var queued = await _store.EnqueueAsync("", [entry.Sender], null, stream, now, cancellationToken);
+        foreach (var recipient in succeeded)
+        {
+            recipient.SuccessReported = true;
+        }
+        OutboundLog.DsnQueued(_logger, entry.Id, queued.Id, entry.Sender);
     }
 
     /// <summary>Queues a DSN (failure, or delay with <paramref name="retryUntil"/>) to the sender, with the null sender.</summary>

@@ -214,7 +214,8 @@ internal sealed partial class SmtpDeliveryAgent(
             }
             client.Refused.Clear();
             client.Reusable = false;
-            // DSN parameters are relayed (RFC 3461 §5.2) when the next hop offers DSN (MailKit sends them only then).
+            // DSN parameters are relayed (RFC 3461 §5.2) when the next hop offers DSN (MailKit sends them only then). ORCPT is
+            // MailKit's own (rfc822;<the RCPT address>): its ORCPT hook is private in 4.18, so a submitted ORCPT is only echoed in our DSNs.
             client.EnvelopeId = entry.EnvelopeId;
             client.DeliveryStatusNotificationType = entry.Ret switch
             {
@@ -227,6 +228,8 @@ internal sealed partial class SmtpDeliveryAgent(
             {
                 client.Notify[recipient.Address] = recipient.Notify!;
             }
+            // NOTIFY=SUCCESS: a next hop with DSN takes the duty over (RFC 3461 §5.2.2); without it we report "relayed" (§5.2.3).
+            var successAction = client.Capabilities.HasFlag(SmtpCapabilities.Dsn) ? null : "relayed";
             try
             {
                 var reply = await client.SendAsync(FormatOptions.Default, message, sender, mailboxes, cancellationToken);
@@ -235,7 +238,7 @@ internal sealed partial class SmtpDeliveryAgent(
                 {
                     results.Add(refused.TryGetValue(mailbox.Address, out var r)
                         ? new(mailbox.Address, DeliveryResult.ForCode((int)r.StatusCode), $"{(int)r.StatusCode} {r.Response}", where)
-                        : new(mailbox.Address, OutboundRecipientStatus.Delivered, "250 " + reply, where));
+                        : new(mailbox.Address, OutboundRecipientStatus.Delivered, "250 " + reply, where, successAction));
                 }
                 client.Reusable = true;
             }

@@ -12,8 +12,20 @@ internal static class FilterDaemons
 
     public static string Clamd => Answering(Get("MAIL_TEST_CLAMD", "clamd"), "clamd");
 
+    /// <summary>rspamd's base URL (<c>MAIL_TEST_RSPAMD</c>, else scripts/services-rspamd.sh's env file).</summary>
+    public static string Rspamd
+    {
+        get
+        {
+            var url = Get("MAIL_TEST_RSPAMD", "rspamd", "rspamd/env.rspamd", "scripts/services-rspamd.sh");
+            var uri = new Uri(url);
+            Answering($"{uri.Host}:{uri.Port}", "rspamd", "scripts/services-rspamd.sh");
+            return url;
+        }
+    }
+
     /// <summary>Fails the test with instructions when nothing accepts connections at <paramref name="endpoint"/>.</summary>
-    private static string Answering(string endpoint, string daemon)
+    private static string Answering(string endpoint, string daemon, string script = "scripts/services-filters.sh")
     {
         var colon = endpoint.LastIndexOf(':');
         try
@@ -23,7 +35,7 @@ internal static class FilterDaemons
         }
         catch (System.Net.Sockets.SocketException ex)
         {
-            Assert.Fail($"{daemon} does not answer at {endpoint} ({ex.SocketErrorCode}). Start it with scripts/services-filters.sh (or scripts/services.sh).");
+            Assert.Fail($"{daemon} does not answer at {endpoint} ({ex.SocketErrorCode}). Start it with {script} (or scripts/services.sh).");
         }
         return endpoint;
     }
@@ -31,7 +43,7 @@ internal static class FilterDaemons
     /// <summary>The signature name clamd reports for EICAR with the script's database.</summary>
     public const string EicarSignature = "Mail.Test.EICAR-NDB.UNOFFICIAL";
 
-    private static string Get(string variable, string daemon)
+    private static string Get(string variable, string daemon, string envFile = "filters/env.filters", string script = "scripts/services-filters.sh")
     {
         var value = Environment.GetEnvironmentVariable(variable);
         if (!string.IsNullOrWhiteSpace(value))
@@ -39,20 +51,20 @@ internal static class FilterDaemons
             return value;
         }
         var dir = Environment.GetEnvironmentVariable("MAIL_SERVICES_DIR");
-        var file = Path.Combine(string.IsNullOrEmpty(dir) ? "/tmp/mail-services" : dir, "filters", "env.filters");
+        var file = Path.Combine(string.IsNullOrEmpty(dir) ? "/tmp/mail-services" : dir, envFile);
         if (File.Exists(file))
         {
             foreach (var line in File.ReadLines(file))
             {
-                var prefix = $"export {variable}='";
+                var prefix = $"export {variable}=";
                 if (line.StartsWith(prefix, StringComparison.Ordinal))
                 {
-                    return line[prefix.Length..].TrimEnd('\'');
+                    return line[prefix.Length..].Trim('\'');
                 }
             }
         }
         Assert.Fail($"{daemon} is not available: {variable} is not set and {file} does not exist. " +
-            "Run scripts/services-filters.sh (installs and starts spamd and clamd on 127.0.0.1) and export what it prints.");
+            $"Run {script} (installs and starts the daemon on 127.0.0.1) and export what it prints.");
         return "";
     }
 }
