@@ -106,10 +106,17 @@ internal sealed class SmtpInMessageStore : IMessageStore
         {
             await RecordAsync(verdict, id, sender, scanned, connection.Accounts.Select(a => new DeliveryOutcome(a, StoreStatus.Ok, 0) { Mailbox = "" }).ToList(), now);
             SmtpInLog.Filtered(_logger, connection.Remote, id, sender, verdict.Action);
-            return SmtpInReplies.ForVerdict(verdict);
+            // A milter's discard: accepted, and dropped on purpose.
+            return verdict.Action == FilterAction.Discard ? SmtpInReplies.Queued(id) : SmtpInReplies.ForVerdict(verdict);
         }
         var filterHeaders = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(verdict.Headers));
-        var forwarded = await ForwardAsync(connection, id, sender, new ConcatenatedReadStream(filterHeaders, received, body, end), cancellationToken);
+        // A milter's edits apply to what is stored and to what is forwarded.
+        ReadOnlySequence<byte>? edited = verdict.Edits.Count == 0
+            ? null
+            : new ReadOnlySequence<byte>(MessageEditor.Apply(new ScanMessage(received, body, end), verdict.Edits));
+        var forwarded = await ForwardAsync(connection, id, sender,
+            edited is { } forwardedOctets ? new ConcatenatedReadStream(filterHeaders, forwardedOctets) : new ConcatenatedReadStream(filterHeaders, received, body, end),
+            cancellationToken);
         if (connection.Forwards.Count > 0 && !forwarded)
         {
             // Nothing stored yet: the client's retry delivers everything once.
@@ -119,7 +126,9 @@ internal sealed class SmtpInMessageStore : IMessageStore
         {
             return SmtpInReplies.Queued(id);
         }
-        await using var message = new ConcatenatedReadStream(returnPath, filterHeaders, received, body, end);
+        await using var message = edited is { } editedOctets
+            ? new ConcatenatedReadStream(returnPath, filterHeaders, editedOctets)
+            : new ConcatenatedReadStream(returnPath, filterHeaders, received, body, end);
 
         IReadOnlyList<DeliveryOutcome> outcomes;
         try
