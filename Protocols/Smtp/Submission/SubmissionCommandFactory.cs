@@ -15,7 +15,8 @@ internal sealed class SubmissionCommandFactory(SaslAuthenticator authenticator, 
 /// <summary>
 /// EHLO on Submission (RFC 6409 §4): PIPELINING, SIZE, STARTTLS before TLS, AUTH with the mechanisms of
 /// <see cref="SaslAuthenticator.Mechanisms"/> only once TLS is on (RFC 4954 §4, RFC 8314 §3; or on loopback when
-/// <see cref="AuthenticationOptions.AllowPlaintextOnLoopback"/>), ENHANCEDSTATUSCODES, 8BITMIME, SMTPUTF8, DSN.
+/// <see cref="AuthenticationOptions.AllowPlaintextOnLoopback"/>), ENHANCEDSTATUSCODES, 8BITMIME, SMTPUTF8, DSN,
+/// REQUIRETLS once TLS is on (RFC 8689).
 /// </summary>
 internal sealed class SubmissionEhloCommand(string domainOrAddress, SaslAuthenticator authenticator, TlsChannelBinding binding) : EhloCommand(domainOrAddress)
 {
@@ -42,5 +43,10 @@ internal sealed class SubmissionEhloCommand(string domainOrAddress, SaslAuthenti
         yield return "8BITMIME";
         yield return "SMTPUTF8";
         yield return "DSN";
+        if (secure)
+        {
+            // RFC 8689 §4.1: only on a TLS session (MAIL ... REQUIRETLS without TLS gets 530 5.7.10 from the hook).
+            yield return "REQUIRETLS";
+        }
     }
 }

@@ -260,6 +260,7 @@ public sealed partial class LdapMailDirectory : IMailDirectory, IDirectoryAdmin,
     {
         DirectoryUser? user = null;
         string? dn = null, hash = null, scram = null, routing = null;
+        var keepCopy = false;
         var targets = new List<string>();
         foreach (var entry in entries.OrderBy(e => e.Dn, StringComparer.OrdinalIgnoreCase))
         {
@@ -274,6 +275,7 @@ public sealed partial class LdapMailDirectory : IMailDirectory, IDirectoryAdmin,
                     hash = passwords.FirstOrDefault(p => !ScramSha256Credential.IsScramValue(p));
                     scram = passwords.FirstOrDefault(ScramSha256Credential.IsScramValue);
                     routing = entry.First(LdapNames.MailRoutingAddress) is { } r ? MailAddressText.Normalize(r) : null;
+                    keepCopy = entry.Flag(LdapNames.ForwardCopy);
                 }
                 else if (mail is not null && mail != address && entry.Has(LdapNames.MailLocalAddress, address) && !targets.Contains(mail))
                 {
@@ -293,7 +295,7 @@ public sealed partial class LdapMailDirectory : IMailDirectory, IDirectoryAdmin,
             }
         }
         // A user address is never an alias too (the SQL directory refuses it; here it could come from outside tools).
-        return user is not null ? new LdapAddressEntry(user, dn, hash, routing, []) { ScramSha256 = scram } : targets.Count > 0 ? new LdapAddressEntry(null, null, null, null, targets) : LdapAddressEntry.None;
+        return user is not null ? new LdapAddressEntry(user, dn, hash, routing, []) { ScramSha256 = scram, KeepCopy = keepCopy } : targets.Count > 0 ? new LdapAddressEntry(null, null, null, null, targets) : LdapAddressEntry.None;
     }
 
     private static DirectoryUser ToUser(LdapEntry entry, string address) => new(
