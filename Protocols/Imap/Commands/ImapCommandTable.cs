@@ -50,6 +50,7 @@ public static class ImapCommandTable
         [UidCopyCommand.WireName] = () => new UidCopyCommand(),
         [UidMoveCommand.WireName] = () => new UidMoveCommand(),
         [UidExpungeCommand.WireName] = () => new UidExpungeCommand(),
+        [CompressCommand.WireName] = () => new CompressCommand(),
     };
 
     /// <summary>Creates the command for <paramref name="name"/>; false for unknown commands.</summary>
