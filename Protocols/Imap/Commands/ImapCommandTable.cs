@@ -51,6 +51,8 @@ public static class ImapCommandTable
         [UidMoveCommand.WireName] = () => new UidMoveCommand(),
         [UidExpungeCommand.WireName] = () => new UidExpungeCommand(),
         [CompressCommand.WireName] = () => new CompressCommand(),
+        [GetMetadataCommand.WireName] = () => new GetMetadataCommand(),
+        [SetMetadataCommand.WireName] = () => new SetMetadataCommand(),
     };
 
     /// <summary>Creates the command for <paramref name="name"/>; false for unknown commands.</summary>
