@@ -58,6 +58,12 @@ public sealed class FilterOptions
     /// <summary>ClamAV clamd (INSTREAM over TCP).</summary>
     public ClamdOptions Clamd { get; set; } = new();
 
+    /// <summary>The built-in per-user Bayesian classifier and its learning.</summary>
+    public Learning.BayesOptions Bayes { get; set; } = new();
+
+    /// <summary>Per-user and per-domain sender allow and block lists.</summary>
+    public Lists.SenderListOptions Lists { get; set; } = new();
+
     /// <summary>rspamd (HTTP <c>/checkv2</c>).</summary>
     public Rspamd.RspamdOptions Rspamd { get; set; } = new();
 }
@@ -89,6 +95,12 @@ public sealed class SpamdOptions
 
     /// <summary>Failure policy of this scanner; null takes <see cref="FilterOptions.FailurePolicy"/>.</summary>
     public FilterFailurePolicy? FailurePolicy { get; set; }
+
+    /// <summary>
+    /// Also train spamd's Bayes data (<c>TELL</c>) when a user classifies a message
+    /// (<see cref="Learning.ISpamLearner"/>). Default true; spamd must run with <c>--allow-tell</c>.
+    /// </summary>
+    public bool Learn { get; set; } = true;
 }
 
 /// <summary>The <c>Mail:Filters:Clamd</c> section.</summary>

@@ -16,7 +16,11 @@ public static class FilteringServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddMailFilters(this IServiceCollection services)
     {
-        services.AddOptions<FilterOptions>().BindConfiguration(FilterOptions.Section);
+        // Bound once (AddSmtpIn and AddOutbound both call this): binding twice appends every list (DNSBL zones) again.
+        if (!services.Any(d => d.ServiceType == typeof(Microsoft.Extensions.Options.IConfigureOptions<FilterOptions>)))
+        {
+            services.AddOptions<FilterOptions>().BindConfiguration(FilterOptions.Section);
+        }
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageScanner, ClamdScanner>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageScanner, SpamdScanner>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageScanner, Auth.DkimDmarcScanner>());
@@ -24,6 +28,7 @@ public static class FilteringServiceCollectionExtensions
         services.TryAddSingleton<MessageScanPipeline>();
         services.TryAddSingleton<Block.BlockStage>();
         services.TryAddSingleton<IVerdictStore, SqliteVerdictStore>();
+        services.AddSpamControl();
         return services;
     }
 }

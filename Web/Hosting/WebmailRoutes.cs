@@ -5,6 +5,7 @@ public static class WebmailRoutes
 {
     public const string SignIn = "/signin";
     public const string SignOut = "/signout";
+    public const string Language = "/language";
     public const string Mail = "/mail";
     public const string Read = "/mail/read";
     public const string Body = "/mail/body";

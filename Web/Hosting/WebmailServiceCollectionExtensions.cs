@@ -1,4 +1,5 @@
 using Mail.Web.Components;
+using Mail.Web.Resources;
 using Mail.Web.Webmail;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,14 +13,17 @@ public static class WebmailServiceCollectionExtensions
     public const string SessionCookieName = "mail.session";
 
     /// <summary>
-    /// Adds Razor components (static SSR), cookie authentication whose tickets live server-side in the
+    /// Adds Razor components (interactive server for the mail shell, static SSR for sign-in and errors),
+    /// localization (<see cref="WebmailCultures"/>), cookie authentication whose tickets live server-side in the
     /// <see cref="ITicketStore"/> registered by the platform (the cookie carries only an opaque id),
     /// antiforgery, and the IMAP access of the webmail (<c>Mail:Webmail</c> options).
     /// </summary>
     public static IServiceCollection AddWebmail(this IServiceCollection services)
     {
         services.AddOptions<WebmailOptions>().BindConfiguration(WebmailOptions.Section);
-        services.AddRazorComponents();
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddLocalization();
+        services.Configure<RequestLocalizationOptions>(WebmailCultures.Configure);
         services.AddCascadingAuthenticationState();
         services.AddAntiforgery(options =>
         {
@@ -48,11 +52,12 @@ public static class WebmailServiceCollectionExtensions
         services.AddSingleton<WebmailCredentialProtector>();
         services.AddSingleton<WebmailMailSessionFactory>();
         services.AddScoped<WebmailCurrentSession>();
+        services.AddWebmailCompose();
         return services;
     }
 
     /// <summary>
-    /// Maps the webmail: friendly error pages, security headers, authentication, antiforgery, static
+    /// Maps the webmail: friendly error pages, security headers, request localization, authentication, antiforgery, static
     /// assets, the message body/attachment/sign-out endpoints and the Razor components.
     /// </summary>
     public static WebApplication MapWebmail(this WebApplication app)
@@ -60,12 +65,17 @@ public static class WebmailServiceCollectionExtensions
         app.UseExceptionHandler(WebmailRoutes.Error, createScopeForErrors: true);
         app.UseStatusCodePagesWithReExecute(WebmailRoutes.NotFound, createScopeForStatusCodePages: true);
         app.UseMiddleware<WebmailSecurityHeaders>();
+        app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapWebmailApi();
-        app.MapRazorComponents<App>();
+        app.MapWebmailComposeApi();
+        app.MapWebmailLanguage();
+        // WebmailSecurityHeaders sends the whole policy (frame-ancestors 'none'); the framework's own
+        // "frame-ancestors 'self'" header would replace it.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }

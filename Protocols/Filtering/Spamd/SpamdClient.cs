@@ -56,6 +56,28 @@ public sealed class SpamdClient
         return SpamdReply.Parse(reply, out var error) ?? throw new SpamdProtocolException(error!);
     }
 
+    /// <summary>
+    /// <c>TELL</c>: learns the first octets of <paramref name="message"/> into spamd's Bayes data as spam
+    /// or ham (<c>Message-class: spam|ham</c>, <c>Set: local</c>; spamd's PROTOCOL document). spamd
+    /// forgets an earlier learning of the other class itself. spamd refuses TELL unless started with
+    /// <c>--allow-tell</c> (a non-zero <see cref="SpamdReply.Code"/>).
+    /// </summary>
+    /// <exception cref="SocketException">spamd is unreachable or reset the connection.</exception>
+    /// <exception cref="IOException">The connection failed while sending or receiving.</exception>
+    /// <exception cref="SpamdProtocolException">The reply is not a SPAMD reply or is too long.</exception>
+    public async Task<SpamdReply> TellAsync(bool spam, ScanMessage message, CancellationToken cancellationToken)
+    {
+        var head = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
+            $"TELL SPAMC/1.5\r\nMessage-class: {(spam ? "spam" : "ham")}\r\nSet: local\r\nContent-length: {message.Length}\r\nUser: {_user}\r\n\r\n"));
+        using var socket = await _endpoint.ConnectAsync(cancellationToken);
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        await stream.WriteAsync(head, cancellationToken);
+        await message.WriteToAsync(stream, message.Length, cancellationToken);
+        socket.Shutdown(SocketShutdown.Send);
+        var reply = await ReadToEndAsync(stream, cancellationToken);
+        return SpamdReply.Parse(reply, out var error) ?? throw new SpamdProtocolException(error!);
+    }
+
     /// <summary>PING: true when spamd answers <c>PONG</c>.</summary>
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {

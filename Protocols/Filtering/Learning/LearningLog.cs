@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Mail.Protocols.Filtering.Learning;
+
+/// <summary>Log events of the user-controlled filters: learning, sender lists, quarantine (EventIds 5170-5199). No message bodies.</summary>
+internal static partial class LearningLog
+{
+    [LoggerMessage(5170, LogLevel.Debug, "Bayes {Path}: learned {Kind}, {Outcome}, {Tokens} tokens")]
+    public static partial void Learned(ILogger logger, string path, SpamClass kind, LearnOutcome outcome, int tokens);
+
+    [LoggerMessage(5171, LogLevel.Warning, "spamd TELL failed: {Reason}")]
+    public static partial void TellFailed(ILogger logger, string reason);
+
+    [LoggerMessage(5172, LogLevel.Warning, "Bayes classification of {Account} failed: {Reason}")]
+    public static partial void ClassifyFailed(ILogger logger, string account, string reason);
+
+    [LoggerMessage(5173, LogLevel.Warning, "Learning from a move into or out of Junk for {Account} failed")]
+    public static partial void MoveLearningFailed(ILogger logger, string account, Exception exception);
+
+    [LoggerMessage(5174, LogLevel.Warning, "Sender lists unavailable, {Account} scored without them: {Reason}")]
+    public static partial void ListsFailed(ILogger logger, string account, string reason);
+}
