@@ -100,10 +100,13 @@ internal sealed class SmtpInMessageStore : IMessageStore
         {
             await RecordAsync(verdict, id, sender, scanned, connection.Accounts.Select(a => new DeliveryOutcome(a, StoreStatus.Ok, 0) { Mailbox = "" }).ToList(), now);
             SmtpInLog.Filtered(_logger, connection.Remote, id, sender, verdict.Action);
-            return SmtpInReplies.ForVerdict(verdict);
+            // A milter's discard: accepted, and dropped on purpose.
+            return verdict.Action == FilterAction.Discard ? SmtpInReplies.Queued(id) : SmtpInReplies.ForVerdict(verdict);
         }
         var filterHeaders = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(verdict.Headers));
-        await using var message = new ConcatenatedReadStream(returnPath, filterHeaders, received, body, end);
+        await using var message = verdict.Edits.Count == 0
+            ? new ConcatenatedReadStream(returnPath, filterHeaders, received, body, end)
+            : new ConcatenatedReadStream(returnPath, filterHeaders, new ReadOnlySequence<byte>(MessageEditor.Apply(new ScanMessage(received, body, end), verdict.Edits)));
 
         IReadOnlyList<DeliveryOutcome> outcomes;
         try
