@@ -29,6 +29,7 @@ public static class FilteringServiceCollectionExtensions
         services.TryAddSingleton<Block.BlockStage>();
         services.TryAddSingleton<IVerdictStore, SqliteVerdictStore>();
         services.AddSpamControl();
+        services.TryAddSingleton<RecipientStage>();
         return services;
     }
 }

@@ -44,6 +44,7 @@ internal sealed class SmtpInListener : BackgroundService
     private readonly IMailDirectory _directory;
     private readonly IMailStore _store;
     private readonly MessageScanPipeline _filters;
+    private readonly RecipientStage _recipients;
     private readonly BlockStage _block;
     private readonly IVerdictStore _verdicts;
     private readonly FilterOptions _filterOptions;
@@ -61,6 +62,7 @@ internal sealed class SmtpInListener : BackgroundService
         IMailDirectory directory,
         IMailStore store,
         MessageScanPipeline filters,
+        RecipientStage recipients,
         BlockStage block,
         IVerdictStore verdicts,
         IOptions<FilterOptions> filterOptions,
@@ -74,6 +76,7 @@ internal sealed class SmtpInListener : BackgroundService
         _directory = directory;
         _store = store;
         _filters = filters;
+        _recipients = recipients;
         _block = block;
         _verdicts = verdicts;
         _filterOptions = filterOptions.Value;
@@ -130,7 +133,7 @@ internal sealed class SmtpInListener : BackgroundService
         }, accepted => AdmitAsync(accepted, host)));
         services.Add((ISmtpCommandFactory)new SmtpInCommandFactory());
         services.Add((IMailboxFilter)new SmtpInMailboxFilter(_directory, _block, _options, _logger));
-        services.Add((IMessageStore)new SmtpInMessageStore(_store, _filters, _verdicts, _filterOptions, _options, host, _time, _logger));
+        services.Add((IMessageStore)new SmtpInMessageStore(_store, _filters, _recipients, _verdicts, _filterOptions, _options, host, _time, _logger));
         _server = new SmtpServerEngine(serverOptions, services);
         _server.SessionFaulted += (_, e) => SmtpInLog.SessionFaulted(_logger, e.Exception);
         return base.StartAsync(cancellationToken);

@@ -35,6 +35,7 @@ internal sealed class SmtpInMessageStore : IMessageStore
 
     private readonly IMailStore _store;
     private readonly MessageScanPipeline _filters;
+    private readonly RecipientStage _recipients;
     private readonly IVerdictStore _verdicts;
     private readonly FilterOptions _filterOptions;
     private readonly SmtpInOptions _options;
@@ -42,10 +43,11 @@ internal sealed class SmtpInMessageStore : IMessageStore
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public SmtpInMessageStore(IMailStore store, MessageScanPipeline filters, IVerdictStore verdicts, FilterOptions filterOptions, SmtpInOptions options, string host, TimeProvider time, ILogger logger)
+    public SmtpInMessageStore(IMailStore store, MessageScanPipeline filters, RecipientStage recipients, IVerdictStore verdicts, FilterOptions filterOptions, SmtpInOptions options, string host, TimeProvider time, ILogger logger)
     {
         _store = store;
         _filters = filters;
+        _recipients = recipients;
         _verdicts = verdicts;
         _filterOptions = filterOptions;
         _options = options;
@@ -96,27 +98,41 @@ internal sealed class SmtpInMessageStore : IMessageStore
             Envelope = new ScanEnvelope(connection.Remote, connection.HeloName, sender, connection.Recipients.ToList(), id, connection.AuthenticatedUser, _host),
         };
         var verdict = await _filters.ScanAsync(scanned, id, _host, connection.BlockResults, cancellationToken);
-        if (!verdict.Delivers)
+        // Per recipient: sender lists and Bayes data may change the verdict (RecipientStage).
+        var personal = await _recipients.DecideAsync(verdict, scanned, sender, connection.Accounts, id, _host, cancellationToken);
+        if (personal.Refusal is { } refusal)
         {
-            await RecordAsync(verdict, id, sender, scanned, connection.Accounts.Select(a => new DeliveryOutcome(a, StoreStatus.Ok, 0) { Mailbox = "" }).ToList(), now);
-            SmtpInLog.Filtered(_logger, connection.Remote, id, sender, verdict.Action);
-            return SmtpInReplies.ForVerdict(verdict);
+            await RecordAsync(refusal, id, sender, scanned, connection.Accounts.Select(a => new DeliveryOutcome(a, StoreStatus.Ok, 0) { Mailbox = "" }).ToList(), now);
+            SmtpInLog.Filtered(_logger, connection.Remote, id, sender, refusal.Action);
+            return SmtpInReplies.ForVerdict(refusal);
         }
-        var filterHeaders = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(verdict.Headers));
-        await using var message = new ConcatenatedReadStream(returnPath, filterHeaders, received, body, end);
 
-        IReadOnlyList<DeliveryOutcome> outcomes;
-        try
+        var outcomes = new List<DeliveryOutcome>(connection.Accounts.Count);
+        long length = 0;
+        foreach (var group in personal.Groups)
         {
-            var target = verdict.Action == FilterAction.Junk ? DeliveryTarget.Junk : DeliveryTarget.Inbox;
-            outcomes = await _store.DeliverAsync(connection.Accounts, message, now, target, cancellationToken);
+            var filterHeaders = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(group.Verdict.Headers));
+            await using var message = new ConcatenatedReadStream(returnPath, filterHeaders, received, body, end);
+            IReadOnlyList<DeliveryOutcome> groupOutcomes;
+            try
+            {
+                var target = group.Verdict.Action == FilterAction.Junk ? DeliveryTarget.Junk : DeliveryTarget.Inbox;
+                groupOutcomes = await _store.DeliverAsync(group.Accounts, message, now, target, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                SmtpInLog.DeliveryFailed(_logger, connection.Remote, id, ex);
+                if (outcomes.Count == 0)
+                {
+                    return SmtpInReplies.StoreFailed;
+                }
+                // Earlier groups are stored: the 250 they were promised stands; this group's failure is logged.
+                continue;
+            }
+            length = message.Length;
+            await RecordAsync(group.Verdict, id, sender, scanned, groupOutcomes.Where(o => o.Status == StoreStatus.Ok).ToList(), now);
+            outcomes.AddRange(groupOutcomes);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            SmtpInLog.DeliveryFailed(_logger, connection.Remote, id, ex);
-            return SmtpInReplies.StoreFailed;
-        }
-        await RecordAsync(verdict, id, sender, scanned, outcomes.Where(o => o.Status == StoreStatus.Ok).ToList(), now);
 
         var delivered = 0;
         StoreStatus? firstRefusal = null;
@@ -132,7 +148,7 @@ internal sealed class SmtpInMessageStore : IMessageStore
         }
         if (delivered > 0)
         {
-            SmtpInLog.Delivered(_logger, connection.Remote, id, sender, delivered, message.Length);
+            SmtpInLog.Delivered(_logger, connection.Remote, id, sender, delivered, length);
             return SmtpInReplies.Queued(id);
         }
         return firstRefusal switch
