@@ -92,10 +92,14 @@ public sealed class RecipientStage
             }
             if (kind != SenderListKind.Allow && _options.Bayes.Enabled)
             {
-                tokens ??= Tokenize(message, cancellationToken);
-                if (tokens is not null && await ClassifyAsync(account, tokens, cancellationToken) is { } bayes)
+                // Tokenized once per message, and only when some recipient's data is trained enough.
+                if (await IsTrainedAsync(account, cancellationToken))
                 {
-                    extra.Add(bayes);
+                    tokens ??= Tokenize(message, cancellationToken);
+                    if (tokens is not null && await ClassifyAsync(account, tokens, cancellationToken) is { } bayes)
+                    {
+                        extra.Add(bayes);
+                    }
                 }
             }
             perAccount.Add((account, extra.Count == 0 && kind is null ? verdict : Personalize(verdict, extra, kind, queueId, host)));
@@ -177,6 +181,20 @@ public sealed class RecipientStage
         {
             LearningLog.ClassifyFailed(_logger, "(message)", ex.Message);
             return null;
+        }
+    }
+
+    private async Task<bool> IsTrainedAsync(string account, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _bayes.GetMessageCountsAsync(account, cancellationToken) is { } counts
+                && counts.Spam >= _options.Bayes.MinSpamMessages && counts.Ham >= _options.Bayes.MinHamMessages;
+        }
+        catch (IOException ex)
+        {
+            LearningLog.ClassifyFailed(_logger, account, ex.Message);
+            return false;
         }
     }
 
