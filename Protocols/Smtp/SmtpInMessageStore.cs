@@ -104,7 +104,8 @@ internal sealed class SmtpInMessageStore : IMessageStore
         {
             await RecordAsync(refusal, id, sender, scanned, connection.Accounts.Select(a => new DeliveryOutcome(a, StoreStatus.Ok, 0) { Mailbox = "" }).ToList(), now);
             SmtpInLog.Filtered(_logger, connection.Remote, id, sender, refusal.Action);
-            return SmtpInReplies.ForVerdict(refusal);
+            // A milter's discard: accepted, and dropped on purpose.
+            return refusal.Action == FilterAction.Discard ? SmtpInReplies.Queued(id) : SmtpInReplies.ForVerdict(refusal);
         }
 
         var outcomes = new List<DeliveryOutcome>(connection.Accounts.Count);
@@ -112,7 +113,9 @@ internal sealed class SmtpInMessageStore : IMessageStore
         foreach (var group in personal.Groups)
         {
             var filterHeaders = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(group.Verdict.Headers));
-            await using var message = new ConcatenatedReadStream(returnPath, filterHeaders, received, body, end);
+            await using var message = group.Verdict.Edits.Count == 0
+                ? new ConcatenatedReadStream(returnPath, filterHeaders, received, body, end)
+                : new ConcatenatedReadStream(returnPath, filterHeaders, new ReadOnlySequence<byte>(MessageEditor.Apply(new ScanMessage(received, body, end), group.Verdict.Edits)));
             IReadOnlyList<DeliveryOutcome> groupOutcomes;
             try
             {

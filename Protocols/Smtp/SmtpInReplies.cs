@@ -28,10 +28,14 @@ internal static class SmtpInReplies
 
     /// <summary>
     /// The DATA reply for a scan-stage refusal: <c>554 5.7.1</c> virus, <c>550 5.7.1</c> spam over the
-    /// reject score, <c>451 4.7.1</c> a scanner failed under the tempfail policy (RFC 3463 §3.8).
+    /// reject score, <c>451 4.7.1</c> a scanner failed under the tempfail policy (RFC 3463 §3.8); a milter's own
+    /// reply (SMFIR_REPLYCODE, already checked to be 4xx/5xx printable ASCII) when it asked for one.
     /// </summary>
     public static SmtpResponse ForVerdict(Filtering.FilterVerdict verdict) => verdict.Action switch
     {
+        Filtering.FilterAction.RejectSpam or Filtering.FilterAction.Tempfail when verdict.Reply is { Length: > 4 } own && own[3] == ' ' &&
+            int.TryParse(own.AsSpan(0, 3), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var code) =>
+            new((SmtpReplyCode)code, own[4..]),
         Filtering.FilterAction.RejectVirus => new((SmtpReplyCode)554, $"5.7.1 Error: message content rejected: virus found ({verdict.Reason})"),
         Filtering.FilterAction.RejectSpam => new((SmtpReplyCode)550, $"5.7.1 Error: message content rejected as spam ({verdict.Reason})"),
         Filtering.FilterAction.Tempfail => new((SmtpReplyCode)451, "4.7.1 Error: content scanning temporarily unavailable, try again later"),

@@ -79,6 +79,6 @@ public sealed class WebmailOutboxEntry
     /// <summary>UID of the message this one replies to; 0 when none.</summary>
     public long ReplyUid { get; set; }
 
-    /// <summary>The complete RFC 5322 message as submitted (Bcc header removed), in octets.</summary>
+    /// <summary>The complete RFC 5322 message (with its Bcc header, which the SMTP client does not transmit; the Sent copy keeps it), in octets.</summary>
     public required byte[] Message { get; set; }
 }

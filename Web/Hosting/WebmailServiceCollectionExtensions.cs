@@ -52,6 +52,7 @@ public static class WebmailServiceCollectionExtensions
         services.AddSingleton<WebmailCredentialProtector>();
         services.AddSingleton<WebmailMailSessionFactory>();
         services.AddScoped<WebmailCurrentSession>();
+        services.AddWebmailCompose();
         return services;
     }
 
@@ -70,6 +71,7 @@ public static class WebmailServiceCollectionExtensions
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapWebmailApi();
+        app.MapWebmailComposeApi();
         app.MapWebmailLanguage();
         // WebmailSecurityHeaders sends the whole policy (frame-ancestors 'none'); the framework's own
         // "frame-ancestors 'self'" header would replace it.

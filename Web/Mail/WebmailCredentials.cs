@@ -59,4 +59,20 @@ public sealed class WebmailCredentialProtector(IDataProtectionProvider dataProte
             return null;
         }
     }
+
+    /// <summary>Protects a password for storage at rest (the outbox row of a held message).</summary>
+    public string ProtectPassword(string password) => _protector.Protect(password);
+
+    /// <summary>The password protected by <see cref="ProtectPassword"/>, or null when the keys to decrypt it are gone.</summary>
+    public string? UnprotectPassword(string protectedPassword)
+    {
+        try
+        {
+            return _protector.Unprotect(protectedPassword);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
 }

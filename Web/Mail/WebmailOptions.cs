@@ -40,4 +40,29 @@ public sealed class WebmailOptions
 
     /// <summary>Idle time after which a signed-in session expires, in minutes (sliding); default 480.</summary>
     public int SessionIdleMinutes { get; set; } = 480;
+
+    /// <summary>
+    /// Submission endpoint the webmail sends through, as <c>host:port</c> (RFC 6409). Empty (default) means the
+    /// Submission role of this process (the endpoint the listener bound), else the configured <c>Submission</c> endpoint.
+    /// </summary>
+    public string Submission { get; set; } = "";
+
+    /// <summary>
+    /// Transport security towards Submission. <see cref="SecureSocketOptions.Auto"/> (default) means STARTTLS
+    /// (Submission refuses AUTH without TLS); the certificate must validate, or be this node's own
+    /// certificate when Submission runs in the same process.
+    /// </summary>
+    public SecureSocketOptions SubmissionSecurity { get; set; } = SecureSocketOptions.Auto;
+
+    /// <summary>Largest message the composer sends or saves, in octets including attachments; default 25 MiB.</summary>
+    public int MaxComposeOctets { get; set; } = 25 * 1024 * 1024;
+
+    /// <summary>Undo-send window when the user has not chosen one, in seconds (5..30); default 10.</summary>
+    public int UndoSendSeconds { get; set; } = 10;
+
+    /// <summary>How often the outbox looks for due messages, in milliseconds; default 1000.</summary>
+    public int OutboxPollMilliseconds { get; set; } = 1000;
+
+    /// <summary>How long a scheduled message may keep failing transiently before it is given up, in hours; default 48.</summary>
+    public int OutboxMaxRetryHours { get; set; } = 48;
 }

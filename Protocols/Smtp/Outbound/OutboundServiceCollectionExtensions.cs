@@ -30,6 +30,9 @@ public static class OutboundServiceCollectionExtensions
     {
         services.AddOutboundQueue();
         services.TryAddSingleton<OutboundDns>();
+        services.TryAddSingleton<Tls.CertificateVerifier>();
+        services.TryAddSingleton<Tls.MtaStsResolver>();
+        services.TryAddSingleton<Tls.TlsPolicyResolver>();
         services.TryAddSingleton<SmtpDeliveryAgent>();
         services.TryAddSingleton<LocalDeliveryAgent>();
         services.TryAddSingleton<OutboundScheduler>();

@@ -19,7 +19,8 @@ namespace Mail.Shared.Directory.Sql;
 /// (<see cref="SqlDirectoryOptions.PositiveCacheSeconds"/>, <see cref="SqlDirectoryOptions.NegativeCacheSeconds"/>)
 /// so SMTP RCPT checks do not hit the database each time; writes through this instance clear the
 /// cache. With <c>ConnectionStrings:Redis</c>, a <see cref="RedisDirectoryCache"/> sits between memory and the
-/// database and writes clear it on every node. <see cref="AuthenticateAsync"/> always reads the database (a changed password takes effect at once).</para>
+/// database and writes clear it on every node. <see cref="AuthenticateAsync"/> always reads the database (a changed password takes effect at once); a login
+/// verified within <see cref="SqlDirectoryOptions.VerifiedLoginCacheSeconds"/> against the same stored hash skips the PBKDF2 work.</para>
 /// <para>Passwords are hashed with ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/>
 /// (format V3: PBKDF2-HMAC-SHA512, 128-bit salt, 100 000 iterations by default).</para>
 /// </remarks>
@@ -95,6 +96,10 @@ public sealed partial class SqlMailDirectory : IMailDirectory, IDirectoryAdmin, 
             _hasher.VerifyHashedPassword(DummyUser, _dummyHash.Value, password);
             return null;
         }
+        if (IsVerifiedLogin(row, password))
+        {
+            return ToDirectoryUser(row);
+        }
         // Hashes imported from LDAP ({SSHA512}, {CRYPT}, {ARGON2}, ...) verify in their own scheme and are
         // replaced by the current format at the first successful login.
         var result = row.PasswordHash.StartsWith('{')
@@ -107,6 +112,10 @@ public sealed partial class SqlMailDirectory : IMailDirectory, IDirectoryAdmin, 
         if (result == PasswordVerificationResult.SuccessRehashNeeded)
         {
             await RehashAsync(row, password, cancellationToken);
+        }
+        else
+        {
+            RememberVerifiedLogin(row, password);
         }
         return ToDirectoryUser(row);
     }

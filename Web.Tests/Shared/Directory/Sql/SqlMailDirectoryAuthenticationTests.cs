@@ -46,6 +46,38 @@ public sealed class SqlMailDirectoryAuthenticationTests : IAsyncLifetime
         Assert.Equal(1, _hasher.Verifications);
     }
 
+    [Fact]
+    public async Task Authenticate_SamePasswordAgain_IsRememberedWithoutAnotherVerification()
+    {
+        Assert.NotNull(await Directory.AuthenticateAsync("alice@example.com", "password", CancellationToken.None));
+        _hasher.Reset();
+
+        Assert.NotNull(await Directory.AuthenticateAsync("Alice@Example.com", "password", CancellationToken.None));
+
+        Assert.Equal(0, _hasher.Verifications);
+    }
+
+    [Fact]
+    public async Task Authenticate_WrongPasswordAfterRememberedLogin_StillVerifiesOneHashAndFails()
+    {
+        Assert.NotNull(await Directory.AuthenticateAsync("alice@example.com", "password", CancellationToken.None));
+        _hasher.Reset();
+
+        Assert.Null(await Directory.AuthenticateAsync("alice@example.com", "passwore", CancellationToken.None));
+
+        Assert.Equal(1, _hasher.Verifications);
+    }
+
+    [Fact]
+    public async Task Authenticate_OldPasswordAfterPasswordChange_FailsDespiteRememberedLogin()
+    {
+        Assert.NotNull(await Directory.AuthenticateAsync("alice@example.com", "password", CancellationToken.None));
+        await _platform!.Get<IDirectoryAdmin>().SetPasswordAsync("alice@example.com", "new password", CancellationToken.None);
+
+        Assert.Null(await Directory.AuthenticateAsync("alice@example.com", "password", CancellationToken.None));
+        Assert.NotNull(await Directory.AuthenticateAsync("alice@example.com", "new password", CancellationToken.None));
+    }
+
     private sealed class CountingHasher : IPasswordHasher<PlatformUser>
     {
         private readonly PasswordHasher<PlatformUser> _inner = new();
