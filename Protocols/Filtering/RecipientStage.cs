@@ -65,6 +65,10 @@ public sealed class RecipientStage
     /// <param name="cancellationToken">The session's token.</param>
     public async Task<RecipientVerdicts> DecideAsync(FilterVerdict verdict, ScanMessage message, string sender, IReadOnlyList<string> accounts, string queueId, string host, CancellationToken cancellationToken)
     {
+        if (accounts.Count == 0)
+        {
+            return new RecipientVerdicts(verdict.Delivers ? null : verdict, [], []);
+        }
         if (verdict.Action is not (FilterAction.Deliver or FilterAction.Junk or FilterAction.RejectSpam))
         {
             return RecipientVerdicts.Same(verdict, accounts);

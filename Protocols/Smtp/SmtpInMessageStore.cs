@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using Mail.Protocols.Filtering;
+using Mail.Protocols.Smtp.Forwarding;
 using Mail.Protocols.Store;
 using Microsoft.Extensions.Logging;
 using SmtpServer;
@@ -28,12 +29,16 @@ namespace Mail.Protocols.Smtp;
 /// its refusals (<c>554 5.7.1</c> virus, <c>550 5.7.1</c> spam, <c>451 4.7.1</c> scanner failure)
 /// store nothing and generate no bounce; delivered messages get its header fields between
 /// Return-Path and Received and go to INBOX or Junk; every verdict is recorded in <see cref="IVerdictStore"/>.
+/// Recipients that forward (<see cref="SmtpInConnection.Forwards"/>) get the same octets without Return-Path queued
+/// once through <see cref="MailForwarder.ForwardAsync"/> (sender rewritten by SRS), before the mailboxes; a forward that
+/// cannot be queued is <c>451 4.3.0</c> with nothing stored.
 /// </remarks>
 internal sealed class SmtpInMessageStore : IMessageStore
 {
     private static readonly byte[] CrlfBytes = "\r\n"u8.ToArray();
 
     private readonly IMailStore _store;
+    private readonly MailForwarder _forwarder;
     private readonly MessageScanPipeline _filters;
     private readonly RecipientStage _recipients;
     private readonly IVerdictStore _verdicts;
@@ -43,9 +48,10 @@ internal sealed class SmtpInMessageStore : IMessageStore
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public SmtpInMessageStore(IMailStore store, MessageScanPipeline filters, RecipientStage recipients, IVerdictStore verdicts, FilterOptions filterOptions, SmtpInOptions options, string host, TimeProvider time, ILogger logger)
+    public SmtpInMessageStore(IMailStore store, MailForwarder forwarder, MessageScanPipeline filters, RecipientStage recipients, IVerdictStore verdicts, FilterOptions filterOptions, SmtpInOptions options, string host, TimeProvider time, ILogger logger)
     {
         _store = store;
+        _forwarder = forwarder;
         _filters = filters;
         _recipients = recipients;
         _verdicts = verdicts;
@@ -66,7 +72,7 @@ internal sealed class SmtpInMessageStore : IMessageStore
         {
             return SmtpInReplies.ForData(rejection, _options);
         }
-        if (connection.Accounts.Count == 0)
+        if (connection.Accounts.Count == 0 && connection.Forwards.Count == 0)
         {
             return SmtpInReplies.NoRecipients;
         }
@@ -98,14 +104,40 @@ internal sealed class SmtpInMessageStore : IMessageStore
             Envelope = new ScanEnvelope(connection.Remote, connection.HeloName, sender, connection.Recipients.ToList(), id, connection.AuthenticatedUser, _host),
         };
         var verdict = await _filters.ScanAsync(scanned, id, _host, connection.BlockResults, cancellationToken);
-        // Per recipient: sender lists and Bayes data may change the verdict (RecipientStage).
+        // Per local account: sender lists and Bayes data may change the verdict (RecipientStage); forwards keep the message's.
         var personal = await _recipients.DecideAsync(verdict, scanned, sender, connection.Accounts, id, _host, cancellationToken);
-        if (personal.Refusal is { } refusal)
+        var forwarding = verdict.Delivers && connection.Forwards.Count > 0;
+        if (personal.Refusal is { } refusal && !forwarding)
         {
             await RecordAsync(refusal, id, sender, scanned, connection.Accounts.Select(a => new DeliveryOutcome(a, StoreStatus.Ok, 0) { Mailbox = "" }).ToList(), now);
             SmtpInLog.Filtered(_logger, connection.Remote, id, sender, refusal.Action);
             // A milter's discard: accepted, and dropped on purpose.
             return refusal.Action == FilterAction.Discard ? SmtpInReplies.Queued(id) : SmtpInReplies.ForVerdict(refusal);
+        }
+        // A milter's edits apply to what is stored and to what is forwarded.
+        ReadOnlySequence<byte>? edited = verdict.Edits.Count == 0
+            ? null
+            : new ReadOnlySequence<byte>(MessageEditor.Apply(new ScanMessage(received, body, end), verdict.Edits));
+        var forwarded = false;
+        if (forwarding)
+        {
+            var forwardHeaders = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(verdict.Headers));
+            forwarded = await ForwardAsync(connection, id, sender,
+                edited is { } forwardedOctets ? new ConcatenatedReadStream(forwardHeaders, forwardedOctets) : new ConcatenatedReadStream(forwardHeaders, received, body, end),
+                cancellationToken);
+            if (!forwarded)
+            {
+                // Nothing stored yet: the client's retry delivers everything once.
+                return SmtpInReplies.StoreFailed;
+            }
+        }
+        if (personal.Groups.Count == 0)
+        {
+            if (personal.Refusal is { } localRefusal)
+            {
+                await RecordAsync(localRefusal, id, sender, scanned, connection.Accounts.Select(a => new DeliveryOutcome(a, StoreStatus.Ok, 0) { Mailbox = "" }).ToList(), now);
+            }
+            return SmtpInReplies.Queued(id);
         }
 
         var outcomes = new List<DeliveryOutcome>(connection.Accounts.Count);
@@ -113,9 +145,9 @@ internal sealed class SmtpInMessageStore : IMessageStore
         foreach (var group in personal.Groups)
         {
             var filterHeaders = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(group.Verdict.Headers));
-            await using var message = group.Verdict.Edits.Count == 0
-                ? new ConcatenatedReadStream(returnPath, filterHeaders, received, body, end)
-                : new ConcatenatedReadStream(returnPath, filterHeaders, new ReadOnlySequence<byte>(MessageEditor.Apply(new ScanMessage(received, body, end), group.Verdict.Edits)));
+            await using var message = edited is { } editedOctets
+                ? new ConcatenatedReadStream(returnPath, filterHeaders, editedOctets)
+                : new ConcatenatedReadStream(returnPath, filterHeaders, received, body, end);
             IReadOnlyList<DeliveryOutcome> groupOutcomes;
             try
             {
@@ -125,11 +157,11 @@ internal sealed class SmtpInMessageStore : IMessageStore
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 SmtpInLog.DeliveryFailed(_logger, connection.Remote, id, ex);
-                if (outcomes.Count == 0)
+                if (outcomes.Count == 0 && !forwarded)
                 {
                     return SmtpInReplies.StoreFailed;
                 }
-                // Earlier groups are stored: the 250 they were promised stands; this group's failure is logged.
+                // Earlier groups (or forwards) are stored: the 250 they were promised stands; this group's failure is logged.
                 continue;
             }
             length = message.Length;
@@ -149,7 +181,7 @@ internal sealed class SmtpInMessageStore : IMessageStore
             firstRefusal ??= outcome.Status;
             SmtpInLog.DeliveryRefused(_logger, connection.Remote, id, outcome.Account, outcome.Status);
         }
-        if (delivered > 0)
+        if (delivered > 0 || forwarded)
         {
             SmtpInLog.Delivered(_logger, connection.Remote, id, sender, delivered, length);
             return SmtpInReplies.Queued(id);
@@ -160,6 +192,28 @@ internal sealed class SmtpInMessageStore : IMessageStore
             StoreStatus.TooBig => SmtpInReplies.TooBigForMailbox,
             _ => SmtpInReplies.StoreFailed,
         };
+    }
+
+    /// <summary>Queues the message for the transaction's forwards; false when there are none or queueing failed (logged).</summary>
+    private async Task<bool> ForwardAsync(SmtpInConnection connection, string id, string sender, ConcatenatedReadStream message, CancellationToken cancellationToken)
+    {
+        await using (message)
+        {
+            if (connection.Forwards.Count == 0 || connection.ForwardingRecipient is not { } recipient)
+            {
+                return false;
+            }
+            try
+            {
+                await _forwarder.ForwardAsync(sender, recipient, connection.Forwards, message, cancellationToken);
+                return true;
+            }
+            catch (IOException ex)
+            {
+                SmtpInLog.DeliveryFailed(_logger, connection.Remote, id, ex);
+                return false;
+            }
+        }
     }
 
     /// <summary>Writes the verdict record of every account; a failure is logged, never turned into a refusal (the message is stored).</summary>

@@ -14,6 +14,12 @@ internal static class SmtpInReplies
 
     public static SmtpResponse LookupFailed(string address) => new((SmtpReplyCode)451, $"4.3.0 <{address}>: Temporary lookup failure");
 
+    /// <summary>
+    /// The directory cannot answer for <paramref name="address"/> (master and replicas down, nothing cached):
+    /// <c>451 4.4.3</c>, RFC 3463 "directory server failure", so the sender retries instead of bouncing.
+    /// </summary>
+    public static SmtpResponse DirectoryUnavailable(string address) => new((SmtpReplyCode)451, $"4.4.3 <{address}>: Directory server unavailable, try again later");
+
     public static SmtpResponse TooManyRecipients { get; } = new((SmtpReplyCode)452, "4.5.3 Error: too many recipients");
 
     public static SmtpResponse Queued(string id) => new((SmtpReplyCode)250, $"2.0.0 Ok: queued as {id}");

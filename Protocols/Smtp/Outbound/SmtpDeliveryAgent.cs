@@ -240,9 +240,11 @@ internal sealed partial class SmtpDeliveryAgent(
         }
         using (message)
         {
-            if (!MailboxAddress.TryParse(ParserOptions.Default, entry.Sender, out var sender))
+            // The null sender (MAIL FROM:<>, RFC 5321 §4.5.5): bounces forwarded to their original sender (reverse SRS).
+            // MimeKit accepts an empty address for it and MailKit sends it as <>.
+            MailboxAddress? sender = entry.Sender.Length == 0 ? new MailboxAddress("", "") : null;
+            if (sender is null && !MailboxAddress.TryParse(ParserOptions.Default, entry.Sender, out sender))
             {
-                // Only DSNs have the null sender, and they go to local senders only (local shortcut).
                 return DeliveryResult.All(recipients, OutboundRecipientStatus.Failed, "553 5.1.7 sender address not usable for remote delivery", null);
             }
             var mailboxes = new List<MailboxAddress>();
