@@ -39,15 +39,15 @@ ldap_ping() { ldapsearch -x -H "$URI" -D "$ROOTDN" -w "$ROOTPW" -b "$SUFFIX" -s 
 
 cmd_install() {
   [ "${MAIL_SKIP_INSTALL:-0}" = 1 ] && return 0
-  if command -v slapd >/dev/null && command -v ldapsearch >/dev/null; then return 0; fi
-  [ "$(id -u)" = 0 ] || die "slapd/ldap-utils missing and not root: install them first"
-  log "installing slapd ldap-utils"
+  if command -v slapd >/dev/null && command -v ldapsearch >/dev/null && command -v mkpasswd >/dev/null; then return 0; fi
+  [ "$(id -u)" = 0 ] || die "slapd/ldap-utils/whois missing and not root: install them first"
+  log "installing slapd ldap-utils whois (mkpasswd for the {CRYPT} \$y\$ tests)"
   printf '%s\n' 'slapd slapd/no_configuration boolean false' 'slapd slapd/domain string example.com' \
     'slapd shared/organization string Example' 'slapd slapd/password1 password adminpw' \
     'slapd slapd/password2 password adminpw' | debconf-set-selections
   local apt=(apt-get -q -o DPkg::Lock::Timeout=600)
   "${apt[@]}" update
-  DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y --no-install-recommends slapd ldap-utils
+  DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y --no-install-recommends slapd ldap-utils whois
 }
 
 write_conf() {

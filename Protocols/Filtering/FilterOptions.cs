@@ -66,6 +66,9 @@ public sealed class FilterOptions
 
     /// <summary>rspamd (HTTP <c>/checkv2</c>).</summary>
     public Rspamd.RspamdOptions Rspamd { get; set; } = new();
+
+    /// <summary>Milters (Sendmail/Postfix milter protocol v6 over TCP), each a scanner <c>milter:NAME</c>.</summary>
+    public List<Milter.MilterOptions> Milters { get; set; } = [];
 }
 
 /// <summary>The <c>Mail:Filters:Spamd</c> section.</summary>

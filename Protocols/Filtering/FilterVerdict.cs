@@ -17,6 +17,9 @@ public enum FilterAction
 
     /// <summary>Refuse with <c>451 4.7.1</c>: a scanner failed and its policy is <see cref="FilterFailurePolicy.Tempfail"/>.</summary>
     Tempfail,
+
+    /// <summary>Answer <c>250</c> and deliver nothing (a milter's discard).</summary>
+    Discard,
 }
 
 /// <summary>The outcome of the scan stage for one message.</summary>
@@ -29,6 +32,12 @@ public enum FilterAction
 /// <param name="Reason">Short reason for a refusal (virus name, score), safe for the SMTP reply; null when delivered.</param>
 public sealed record FilterVerdict(FilterAction Action, double? Score, IReadOnlyList<ScanResult> Results, string Headers, string? Reason)
 {
+    /// <summary>The SMTP reply a scanner asked for (<c>550 5.7.1 text</c>, from a milter's SMFIR_REPLYCODE) for a refusal, or null for ours.</summary>
+    public string? Reply { get; init; }
+
+    /// <summary>Every scanner's <see cref="ScanResult.Edits"/>, in report order.</summary>
+    public IReadOnlyList<MessageEdit> Edits => Results.SelectMany(r => r.Edits).ToList();
+
     /// <summary>True when the message is to be stored (INBOX or Junk).</summary>
     public bool Delivers => Action is FilterAction.Deliver or FilterAction.Junk;
 }

@@ -80,6 +80,12 @@ public sealed record ScanResult(
     /// </summary>
     public ScanDemand? Demand { get; init; }
 
+    /// <summary>The SMTP reply the scanner asked for with its demand (a milter's SMFIR_REPLYCODE, <c>550 5.7.1 text</c>), or null.</summary>
+    public string? Reply { get; init; }
+
+    /// <summary>Changes to the delivered copy the scanner asks for (a milter's header and body modifications), in order; empty for most scanners.</summary>
+    public IReadOnlyList<MessageEdit> Edits { get; init; } = [];
+
     /// <summary>A failure result with a reason.</summary>
     public static ScanResult Failure(string scanner, string reason, TimeSpan elapsed) => new(scanner, ScanOutcome.Failed, null, null, [], reason, elapsed);
 }
@@ -95,4 +101,7 @@ public enum ScanDemand
 
     /// <summary>Accept it (<c>250</c>) and drop it: nothing is delivered (a milter's SMFIR_DISCARD).</summary>
     Discard,
+
+    /// <summary>Keep it away from the INBOX: it goes to the recipients' Junk mailbox whatever the score (a milter's SMFIR_QUARANTINE).</summary>
+    Junk,
 }

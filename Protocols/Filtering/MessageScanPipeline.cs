@@ -25,7 +25,14 @@ public sealed class MessageScanPipeline
     private readonly ILogger _logger;
 
     public MessageScanPipeline(IEnumerable<IMessageScanner> scanners, IOptions<FilterOptions> options, TimeProvider time, ILogger<MessageScanPipeline> logger)
+        : this(scanners, [], options, time, logger)
     {
+    }
+
+    /// <summary>The scanners and those of <paramref name="providers"/> (the milters).</summary>
+    public MessageScanPipeline(IEnumerable<IMessageScanner> scanners, IEnumerable<IMessageScannerProvider> providers, IOptions<FilterOptions> options, TimeProvider time, ILogger<MessageScanPipeline> logger)
+    {
+        scanners = scanners.Concat(providers.SelectMany(p => p.Scanners));
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -82,10 +89,12 @@ public sealed class MessageScanPipeline
         var scores = results.Where(r => r.Score is not null).Select(r => r.Score!.Value).ToList();
         double? score = scores.Count > 0 ? scores.Sum() : null;
         var virus = results.FirstOrDefault(r => r.Outcome == ScanOutcome.Virus);
-        var demanded = results.FirstOrDefault(r => r.Demand == ScanDemand.Reject) ?? results.FirstOrDefault(r => r.Demand == ScanDemand.Tempfail);
+        var demanded = results.FirstOrDefault(r => r.Demand == ScanDemand.Reject) ?? results.FirstOrDefault(r => r.Demand == ScanDemand.Tempfail) ??
+            results.FirstOrDefault(r => r.Demand == ScanDemand.Discard) ?? results.FirstOrDefault(r => r.Demand == ScanDemand.Junk);
         var failedHard = results.FirstOrDefault(r => r.Outcome == ScanOutcome.Failed && PolicyOf(r.Scanner) == FilterFailurePolicy.Tempfail);
         FilterAction action;
         string? reason = null;
+        string? reply = null;
         if (virus is not null)
         {
             action = FilterAction.RejectVirus;
@@ -95,6 +104,7 @@ public sealed class MessageScanPipeline
         {
             action = FilterAction.RejectSpam;
             reason = demanded.Scanner + ": " + FilterHeaders.Comment(demanded.Detail ?? "rejected");
+            reply = demanded.Reply;
         }
         else if (score >= _options.RejectScore)
         {
@@ -105,13 +115,19 @@ public sealed class MessageScanPipeline
         {
             action = FilterAction.Tempfail;
             reason = demanded.Scanner + ": " + FilterHeaders.Comment(demanded.Detail ?? "tempfail");
+            reply = demanded.Reply;
         }
         else if (failedHard is not null)
         {
             action = FilterAction.Tempfail;
             reason = failedHard.Scanner + " unavailable";
         }
-        else if (score >= _options.JunkScore)
+        else if (demanded?.Demand == ScanDemand.Discard)
+        {
+            action = FilterAction.Discard;
+            reason = demanded.Scanner + ": " + FilterHeaders.Comment(demanded.Detail ?? "discard");
+        }
+        else if (score >= _options.JunkScore || demanded?.Demand == ScanDemand.Junk)
         {
             action = FilterAction.Junk;
         }
@@ -120,7 +136,10 @@ public sealed class MessageScanPipeline
             action = FilterAction.Deliver;
         }
         var headers = FilterHeaders.Build(host, queueId, action, score, _options.JunkScore, results);
-        return new FilterVerdict(action, score, results, headers, reason);
+        return new FilterVerdict(action, score, results, headers, reason)
+        {
+            Reply = reply,
+        };
     }
 
     private FilterFailurePolicy PolicyOf(string scanner) =>

@@ -50,4 +50,7 @@ internal static partial class ImapLog
 
     [LoggerMessage(EventId = 3114, Level = LogLevel.Debug, Message = "IMAP {ConnectionId} autologout after inactivity")]
     public static partial void Autologout(ILogger logger, long connectionId);
+
+    [LoggerMessage(EventId = 3140, Level = LogLevel.Debug, Message = "IMAP {ConnectionId} COMPRESS DEFLATE active")]
+    public static partial void CompressionStarted(ILogger logger, long connectionId);
 }

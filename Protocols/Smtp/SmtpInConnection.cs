@@ -61,10 +61,18 @@ internal sealed class SmtpInConnection
     /// <summary>Distinct local accounts the accepted recipients resolve to, in RCPT order.</summary>
     public IReadOnlyList<string> Accounts => _accounts;
 
+    /// <summary>Remote addresses accepted recipients forward to (distinct, in RCPT order); re-sent through the outbound queue.</summary>
+    public List<string> Forwards { get; } = [];
+
+    /// <summary>The first accepted recipient that forwards (owner of the queued forward), or null.</summary>
+    public string? ForwardingRecipient { get; private set; }
+
     /// <summary>Starts a new transaction (MAIL).</summary>
     public void ResetTransaction()
     {
         Recipients.Clear();
+        Forwards.Clear();
+        ForwardingRecipient = null;
         _accounts.Clear();
         _accountSet.Clear();
         BlockResults.Clear();
@@ -72,9 +80,17 @@ internal sealed class SmtpInConnection
     }
 
     /// <summary>Adds an accepted recipient and the accounts it resolves to (deduplicated).</summary>
-    public void AddRecipient(string address, IReadOnlyList<string> accounts)
+    public void AddRecipient(string address, IReadOnlyList<string> accounts, IReadOnlyList<string>? forwards = null)
     {
         Recipients.Add(address);
+        foreach (var forward in forwards ?? [])
+        {
+            ForwardingRecipient ??= address;
+            if (!Forwards.Contains(forward, StringComparer.OrdinalIgnoreCase))
+            {
+                Forwards.Add(forward);
+            }
+        }
         foreach (var account in accounts)
         {
             if (_accountSet.Add(account))

@@ -5,7 +5,6 @@ using Mail.Protocols.Filtering.Block;
 using Mail.Protocols.Hosting;
 using Mail.Protocols.Smtp.Wire;
 using Mail.Protocols.Store;
-using Mail.Shared.Directory;
 using Mail.Shared.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -41,7 +40,6 @@ internal sealed class SmtpInListener : BackgroundService
     private readonly MailEndpoints _endpoints;
     private readonly MailOptions _mail;
     private readonly SmtpInOptions _options;
-    private readonly IMailDirectory _directory;
     private readonly IMailStore _store;
     private readonly MessageScanPipeline _filters;
     private readonly BlockStage _block;
@@ -53,12 +51,12 @@ internal sealed class SmtpInListener : BackgroundService
     private readonly ILogger _logger;
     private Socket? _socket;
     private SmtpServerEngine? _server;
+    private readonly Forwarding.MailForwarder _forwarder;
 
     public SmtpInListener(
         MailEndpoints endpoints,
         IOptions<MailOptions> mail,
         IOptions<SmtpInOptions> options,
-        IMailDirectory directory,
         IMailStore store,
         MessageScanPipeline filters,
         BlockStage block,
@@ -66,12 +64,13 @@ internal sealed class SmtpInListener : BackgroundService
         IOptions<FilterOptions> filterOptions,
         TlsCertificateProvider certificates,
         TimeProvider time,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers,
+        Forwarding.MailForwarder forwarder)
     {
+        _forwarder = forwarder;
         _endpoints = endpoints;
         _mail = mail.Value;
         _options = options.Value;
-        _directory = directory;
         _store = store;
         _filters = filters;
         _block = block;
@@ -129,8 +128,8 @@ internal sealed class SmtpInListener : BackgroundService
             return new SmtpWireGuard(accepted, connection, _options, host, _time, guardLogger);
         }, accepted => AdmitAsync(accepted, host)));
         services.Add((ISmtpCommandFactory)new SmtpInCommandFactory());
-        services.Add((IMailboxFilter)new SmtpInMailboxFilter(_directory, _block, _options, _logger));
-        services.Add((IMessageStore)new SmtpInMessageStore(_store, _filters, _verdicts, _filterOptions, _options, host, _time, _logger));
+        services.Add((IMailboxFilter)new SmtpInMailboxFilter(_forwarder, _block, _options, _logger));
+        services.Add((IMessageStore)new SmtpInMessageStore(_store, _forwarder, _filters, _verdicts, _filterOptions, _options, host, _time, _logger));
         _server = new SmtpServerEngine(serverOptions, services);
         _server.SessionFaulted += (_, e) => SmtpInLog.SessionFaulted(_logger, e.Exception);
         return base.StartAsync(cancellationToken);

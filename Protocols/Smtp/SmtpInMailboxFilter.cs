@@ -1,4 +1,5 @@
 using Mail.Protocols.Filtering.Block;
+using Mail.Protocols.Smtp.Forwarding;
 using Mail.Shared.Directory;
 using Microsoft.Extensions.Logging;
 using SmtpServer;
@@ -10,19 +11,19 @@ namespace Mail.Protocols.Smtp;
 
 /// <summary>
 /// MAIL and RCPT policy of the MX (RFC 5321 §4.1.1.2-3): any sender; recipients only in local
-/// domains, resolved through <see cref="IMailDirectory.ResolveRecipientAsync"/> (aliases,
-/// plus-addressing). Refusals are thrown as <see cref="SmtpResponseException"/> so each carries
+/// domains, resolved through <see cref="MailForwarder.ResolveAsync"/> (the directory's aliases,
+/// plus-addressing and forwarding; bounces to our SRS0 addresses). Refusals are thrown as <see cref="SmtpResponseException"/> so each carries
 /// its own code: <c>550 5.1.1</c> unknown user, <c>554 5.7.1</c> relay denied (never an open
-/// relay), <c>451 4.3.0</c> directory unavailable, <c>452 4.5.3</c> too many recipients.
+/// relay), <c>451 4.4.3</c> directory unavailable (<c>451 4.3.0</c> other lookup failures), <c>452 4.5.3</c> too many recipients.
 /// </summary>
 internal sealed class SmtpInMailboxFilter : IMailboxFilter
 {
-    private readonly IMailDirectory _directory;
+    private readonly MailForwarder _directory;
     private readonly BlockStage _block;
     private readonly SmtpInOptions _options;
     private readonly ILogger _logger;
 
-    public SmtpInMailboxFilter(IMailDirectory directory, BlockStage block, SmtpInOptions options, ILogger logger)
+    public SmtpInMailboxFilter(MailForwarder directory, BlockStage block, SmtpInOptions options, ILogger logger)
     {
         _directory = directory;
         _block = block;
@@ -69,27 +70,36 @@ internal sealed class SmtpInMailboxFilter : IMailboxFilter
         RecipientResolution resolution;
         try
         {
-            resolution = await _directory.ResolveRecipientAsync(address, cancellationToken);
+            resolution = await _directory.ResolveAsync(address, cancellationToken);
         }
         catch (DirectoryUnavailableException ex)
         {
             SmtpInLog.DirectoryUnavailable(_logger, connection.Remote, address, ex);
-            throw new SmtpResponseException(SmtpInReplies.LookupFailed(address));
+            throw new SmtpResponseException(SmtpInReplies.DirectoryUnavailable(address));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             SmtpInLog.LookupFailed(_logger, connection.Remote, address, ex);
             throw new SmtpResponseException(SmtpInReplies.LookupFailed(address));
         }
+        if (resolution.Forwards.Count > 0 && !_directory.CanForward)
+        {
+            SmtpInLog.RecipientRefused(_logger, connection.Remote, address, "forwarding unavailable");
+            if (resolution.Users.Count == 0)
+            {
+                throw new SmtpResponseException(SmtpInReplies.LookupFailed(address));
+            }
+            resolution = resolution with { Forwards = [] };
+        }
         switch (resolution.Kind)
         {
-            case RecipientKind.Local when resolution.Users.Count > 0:
+            case RecipientKind.Local when resolution.Delivers:
                 if (_block.CheckRecipient(connection.Remote.Address, SenderOf(from), address) is { } greylisted)
                 {
                     SmtpInLog.Blocked(_logger, connection.Remote, greylisted.Check, greylisted.Action);
                     throw new SmtpResponseException(SmtpInReplies.ForBlock(greylisted, connection.Remote.Address));
                 }
-                connection.AddRecipient(address, resolution.Users);
+                connection.AddRecipient(address, resolution.Users, resolution.Forwards);
                 return true;
             case RecipientKind.NotLocal:
                 SmtpInLog.RecipientRefused(_logger, connection.Remote, address, "relay");

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using Mail.Protocols.Filtering;
+using Mail.Protocols.Smtp.Forwarding;
 using Mail.Protocols.Store;
 using Microsoft.Extensions.Logging;
 using SmtpServer;
@@ -28,12 +29,16 @@ namespace Mail.Protocols.Smtp;
 /// its refusals (<c>554 5.7.1</c> virus, <c>550 5.7.1</c> spam, <c>451 4.7.1</c> scanner failure)
 /// store nothing and generate no bounce; delivered messages get its header fields between
 /// Return-Path and Received and go to INBOX or Junk; every verdict is recorded in <see cref="IVerdictStore"/>.
+/// Recipients that forward (<see cref="SmtpInConnection.Forwards"/>) get the same octets without Return-Path queued
+/// once through <see cref="MailForwarder.ForwardAsync"/> (sender rewritten by SRS), before the mailboxes; a forward that
+/// cannot be queued is <c>451 4.3.0</c> with nothing stored.
 /// </remarks>
 internal sealed class SmtpInMessageStore : IMessageStore
 {
     private static readonly byte[] CrlfBytes = "\r\n"u8.ToArray();
 
     private readonly IMailStore _store;
+    private readonly MailForwarder _forwarder;
     private readonly MessageScanPipeline _filters;
     private readonly IVerdictStore _verdicts;
     private readonly FilterOptions _filterOptions;
@@ -42,9 +47,10 @@ internal sealed class SmtpInMessageStore : IMessageStore
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public SmtpInMessageStore(IMailStore store, MessageScanPipeline filters, IVerdictStore verdicts, FilterOptions filterOptions, SmtpInOptions options, string host, TimeProvider time, ILogger logger)
+    public SmtpInMessageStore(IMailStore store, MailForwarder forwarder, MessageScanPipeline filters, IVerdictStore verdicts, FilterOptions filterOptions, SmtpInOptions options, string host, TimeProvider time, ILogger logger)
     {
         _store = store;
+        _forwarder = forwarder;
         _filters = filters;
         _verdicts = verdicts;
         _filterOptions = filterOptions;
@@ -64,7 +70,7 @@ internal sealed class SmtpInMessageStore : IMessageStore
         {
             return SmtpInReplies.ForData(rejection, _options);
         }
-        if (connection.Accounts.Count == 0)
+        if (connection.Accounts.Count == 0 && connection.Forwards.Count == 0)
         {
             return SmtpInReplies.NoRecipients;
         }
@@ -100,10 +106,29 @@ internal sealed class SmtpInMessageStore : IMessageStore
         {
             await RecordAsync(verdict, id, sender, scanned, connection.Accounts.Select(a => new DeliveryOutcome(a, StoreStatus.Ok, 0) { Mailbox = "" }).ToList(), now);
             SmtpInLog.Filtered(_logger, connection.Remote, id, sender, verdict.Action);
-            return SmtpInReplies.ForVerdict(verdict);
+            // A milter's discard: accepted, and dropped on purpose.
+            return verdict.Action == FilterAction.Discard ? SmtpInReplies.Queued(id) : SmtpInReplies.ForVerdict(verdict);
         }
         var filterHeaders = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(verdict.Headers));
-        await using var message = new ConcatenatedReadStream(returnPath, filterHeaders, received, body, end);
+        // A milter's edits apply to what is stored and to what is forwarded.
+        ReadOnlySequence<byte>? edited = verdict.Edits.Count == 0
+            ? null
+            : new ReadOnlySequence<byte>(MessageEditor.Apply(new ScanMessage(received, body, end), verdict.Edits));
+        var forwarded = await ForwardAsync(connection, id, sender,
+            edited is { } forwardedOctets ? new ConcatenatedReadStream(filterHeaders, forwardedOctets) : new ConcatenatedReadStream(filterHeaders, received, body, end),
+            cancellationToken);
+        if (connection.Forwards.Count > 0 && !forwarded)
+        {
+            // Nothing stored yet: the client's retry delivers everything once.
+            return SmtpInReplies.StoreFailed;
+        }
+        if (connection.Accounts.Count == 0)
+        {
+            return SmtpInReplies.Queued(id);
+        }
+        await using var message = edited is { } editedOctets
+            ? new ConcatenatedReadStream(returnPath, filterHeaders, editedOctets)
+            : new ConcatenatedReadStream(returnPath, filterHeaders, received, body, end);
 
         IReadOnlyList<DeliveryOutcome> outcomes;
         try
@@ -130,7 +155,7 @@ internal sealed class SmtpInMessageStore : IMessageStore
             firstRefusal ??= outcome.Status;
             SmtpInLog.DeliveryRefused(_logger, connection.Remote, id, outcome.Account, outcome.Status);
         }
-        if (delivered > 0)
+        if (delivered > 0 || forwarded)
         {
             SmtpInLog.Delivered(_logger, connection.Remote, id, sender, delivered, message.Length);
             return SmtpInReplies.Queued(id);
@@ -141,6 +166,28 @@ internal sealed class SmtpInMessageStore : IMessageStore
             StoreStatus.TooBig => SmtpInReplies.TooBigForMailbox,
             _ => SmtpInReplies.StoreFailed,
         };
+    }
+
+    /// <summary>Queues the message for the transaction's forwards; false when there are none or queueing failed (logged).</summary>
+    private async Task<bool> ForwardAsync(SmtpInConnection connection, string id, string sender, ConcatenatedReadStream message, CancellationToken cancellationToken)
+    {
+        await using (message)
+        {
+            if (connection.Forwards.Count == 0 || connection.ForwardingRecipient is not { } recipient)
+            {
+                return false;
+            }
+            try
+            {
+                await _forwarder.ForwardAsync(sender, recipient, connection.Forwards, message, cancellationToken);
+                return true;
+            }
+            catch (IOException ex)
+            {
+                SmtpInLog.DeliveryFailed(_logger, connection.Remote, id, ex);
+                return false;
+            }
+        }
     }
 
     /// <summary>Writes the verdict record of every account; a failure is logged, never turned into a refusal (the message is stored).</summary>

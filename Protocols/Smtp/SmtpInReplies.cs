@@ -14,6 +14,12 @@ internal static class SmtpInReplies
 
     public static SmtpResponse LookupFailed(string address) => new((SmtpReplyCode)451, $"4.3.0 <{address}>: Temporary lookup failure");
 
+    /// <summary>
+    /// The directory cannot answer for <paramref name="address"/> (master and replicas down, nothing cached):
+    /// <c>451 4.4.3</c>, RFC 3463 "directory server failure", so the sender retries instead of bouncing.
+    /// </summary>
+    public static SmtpResponse DirectoryUnavailable(string address) => new((SmtpReplyCode)451, $"4.4.3 <{address}>: Directory server unavailable, try again later");
+
     public static SmtpResponse TooManyRecipients { get; } = new((SmtpReplyCode)452, "4.5.3 Error: too many recipients");
 
     public static SmtpResponse Queued(string id) => new((SmtpReplyCode)250, $"2.0.0 Ok: queued as {id}");
@@ -28,10 +34,14 @@ internal static class SmtpInReplies
 
     /// <summary>
     /// The DATA reply for a scan-stage refusal: <c>554 5.7.1</c> virus, <c>550 5.7.1</c> spam over the
-    /// reject score, <c>451 4.7.1</c> a scanner failed under the tempfail policy (RFC 3463 §3.8).
+    /// reject score, <c>451 4.7.1</c> a scanner failed under the tempfail policy (RFC 3463 §3.8); a milter's own
+    /// reply (SMFIR_REPLYCODE, already checked to be 4xx/5xx printable ASCII) when it asked for one.
     /// </summary>
     public static SmtpResponse ForVerdict(Filtering.FilterVerdict verdict) => verdict.Action switch
     {
+        Filtering.FilterAction.RejectSpam or Filtering.FilterAction.Tempfail when verdict.Reply is { Length: > 4 } own && own[3] == ' ' &&
+            int.TryParse(own.AsSpan(0, 3), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var code) =>
+            new((SmtpReplyCode)code, own[4..]),
         Filtering.FilterAction.RejectVirus => new((SmtpReplyCode)554, $"5.7.1 Error: message content rejected: virus found ({verdict.Reason})"),
         Filtering.FilterAction.RejectSpam => new((SmtpReplyCode)550, $"5.7.1 Error: message content rejected as spam ({verdict.Reason})"),
         Filtering.FilterAction.Tempfail => new((SmtpReplyCode)451, "4.7.1 Error: content scanning temporarily unavailable, try again later"),

@@ -1,4 +1,5 @@
 using Mail.Protocols.Filtering;
+using Mail.Protocols.Smtp.Forwarding;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,6 +16,7 @@ public static class SmtpInServiceCollectionExtensions
     {
         services.AddOptions<SmtpInOptions>().BindConfiguration(SmtpInOptions.Section);
         services.AddMailFilters();
+        services.AddForwarding();
         services.AddHostedService<SmtpInListener>();
         return services;
     }

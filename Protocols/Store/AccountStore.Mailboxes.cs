@@ -92,6 +92,7 @@ internal sealed partial class AccountStore
                 var freed = Convert.ToInt64(Scalar(tx, "SELECT IFNULL(SUM(size), 0) FROM messages WHERE mailbox_id = @id", ("@id", id)), System.Globalization.CultureInfo.InvariantCulture);
                 Execute(tx, "DELETE FROM messages WHERE mailbox_id = @id", ("@id", id));
                 Execute(tx, "DELETE FROM expunged WHERE mailbox_id = @id", ("@id", id));
+                Execute(tx, "DELETE FROM metadata WHERE mailbox_id = @id", ("@id", id));
                 Execute(tx, "DELETE FROM mailboxes WHERE id = @id", ("@id", id));
                 tx.Commit();
                 Interlocked.Add(ref _usedOctets, -freed);

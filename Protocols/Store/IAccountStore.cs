@@ -96,6 +96,20 @@ public interface IAccountStore
     /// </summary>
     Task<IReadOnlySet<uint>> SearchTextAsync(long mailboxId, string text, TextSearchScope scope, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The METADATA entries (RFC 5464) of a mailbox, or of the server when <paramref name="mailboxName"/> is empty, that
+    /// <paramref name="user"/> sees: the <c>/shared/</c> entries and the user's own <c>/private/</c> ones, sorted by name.
+    /// </summary>
+    /// <returns>Null when the mailbox does not exist.</returns>
+    Task<IReadOnlyList<MetadataEntry>?> GetMetadataAsync(string mailboxName, string user, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets or (null value) removes METADATA entries of a mailbox or of the server (empty name), all or nothing
+    /// (RFC 5464 §4.3). Names must be valid lower-case entry names.
+    /// </summary>
+    /// <returns>The status and, for <see cref="MetadataStatus.TooLarge"/>, the largest value allowed in octets.</returns>
+    Task<(MetadataStatus Status, int MaxSize)> SetMetadataAsync(string mailboxName, string user, IReadOnlyList<MetadataEntry> changes, CancellationToken cancellationToken);
+
     /// <summary>Octets used by all messages of the account (for QUOTA and delivery checks).</summary>
     Task<long> GetUsedOctetsAsync(CancellationToken cancellationToken);
 }

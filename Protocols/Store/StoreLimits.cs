@@ -18,6 +18,12 @@ public sealed class StoreLimits
     /// </summary>
     public int MaxIndexedTextChars { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>Largest METADATA entry value (RFC 5464 §4.3), in octets (default 16 KiB); larger: <see cref="MetadataStatus.TooLarge"/>.</summary>
+    public int MaxMetadataValueOctets { get; set; } = 16 * 1024;
+
+    /// <summary>METADATA entries a user may see on one mailbox or on the server (shared plus own private; default 200); more: <see cref="MetadataStatus.TooMany"/>.</summary>
+    public int MaxMetadataEntries { get; set; } = 200;
+
     /// <summary>How long a quota read from the directory is reused, in seconds (default 60).</summary>
     public int QuotaCacheSeconds { get; set; } = 60;
 }

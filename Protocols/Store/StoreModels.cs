@@ -97,3 +97,17 @@ public enum TextSearchScope
     /// <summary>Header fields and text parts (SEARCH TEXT).</summary>
     Text,
 }
+
+/// <summary>A METADATA entry (RFC 5464 §3): lower-case name under <c>/private/</c> or <c>/shared/</c>; a null value removes it in a write.</summary>
+public sealed record MetadataEntry(string Name, byte[]? Value);
+
+/// <summary>Outcome of <see cref="IAccountStore.SetMetadataAsync"/>.</summary>
+public enum MetadataStatus
+{
+    Ok,
+    NoSuchMailbox,
+    /// <summary>A value exceeds <see cref="StoreLimits.MaxMetadataValueOctets"/> (IMAP <c>[METADATA MAXSIZE n]</c>).</summary>
+    TooLarge,
+    /// <summary>The entries would exceed <see cref="StoreLimits.MaxMetadataEntries"/> (IMAP <c>[METADATA TOOMANY]</c>).</summary>
+    TooMany,
+}

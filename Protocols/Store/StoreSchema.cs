@@ -21,12 +21,14 @@ namespace Mail.Protocols.Store;
 /// the searchable text of each message file (rowid = <c>fts_files.id</c>), one row per file however many copies
 /// name it. Substring queries of 3 or more characters are phrase queries on trigrams (IMAP SEARCH is substring,
 /// case-insensitive). A v1 index gets the empty tables; the text of older messages is added on first search.</item>
+/// <item>(v3) <c>metadata(mailbox_id, owner, name, value)</c>: METADATA entries (RFC 5464); mailbox_id 0 holds the
+/// server entries, owner is '' for <c>/shared/</c> entries and the user's address for <c>/private/</c> ones; names lower-case.</item>
 /// </list>
 /// </remarks>
 internal static class StoreSchema
 {
     /// <summary>Current schema version (<c>PRAGMA user_version</c>).</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     private const string CreateV1 = """
         CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
@@ -64,6 +66,15 @@ internal static class StoreSchema
         CREATE VIRTUAL TABLE fts_text USING fts5(headers, body, tokenize = 'trigram');
         """;
 
+    private const string CreateV3 = """
+        CREATE TABLE metadata (
+            mailbox_id INTEGER NOT NULL,
+            owner TEXT NOT NULL,
+            name TEXT NOT NULL,
+            value BLOB NOT NULL,
+            PRIMARY KEY (mailbox_id, owner, name)) WITHOUT ROWID;
+        """;
+
     /// <summary>Sets the connection pragmas of the writer connection.</summary>
     public static void ConfigureWriter(SqliteConnection connection)
     {
@@ -90,6 +101,10 @@ internal static class StoreSchema
         if (version < 2)
         {
             Execute(connection, CreateV2, tx);
+        }
+        if (version < 3)
+        {
+            Execute(connection, CreateV3, tx);
         }
         Execute(connection, $"PRAGMA user_version={Version}", tx);
         tx.Commit();

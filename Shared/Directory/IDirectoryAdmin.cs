@@ -23,6 +23,14 @@ public interface IDirectoryAdmin
 
     /// <summary>Adds an alias in a local domain pointing at a target address (local user, another alias, or remote).</summary>
     Task<DirectoryChangeResult> AddAliasAsync(string alias, string target, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets (or, with a null <paramref name="forwardTo"/>, removes) a user's forwarding address: mail to the user is
+    /// re-sent there (LDAP <c>mailRoutingAddress</c>); with <paramref name="keepCopy"/> the user's mailbox keeps a copy.
+    /// </summary>
+    /// <returns><see cref="DirectoryChangeResult.UnknownUser"/> when there is no such user,
+    /// <see cref="DirectoryChangeResult.InvalidAddress"/> for a malformed address or a target equal to the user.</returns>
+    Task<DirectoryChangeResult> SetForwardingAsync(string address, string? forwardTo, bool keepCopy, CancellationToken cancellationToken);
 }
 
 /// <summary>Outcome of a directory change; expected failures are values, not exceptions.</summary>

@@ -19,6 +19,7 @@ internal static class AdminCli
         new UserAddCommand(),
         new UserPasswdCommand(),
         new UserListCommand(),
+        .. UserForwardCommand.All,
         new AliasAddCommand(),
         new DirectoryExportCommand(),
         new DirectoryImportCommand(),

@@ -1,3 +1,5 @@
+using Mail.Web.Webmail;
+
 namespace Mail.Web.Hosting;
 
 /// <summary>Paths of the webmail, in one place for pages, endpoints and tests.</summary>
@@ -13,9 +15,39 @@ public static class WebmailRoutes
     public const string Error = "/error";
     public const string NotFound = "/not-found";
 
-    /// <summary>The message list of <paramref name="folder"/>, page <paramref name="page"/>.</summary>
-    public static string List(string folder, int page = 1) =>
-        page > 1 ? $"mail?folder={Uri.EscapeDataString(folder)}&page={page}" : $"mail?folder={Uri.EscapeDataString(folder)}";
+    /// <summary>The message list of <paramref name="folder"/> (newest first, no filter).</summary>
+    public static string List(string folder) => $"mail?folder={Uri.EscapeDataString(folder)}";
+
+    /// <summary>The message list <paramref name="query"/> describes; defaults are left out of the URL.</summary>
+    public static string List(WebmailListQuery query)
+    {
+        var url = new System.Text.StringBuilder("mail?folder=").Append(Uri.EscapeDataString(query.Folder));
+        if (query.Sort != WebmailSort.Date)
+        {
+            url.Append("&sort=").Append(query.Sort.ToString().ToLowerInvariant());
+        }
+        if (query.Ascending)
+        {
+            url.Append("&order=asc");
+        }
+        if (query.Filter != WebmailQuickFilter.None)
+        {
+            url.Append("&filter=").Append(query.Filter.ToString().ToLowerInvariant());
+        }
+        if (!string.IsNullOrWhiteSpace(query.Text))
+        {
+            url.Append("&q=").Append(Uri.EscapeDataString(query.Text.Trim()));
+            if (query.AllFolders)
+            {
+                url.Append("&scope=all");
+            }
+        }
+        if (query.Threads)
+        {
+            url.Append("&view=threads");
+        }
+        return url.ToString();
+    }
 
     /// <summary>The message view of <paramref name="uid"/> in <paramref name="folder"/>.</summary>
     public static string Message(string folder, uint uid) => $"mail/read?folder={Uri.EscapeDataString(folder)}&uid={uid}";

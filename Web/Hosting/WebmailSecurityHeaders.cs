@@ -9,7 +9,12 @@ namespace Mail.Web.Hosting;
 internal sealed class WebmailSecurityHeaders(RequestDelegate next)
 {
     /// <summary>Policy of the app pages (CSP Level 3).</summary>
-    public const string AppPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    /// <remarks>
+    /// <c>style-src-attr 'unsafe-inline'</c> lets Blazor set <c>style</c> attributes (Virtualize sizes its
+    /// spacers that way); style elements and sheets stay same-origin only, and message HTML never reaches
+    /// these pages (it is served to a sandboxed frame under its own policy).
+    /// </remarks>
+    public const string AppPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; "
         + "font-src 'self'; connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'self'; "
         + "form-action 'self'; frame-ancestors 'none'";
 

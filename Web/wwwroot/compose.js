@@ -4,7 +4,6 @@
 // - Attachments: files dropped on the form are added to the file input and saved into the draft at once.
 // - Autosave: every few seconds after a change, the form is posted in the background with Action=save; the
 //   returned page's draft state (draft UID, attachment list) replaces the current one.
-// - Undo countdown on the "Sending…" notice.
 (function () {
     'use strict';
 
@@ -133,21 +132,7 @@
         window.setInterval(function () { if (dirty && document.body.contains(form)) { save(); } }, seconds * 1000);
     }
 
-    function initCountdown() {
-        document.querySelectorAll('.outbox-notice .countdown[data-due]').forEach(function (el) {
-            if (el.dataset.ready === '1') { return; }
-            el.dataset.ready = '1';
-            var due = Date.parse(el.dataset.due);
-            function tick() {
-                var left = Math.ceil((due - Date.now()) / 1000);
-                el.textContent = left > 0 ? left + ' s' : '';
-                if (left > 0) { window.setTimeout(tick, 500); }
-            }
-            tick();
-        });
-    }
-
-    function init() { initComposer(); initCountdown(); }
+    function init() { initComposer(); }
 
     if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', init); } else { init(); }
     if (window.Blazor && window.Blazor.addEventListener) { window.Blazor.addEventListener('enhancedload', init); }

@@ -50,6 +50,9 @@ public static class ImapCommandTable
         [UidCopyCommand.WireName] = () => new UidCopyCommand(),
         [UidMoveCommand.WireName] = () => new UidMoveCommand(),
         [UidExpungeCommand.WireName] = () => new UidExpungeCommand(),
+        [CompressCommand.WireName] = () => new CompressCommand(),
+        [GetMetadataCommand.WireName] = () => new GetMetadataCommand(),
+        [SetMetadataCommand.WireName] = () => new SetMetadataCommand(),
     };
 
     /// <summary>Creates the command for <paramref name="name"/>; false for unknown commands.</summary>

@@ -24,6 +24,9 @@ public sealed record ImapCommandResult(ImapCompletion Status, string? Code, stri
     /// <summary>After the tagged OK, negotiate TLS (STARTTLS).</summary>
     public bool StartTls { get; init; }
 
+    /// <summary>After the tagged OK, switch both directions to DEFLATE (COMPRESS, RFC 4978).</summary>
+    public bool StartCompression { get; init; }
+
     /// <summary>Send the tagged reply without the usual mailbox update (the command did it).</summary>
     public bool SkipSync { get; init; }
 

@@ -187,6 +187,10 @@ public sealed partial class ImapSession
         {
             return await StartTlsAsync(cancellationToken);
         }
+        if (result.StartCompression)
+        {
+            return await StartCompressionAsync();
+        }
         return !result.Close;
     }
 

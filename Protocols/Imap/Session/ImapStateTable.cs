@@ -39,6 +39,9 @@ public static class ImapStateTable
         [SetQuotaCommand.WireName] = ImapState.LoggedIn,
         [AppendCommand.WireName] = ImapState.LoggedIn,
         [IdleCommand.WireName] = ImapState.LoggedIn,
+        [CompressCommand.WireName] = ImapState.LoggedIn,
+        [GetMetadataCommand.WireName] = ImapState.LoggedIn,
+        [SetMetadataCommand.WireName] = ImapState.LoggedIn,
 
         // §6.4: selected.
         [CloseCommand.WireName] = ImapState.Selected,

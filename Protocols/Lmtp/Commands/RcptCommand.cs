@@ -42,7 +42,7 @@ internal sealed class RcptCommand : ILmtpCommand
         catch (DirectoryUnavailableException ex)
         {
             LmtpLog.DirectoryUnavailable(session.Logger, session.Remote, path.Address, ex);
-            await session.WriteLineAsync($"451 4.3.0 <{path.Address}>: directory unavailable, try again later", cancellationToken);
+            await session.WriteLineAsync($"451 4.4.3 <{path.Address}>: directory unavailable, try again later", cancellationToken);
             return;
         }
         switch (resolution.Kind)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Mail.Protocols.Smtp.Forwarding;
 using Mail.Protocols.Store;
 using Mail.Shared.Directory;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,16 +11,18 @@ namespace Mail.Protocols.Smtp.Outbound;
 /// The local shortcut: recipients in local domains are stored through the same inbound route as SMTP-in
 /// (<see cref="IMailDirectory.ResolveRecipientAsync"/>, then <see cref="IMailStore.DeliverAsync(IReadOnlyList{string}, Stream, DateTimeOffset, CancellationToken)"/> once per
 /// distinct account, with a <c>Return-Path</c> in front), never over the network. Available where the node
-/// also runs the Mailbox role; elsewhere local domains go out by MX like any other.
+/// also runs the Mailbox role; elsewhere local domains go out by MX like any other. Recipients that forward
+/// (and bounces to our SRS domain) are queued again through <see cref="MailForwarder"/>.
 /// </summary>
-internal sealed class LocalDeliveryAgent(IMailDirectory directory, IServiceProvider services, OutboundQueueStore queue, TimeProvider time)
+internal sealed class LocalDeliveryAgent(IMailDirectory directory, MailForwarder forwarder, IServiceProvider services, OutboundQueueStore queue, TimeProvider time)
 {
     private readonly IMailStore? _store = services.GetService<IMailStore>();
 
-    /// <summary>True when <paramref name="domain"/> is local and this node can store into mailboxes.</summary>
+    /// <summary>True when <paramref name="domain"/> is our SRS domain, or local and this node can store into mailboxes.</summary>
     /// <exception cref="DirectoryUnavailableException">The directory is down (the caller retries).</exception>
     public async Task<bool> HandlesAsync(string domain, CancellationToken cancellationToken) =>
-        _store is not null && await directory.IsLocalDomainAsync(domain, cancellationToken);
+        domain.Equals(forwarder.Srs.Domain, StringComparison.OrdinalIgnoreCase)
+        || (_store is not null && await directory.IsLocalDomainAsync(domain, cancellationToken));
 
     /// <summary>Stores the message for <paramref name="recipients"/>: per recipient delivered, failed (unknown user, too big) or pending (over quota, I/O).</summary>
     public async Task<List<DeliveryResult>> DeliverAsync(OutboundQueueEntry entry, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
@@ -28,9 +31,19 @@ internal sealed class LocalDeliveryAgent(IMailDirectory directory, IServiceProvi
         var byRecipient = new List<(string Recipient, IReadOnlyList<string> Accounts)>();
         foreach (var recipient in recipients)
         {
-            var resolution = await directory.ResolveRecipientAsync(recipient, cancellationToken);
-            if (resolution.Kind == RecipientKind.Local && resolution.Users.Count > 0)
+            var resolution = await forwarder.ResolveAsync(recipient, cancellationToken);
+            if (resolution.Delivers && (resolution.Users.Count == 0 || _store is not null))
             {
+                if (resolution.Forwards.Count > 0)
+                {
+                    await using var original = queue.OpenMessage(entry.Id);
+                    var id = await forwarder.ForwardAsync(entry.Sender, recipient, resolution.Forwards, original, cancellationToken);
+                    if (resolution.Users.Count == 0)
+                    {
+                        results.Add(new(recipient, OutboundRecipientStatus.Delivered, $"250 2.0.0 forwarded as {id}", "local"));
+                        continue;
+                    }
+                }
                 byRecipient.Add((recipient, resolution.Users));
             }
             else

@@ -28,19 +28,75 @@ internal sealed record MxResolution(MxOutcome Outcome, IReadOnlyList<string> Hos
 internal sealed class OutboundDns
 {
     private readonly LookupClient _client;
+    private readonly LookupClient _dnssec;
 
     public OutboundDns(IOptions<OutboundOptions> options)
     {
         var o = options.Value;
+        _client = new LookupClient(Options(o, dnssec: false));
+        _dnssec = new LookupClient(Options(o, dnssec: true));
+    }
+
+    private static LookupClientOptions Options(OutboundOptions o, bool dnssec)
+    {
         var servers = o.DnsServers.Select(ParseServer).ToArray();
         var lookup = servers.Length > 0 ? new LookupClientOptions(servers) : new LookupClientOptions();
-        lookup.UseCache = servers.Length == 0;
+        lookup.UseCache = servers.Length == 0 && !dnssec;
         lookup.Timeout = TimeSpan.FromSeconds(o.DnsTimeoutSeconds);
         lookup.Retries = 1;
         lookup.ThrowDnsErrors = false;
         lookup.ContinueOnDnsError = false;
         lookup.ContinueOnEmptyResponse = false;
-        _client = new LookupClient(lookup);
+        // DO bit (RFC 3225): a validating resolver then reports the AD bit (RFC 6840 §5.8).
+        lookup.RequestDnsSecRecords = dnssec;
+        return lookup;
+    }
+
+    /// <summary>
+    /// The TXT strings of <paramref name="name"/> (each record's strings joined, RFC 7208 §3.3 style); empty when
+    /// there are none or the name does not exist; null on a temporary failure.
+    /// </summary>
+    public async Task<IReadOnlyList<string>?> ResolveTxtAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await _client.QueryAsync(name, QueryType.TXT, QueryClass.IN, cancellationToken);
+            if (response.HasError && response.Header.ResponseCode != DnsHeaderResponseCode.NotExistentDomain)
+            {
+                return null;
+            }
+            return response.Answers.TxtRecords().Select(t => string.Concat(t.Text)).ToList();
+        }
+        catch (DnsResponseException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The TLSA records of <c>_port._tcp.host</c> (RFC 7672 §2.2) and whether the resolver authenticated them (AD
+    /// bit, trusted as Postfix does: the configured resolver must validate and be reached over a trusted path);
+    /// null on a temporary failure.
+    /// </summary>
+    public async Task<(bool Authenticated, IReadOnlyList<Tls.TlsaRecordData> Records)?> ResolveTlsaAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        var name = $"_{port}._tcp.{host.TrimEnd('.')}";
+        try
+        {
+            var response = await _dnssec.QueryAsync(name, QueryType.TLSA, QueryClass.IN, cancellationToken);
+            if (response.HasError)
+            {
+                return response.Header.ResponseCode == DnsHeaderResponseCode.NotExistentDomain ? (response.Header.IsAuthenticData, []) : null;
+            }
+            var records = response.Answers.OfType<TlsaRecord>()
+                .Select(r => new Tls.TlsaRecordData((byte)r.CertificateUsage, (byte)r.Selector, (byte)r.MatchingType, r.CertificateAssociationData.ToArray()))
+                .ToList();
+            return (response.Header.IsAuthenticData, records);
+        }
+        catch (DnsResponseException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -69,4 +69,29 @@ public sealed class OutboundOptions
 
     /// <summary>DNS query timeout in seconds (default 5).</summary>
     public int DnsTimeoutSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// PEM files of extra root certificates trusted beside the system's when a next hop's certificate must be
+    /// verified (MTA-STS enforce, REQUIRETLS) and for fetching MTA-STS policies: a private PKI, or tests.
+    /// </summary>
+    public List<string> TrustedRootCertificates { get; set; } = [];
+
+    /// <summary>Looks up and applies MTA-STS policies (RFC 8461) of recipient domains. Default true.</summary>
+    public bool MtaSts { get; set; } = true;
+
+    /// <summary>
+    /// Where MTA-STS policies are fetched, <c>host:port</c>, instead of <c>mta-sts.&lt;domain&gt;:443</c> (the
+    /// HTTPS request still names <c>mta-sts.&lt;domain&gt;</c> for SNI, Host and the certificate check). Empty = the
+    /// standard place; tests point it at an in-process HTTPS server.
+    /// </summary>
+    public string MtaStsPolicyEndpoint { get; set; } = "";
+
+    /// <summary>Timeout for fetching one MTA-STS policy, in seconds (default 10; RFC 8461 §3.3 suggests about a minute at most).</summary>
+    public int MtaStsFetchTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Uses DANE (RFC 7672): TLSA records of MX hosts, trusted only when the configured resolver sets the AD bit
+    /// (it must validate DNSSEC, as for Postfix's <c>smtp_dns_support_level = dnssec</c>). Default true.
+    /// </summary>
+    public bool Dane { get; set; } = true;
 }

@@ -35,6 +35,12 @@ public sealed class OutboundQueueEntry
     /// <summary>ENVID from MAIL (RFC 3461 §4.4), echoed as Original-Envelope-Id and relayed.</summary>
     public string? EnvelopeId { get; set; }
 
+    /// <summary>
+    /// REQUIRETLS from MAIL (RFC 8689 §4): every hop must be TLS with a verified certificate and must itself offer
+    /// REQUIRETLS, else the recipient fails with <c>5.7.30</c>.
+    /// </summary>
+    public bool RequireTls { get; set; }
+
     /// <summary>True once a "delayed" DSN went to the sender (one per message, RFC 3464 Action: delayed).</summary>
     public bool DelayNotified { get; set; }
 

@@ -66,7 +66,11 @@ public sealed class OutboundQueueStore
         EnqueueAsync(sender, recipients.Select(r => new OutboundRecipient { Address = r }).ToList(), authenticatedUser, null, null, message, now, cancellationToken);
 
     /// <summary>As above, with DSN parameters: per recipient NOTIFY/ORCPT, per message RET and ENVID (RFC 3461).</summary>
-    public async Task<OutboundQueueEntry> EnqueueAsync(string sender, List<OutboundRecipient> recipients, string? authenticatedUser, string? ret, string? envelopeId, Stream message, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<OutboundQueueEntry> EnqueueAsync(string sender, List<OutboundRecipient> recipients, string? authenticatedUser, string? ret, string? envelopeId, Stream message, DateTimeOffset now, CancellationToken cancellationToken) =>
+        EnqueueAsync(sender, recipients, authenticatedUser, ret, envelopeId, requireTls: false, message, now, cancellationToken);
+
+    /// <summary>As above, with <paramref name="requireTls"/>, the REQUIRETLS flag of MAIL (RFC 8689 §4).</summary>
+    public async Task<OutboundQueueEntry> EnqueueAsync(string sender, List<OutboundRecipient> recipients, string? authenticatedUser, string? ret, string? envelopeId, bool requireTls, Stream message, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(recipients);
         ArgumentNullException.ThrowIfNull(message);
@@ -91,6 +95,7 @@ public sealed class OutboundQueueStore
             Size = size,
             Ret = ret,
             EnvelopeId = envelopeId,
+            RequireTls = requireTls,
             Recipients = recipients,
         };
         // The entry's directory fsync below also makes the message's rename durable only if it is the same

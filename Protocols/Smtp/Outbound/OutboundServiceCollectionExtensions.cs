@@ -1,4 +1,5 @@
 using Mail.Protocols.Filtering;
+using Mail.Protocols.Smtp.Forwarding;
 using Mail.Protocols.Smtp.Outbound.Dkim;
 using Mail.Protocols.Smtp.Submission;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,7 +31,11 @@ public static class OutboundServiceCollectionExtensions
     {
         services.AddOutboundQueue();
         services.TryAddSingleton<OutboundDns>();
+        services.TryAddSingleton<Tls.CertificateVerifier>();
+        services.TryAddSingleton<Tls.MtaStsResolver>();
+        services.TryAddSingleton<Tls.TlsPolicyResolver>();
         services.TryAddSingleton<SmtpDeliveryAgent>();
+        services.AddForwarding();
         services.TryAddSingleton<LocalDeliveryAgent>();
         services.TryAddSingleton<OutboundScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboundScheduler>());

@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using Mail.Protocols.Smtp.Outbound.Dkim;
+using Mail.Protocols.Smtp.Outbound.Tls;
 using Mail.Shared.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,12 +16,18 @@ namespace Mail.Protocols.Smtp.Outbound;
 /// Delivers a message to the recipients of one domain over SMTP with MailKit's <see cref="SmtpClient"/>:
 /// the route from <see cref="OutboundOptions.Routes"/> or the MX hosts (<see cref="OutboundDns"/>) in
 /// preference order, every address of each host until one takes the transaction; STARTTLS whenever offered
-/// (opportunistic, RFC 7435: certificates are not verified, as for any MTA without DANE/MTA-STS); AUTH only
-/// at the smarthost. Results are per recipient: RCPT refusals are recorded, not thrown.
+/// (opportunistic, RFC 7435: certificates are not verified) unless the host's <see cref="OutboundTlsPolicy"/> (DANE,
+/// MTA-STS enforce, REQUIRETLS; <see cref="TlsPolicyResolver"/>) requires TLS with a verified certificate
+/// (<c>451 4.7.5</c> per host when it fails); REQUIRETLS relayed and required of the next hop (<c>550 5.7.30</c>);
+/// 8BITMIME downgraded to 7bit by MimeKit, and the DKIM signature made again, for a hop without 8BITMIME; BDAT when
+/// CHUNKING is offered (RFC 3030); AUTH only at the smarthost. Results are per recipient: RCPT refusals are recorded, not thrown.
 /// </summary>
 internal sealed partial class SmtpDeliveryAgent(
     OutboundDns dns,
     OutboundQueueStore queue,
+    TlsPolicyResolver policies,
+    CertificateVerifier verifier,
+    DkimMessageSigner dkim,
     IOptions<OutboundOptions> options,
     IOptions<MailOptions> mail,
     TimeProvider time,
@@ -34,6 +42,11 @@ internal sealed partial class SmtpDeliveryAgent(
         // A connection kept open after an earlier transaction to this domain (Postfix's connection cache).
         while (TakeIdle(domain) is { } idle)
         {
+            if (entry.RequireTls && !idle.Client.Verified)
+            {
+                Release(domain, idle.Client, idle.Where);
+                break;
+            }
             var reused = await TrySendAsync(idle.Client, entry, idle.Where, recipients, cancellationToken);
             if (reused is not null)
             {
@@ -47,9 +60,18 @@ internal sealed partial class SmtpDeliveryAgent(
         {
             return failure;
         }
+        var routed = smarthost || _options.Routes.ContainsKey(domain);
+        var stsPolicy = routed ? null : await policies.DomainPolicyAsync(domain, cancellationToken);
         var errors = new List<string>();
+        string? permanent = null;
         foreach (var (host, port) in targets)
         {
+            var (policy, refusal) = await policies.ForHostAsync(entry, host, port, !routed, stsPolicy, cancellationToken);
+            if (policy is null)
+            {
+                errors.Add(refusal!);
+                continue;
+            }
             var addresses = await dns.ResolveAddressesAsync(host, cancellationToken);
             if (addresses.Count == 0)
             {
@@ -58,16 +80,35 @@ internal sealed partial class SmtpDeliveryAgent(
             }
             foreach (var address in addresses)
             {
-                var attempt = await TryHostAsync(entry, domain, host, address, port, smarthost, recipients, cancellationToken);
+                var attempt = await TryHostAsync(entry, domain, host, address, port, smarthost, policy, recipients, cancellationToken);
                 if (attempt.Results is not null)
                 {
                     return attempt.Results;
                 }
                 OutboundLog.ConnectFailed(logger, host, address, domain, attempt.Error!);
-                errors.Add(attempt.Error!);
+                if (attempt.Permanent)
+                {
+                    permanent ??= attempt.Error;
+                }
+                else
+                {
+                    errors.Add(attempt.Error!);
+                }
             }
         }
-        var reply = "451 4.4.1 " + (errors.Count == 0 ? "no route to " + domain : string.Join("; ", errors.TakeLast(3)));
+        if (permanent is not null && errors.Count == 0)
+        {
+            // Every host that answered lacks REQUIRETLS (RFC 8689 §4.2.1): the message cannot go on.
+            return DeliveryResult.All(recipients, OutboundRecipientStatus.Failed, "550 5.7.30 " + permanent, null);
+        }
+        if (permanent is not null)
+        {
+            errors.Add(permanent);
+        }
+        // Every host refused by a TLS policy (RFC 3463 4.7.5: cryptographic failure), else a routing failure.
+        var code = errors.Count > 0 && errors.All(e => e.StartsWith("REQUIRETLS:", StringComparison.Ordinal) || e.StartsWith("MTA-STS", StringComparison.Ordinal) || e.StartsWith("DANE:", StringComparison.Ordinal))
+            ? "451 4.7.5 " : "451 4.4.1 ";
+        var reply = code + (errors.Count == 0 ? "no route to " + domain : string.Join("; ", errors.TakeLast(3)));
         return DeliveryResult.All(recipients, OutboundRecipientStatus.Pending, reply, null);
     }
 
@@ -98,21 +139,27 @@ internal sealed partial class SmtpDeliveryAgent(
         return (route.Trim('[', ']'), _options.SmtpPort);
     }
 
-    private async Task<(List<DeliveryResult>? Results, string? Error)> TryHostAsync(
-        OutboundQueueEntry entry, string domain, string host, IPAddress address, int port, bool smarthost, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
+    private async Task<(List<DeliveryResult>? Results, string? Error, bool Permanent)> TryHostAsync(
+        OutboundQueueEntry entry, string domain, string host, IPAddress address, int port, bool smarthost, OutboundTlsPolicy policy, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
         var where = $"{host}[{address}]:{port}";
+        string? tlsError = null;
         var client = new RecordingSmtpClient
         {
             LocalDomain = _helo,
             Timeout = _options.CommandTimeoutSeconds * 1000,
             CheckCertificateRevocation = false,
-            // Opportunistic TLS (RFC 7435, RFC 3207 §4.1): an MTA without DANE or MTA-STS policy cannot know the
-            // right certificate, and refusing a bad one would only push the message to clear text.
-#pragma warning disable CA5359
-            ServerCertificateValidationCallback = (_, _, _, _) => true,
-#pragma warning restore CA5359
+            // Opportunistic TLS (RFC 7435, RFC 3207 §4.1) takes any certificate: an MTA without DANE or MTA-STS policy
+            // cannot know the right one, and refusing a bad one would only push the message to clear text. A policy
+            // that requires TLS verifies it (CertificateVerifier).
+            ServerCertificateValidationCallback = (_, certificate, chain, _) =>
+            {
+                var ok = verifier.Verify(policy, certificate, chain, out var error);
+                tlsError = ok ? null : error;
+                return ok;
+            },
         };
+        var required = policy.Requirement != TlsRequirement.Opportunistic;
         try
         {
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -127,17 +174,29 @@ internal sealed partial class SmtpDeliveryAgent(
                 socket.Dispose();
                 throw;
             }
-            await client.ConnectAsync(socket, host, port, SecureSocketOptions.StartTlsWhenAvailable, cancellationToken);
+            await client.ConnectAsync(socket, host, port, required ? SecureSocketOptions.StartTls : SecureSocketOptions.StartTlsWhenAvailable, cancellationToken);
+            client.Verified = required;
+            if (entry.RequireTls && !client.Capabilities.HasFlag(SmtpCapabilities.RequireTLS))
+            {
+                client.Dispose();
+                return (null, $"{where} does not offer REQUIRETLS", true);
+            }
             if (smarthost && _options.SmarthostUser.Length > 0)
             {
                 await client.AuthenticateAsync(_options.SmarthostUser, _options.SmarthostPassword, cancellationToken);
             }
         }
+        catch (Exception ex) when (required && ex is SslHandshakeException or NotSupportedException)
+        {
+            client.Dispose();
+            var reason = ex is NotSupportedException ? "STARTTLS not offered" : tlsError ?? ex.Message;
+            return (null, $"{policy.Source}: TLS to {where} required: {reason}", false);
+        }
         catch (Exception ex) when (ex is SocketException or IOException or SmtpProtocolException or SmtpCommandException or SslHandshakeException or AuthenticationException
             || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             client.Dispose();
-            return (null, $"connect to {where}: {ex.Message}");
+            return (null, $"connect to {where}: {ex.Message}", false);
         }
 
         List<DeliveryResult> results;
@@ -149,10 +208,10 @@ internal sealed partial class SmtpDeliveryAgent(
         {
             client.Dispose();
             // Lost in the middle: nothing was acknowledged, so every recipient stays pending (at least once).
-            return (DeliveryResult.All(recipients, OutboundRecipientStatus.Pending, $"451 4.4.2 lost connection with {where}: {ex.Message}", where), null);
+            return (DeliveryResult.All(recipients, OutboundRecipientStatus.Pending, $"451 4.4.2 lost connection with {where}: {ex.Message}", where), null, false);
         }
         Release(domain, client, where);
-        return (results, null);
+        return (results, null, false);
     }
 
     /// <summary>
@@ -181,9 +240,11 @@ internal sealed partial class SmtpDeliveryAgent(
         }
         using (message)
         {
-            if (!MailboxAddress.TryParse(ParserOptions.Default, entry.Sender, out var sender))
+            // The null sender (MAIL FROM:<>, RFC 5321 §4.5.5): bounces forwarded to their original sender (reverse SRS).
+            // MimeKit accepts an empty address for it and MailKit sends it as <>.
+            MailboxAddress? sender = entry.Sender.Length == 0 ? new MailboxAddress("", "") : null;
+            if (sender is null && !MailboxAddress.TryParse(ParserOptions.Default, entry.Sender, out sender))
             {
-                // Only DSNs have the null sender, and they go to local senders only (local shortcut).
                 return DeliveryResult.All(recipients, OutboundRecipientStatus.Failed, "553 5.1.7 sender address not usable for remote delivery", null);
             }
             var mailboxes = new List<MailboxAddress>();
@@ -210,8 +271,16 @@ internal sealed partial class SmtpDeliveryAgent(
                     $"553 5.6.7 {where} does not support SMTPUTF8, required for a non-ASCII address", where));
                 return results;
             }
+            if (!client.Capabilities.HasFlag(SmtpCapabilities.EightBitMime) && !client.Capabilities.HasFlag(SmtpCapabilities.BinaryMime) && Needs8Bit(message))
+            {
+                // RFC 6152 §3: no 8-bit octets to a hop without 8BITMIME. MimeKit re-encodes the 8-bit parts as
+                // quoted-printable or base64; the body changed, so the DKIM signature made at submission is made again.
+                message.Prepare(EncodingConstraint.SevenBit, 78);
+                dkim.Resign(entry.Sender, message);
+            }
             client.Refused.Clear();
             client.Reusable = false;
+            client.RequireTLS = entry.RequireTls;
             // DSN parameters are relayed (RFC 3461 §5.2) when the next hop offers DSN (MailKit sends them only then). ORCPT is
             // MailKit's own (rfc822;<the RCPT address>): its ORCPT hook is private in 4.18, so a submitted ORCPT is only echoed in our DSNs.
             client.EnvelopeId = entry.EnvelopeId;
@@ -262,6 +331,11 @@ internal sealed partial class SmtpDeliveryAgent(
         }
     }
 
+    /// <summary>True when a part is 8bit/binary, or unlabelled with 8-bit content or lines over 998 octets.</summary>
+    private static bool Needs8Bit(MimeMessage message) =>
+        message.BodyParts.OfType<MimePart>().Any(p => p.ContentTransferEncoding is ContentEncoding.EightBit or ContentEncoding.Binary
+            || (p.ContentTransferEncoding is ContentEncoding.Default && p.GetBestEncoding(EncodingConstraint.SevenBit, 998) is not ContentEncoding.SevenBit));
+
     private static bool IsAsciiLocalPart(string address) => System.Text.Ascii.IsValid(address.AsSpan(0, Math.Max(0, address.LastIndexOf('@'))));
 
     /// <summary>MailKit's client, recording RCPT refusals instead of throwing on the first one.</summary>
@@ -271,6 +345,12 @@ internal sealed partial class SmtpDeliveryAgent(
 
         /// <summary>True after a transaction that ended cleanly (the session is ready for the next MAIL).</summary>
         public bool Reusable { get; set; }
+
+        /// <summary>True when the session is TLS with a certificate verified under a policy (may carry REQUIRETLS mail).</summary>
+        public bool Verified { get; set; }
+
+        /// <summary>BDAT whenever the server offers CHUNKING (RFC 3030), not only for binary content.</summary>
+        protected override bool PreferSendAsBinaryData => true;
 
         /// <summary>ENVID to relay, or null.</summary>
         public string? EnvelopeId { get; set; }

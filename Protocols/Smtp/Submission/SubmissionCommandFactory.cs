@@ -14,7 +14,7 @@ internal sealed class SubmissionCommandFactory(SubmissionOptions options) : Smtp
 /// <summary>
 /// EHLO on Submission (RFC 6409 §4): PIPELINING, SIZE, STARTTLS before TLS, AUTH PLAIN LOGIN only once
 /// TLS is on (RFC 4954 §4, RFC 8314 §3; or on loopback when <see cref="SubmissionOptions.AllowPlaintextAuthOnLoopback"/>),
-/// ENHANCEDSTATUSCODES, 8BITMIME, SMTPUTF8.
+/// ENHANCEDSTATUSCODES, 8BITMIME, SMTPUTF8, DSN, REQUIRETLS once TLS is on (RFC 8689).
 /// </summary>
 internal sealed class SubmissionEhloCommand(string domainOrAddress, SubmissionOptions options) : EhloCommand(domainOrAddress)
 {
@@ -40,5 +40,10 @@ internal sealed class SubmissionEhloCommand(string domainOrAddress, SubmissionOp
         yield return "8BITMIME";
         yield return "SMTPUTF8";
         yield return "DSN";
+        if (secure)
+        {
+            // RFC 8689 §4.1: only on a TLS session (MAIL ... REQUIRETLS without TLS gets 530 5.7.10 from the hook).
+            yield return "REQUIRETLS";
+        }
     }
 }

@@ -17,6 +17,7 @@ namespace Mail.Protocols.Smtp.Submission;
 /// <c>504 5.5.4</c> unknown mechanism, <c>501 5.7.0</c> cancelled or malformed, <c>503 5.5.1</c> twice or before EHLO;
 /// <see cref="SubmissionOptions.MaxAuthFailures"/> failures: <c>421 4.7.0</c> and close.</item>
 /// <item>MAIL before AUTH: <c>530 5.7.0 Authentication required</c> (RFC 4954 §6): no unauthenticated relaying.</item>
+/// <item>MAIL with REQUIRETLS outside TLS: <c>530 5.7.10</c> (RFC 8689 §4.1).</item>
 /// <item>STARTTLS when TLS is already on (implicit TLS port or twice): <c>503 5.5.1</c>.</item>
 /// </list>
 /// </summary>
@@ -46,6 +47,9 @@ internal sealed class SubmissionCommandHook : ISmtpCommandHook
             case SmtpInCommandKind.Mail when connection.AuthenticatedUser is null:
                 SubmissionLog.Refused(_logger, connection.Remote, "MAIL before AUTH");
                 await channel.WriteAsync("530 5.7.0 Authentication required\r\n", cancellationToken);
+                return true;
+            case SmtpInCommandKind.Mail when !channel.IsSecure && SubmissionSessionState.HasMailParameter(line, "REQUIRETLS"):
+                await channel.WriteAsync("530 5.7.10 REQUIRETLS needs a TLS session\r\n", cancellationToken);
                 return true;
             case SmtpInCommandKind.Rcpt when !SubmissionSessionState.Of(connection).TryParseRcpt(line):
                 await channel.WriteAsync("501 5.5.4 Error: bad NOTIFY parameter\r\n", cancellationToken);

@@ -90,7 +90,8 @@ internal sealed class SubmissionMessageStore(
                     OriginalRecipient = i < dsn.Count ? dsn[i].Orcpt : null,
                 }).ToList();
                 var ret = Parameter(transaction, "RET")?.ToUpperInvariant();
-                var entry = await queue.EnqueueAsync(sender, recipients, user, ret is "FULL" or "HDRS" ? ret : null, Parameter(transaction, "ENVID"), message, now, cancellationToken);
+                var requireTls = transaction.Parameters.Keys.Any(k => k.Equals("REQUIRETLS", StringComparison.OrdinalIgnoreCase));
+                var entry = await queue.EnqueueAsync(sender, recipients, user, ret is "FULL" or "HDRS" ? ret : null, Parameter(transaction, "ENVID"), requireTls, message, now, cancellationToken);
                 limits.Record(user, entry.Recipients.Count);
                 SubmissionLog.Queued(logger, connection.Remote, user, entry.Id, entry.Recipients.Count, entry.Size);
                 return SmtpInReplies.Queued(entry.Id);

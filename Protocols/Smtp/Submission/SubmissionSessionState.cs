@@ -52,6 +52,15 @@ internal sealed class SubmissionSessionState
         return true;
     }
 
+    /// <summary>True when the MAIL/RCPT <paramref name="line"/> carries the parameter <paramref name="name"/> after its path.</summary>
+    public static bool HasMailParameter(byte[] line, string name)
+    {
+        var text = Encoding.UTF8.GetString(line).TrimEnd('\r', '\n');
+        var close = text.IndexOf('>', StringComparison.Ordinal);
+        return close >= 0 && text[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Any(p => p.Split('=')[0].Equals(name, StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>RFC 3461 §4: xtext, <c>+XX</c> hex escapes.</summary>
     private static string DecodeXtext(string value)
     {

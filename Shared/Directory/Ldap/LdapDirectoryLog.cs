@@ -17,8 +17,8 @@ internal static partial class LdapDirectoryLog
     [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Alias expansion of {Recipient} dropped {Address}: {Reason}")]
     public static partial void ExpansionDropped(ILogger logger, string recipient, string address, Sql.DirectoryRejectReason reason);
 
-    [LoggerMessage(EventId = 2105, Level = LogLevel.Debug, Message = "Alias expansion of {Recipient} ignored remote target {Target} (outbound relaying is not implemented)")]
-    public static partial void RemoteTargetIgnored(ILogger logger, string recipient, string target);
+    [LoggerMessage(EventId = 2105, Level = LogLevel.Debug, Message = "Expansion of {Recipient} forwards to remote target {Target}")]
+    public static partial void RemoteTargetForwarded(ILogger logger, string recipient, string target);
 
     [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "Directory unavailable: serving cached answers up to {MaxStaleSeconds} s old until an LDAP server answers")]
     public static partial void ServingStale(ILogger logger, int maxStaleSeconds);

@@ -23,6 +23,7 @@ internal static class LdapNames
     public const string DefaultQuota = "mailPlatformDefaultQuota";
     public const string DomainQuota = "mailPlatformDomainQuota";
     public const string CatchAll = "mailPlatformCatchAll";
+    public const string ForwardCopy = "mailPlatformForwardCopy";
 
     public const string InetOrgPerson = "inetOrgPerson";
     public const string InetLocalMailRecipient = "inetLocalMailRecipient";
@@ -38,7 +39,7 @@ internal static class LdapNames
     public const string Aliases = "aliases";
 
     public static readonly string[] AddressAttributes =
-        [ObjectClass, Mail, MailLocalAddress, Cn, DisplayName, MailHost, MailRoutingAddress, Quota, Status, Rfc822MailMember, UserPassword];
+        [ObjectClass, Mail, MailLocalAddress, Cn, DisplayName, MailHost, MailRoutingAddress, ForwardCopy, Quota, Status, Rfc822MailMember, UserPassword];
 
     public static readonly string[] DomainAttributes = [Cn, AssociatedDomain, Status, DefaultQuota, DomainQuota, CatchAll];
 }
@@ -69,6 +70,9 @@ internal sealed class LdapEntry
 
     public bool IsA(string objectClass) => Has(LdapNames.ObjectClass, objectClass);
 
+    /// <summary>True only for the LDAP Boolean <c>TRUE</c> (RFC 4517 §3.3.3).</summary>
+    public bool Flag(string attribute) => string.Equals(First(attribute), "TRUE", StringComparison.OrdinalIgnoreCase);
+
     public long Long(string attribute) => long.TryParse(First(attribute), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : 0;
 
     /// <summary>Absent status counts as active; anything but <c>active</c> is disabled.</summary>
@@ -84,6 +88,9 @@ internal sealed class LdapEntry
 /// address of a user that carries it as <c>mailLocalAddress</c>.</param>
 internal sealed record LdapAddressEntry(DirectoryUser? User, string? UserDn, string? PasswordHash, string? RoutingAddress, IReadOnlyList<string> AliasTargets)
 {
+    /// <summary>That user's <c>mailPlatformForwardCopy</c>: forwarded mail is also kept in the user's mailbox.</summary>
+    public bool KeepCopy { get; init; }
+
     public static LdapAddressEntry None { get; } = new(null, null, null, null, []);
 
     public bool Found => User is not null || AliasTargets.Count > 0;

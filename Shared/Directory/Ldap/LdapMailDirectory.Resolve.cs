@@ -10,11 +10,11 @@ public sealed partial class LdapMailDirectory
     /// <para>Same rules as the SQL directory: for each address an exact user or alias first, then the address
     /// without its tag (<see cref="SqlDirectoryOptions.RecipientDelimiter"/>); alias chains up to
     /// <see cref="SqlDirectoryOptions.MaxAliasDepth"/> hops, loops expanded once, disabled users receive nothing,
-    /// remote alias targets ignored (no outbound relay yet; logged at Debug).</para>
+    /// remote alias targets are forwards (<see cref="RecipientResolution.Forwards"/>, re-sent by the caller through the outbound queue).</para>
     /// <para>LDAP additions: an address in an alias domain (<c>associatedDomain</c> of a domain entry) is looked
-    /// up in the canonical domain; a user's <c>mailLocalAddress</c> values are aliases of the user; a local
-    /// <c>mailRoutingAddress</c> forwards the user's mail there instead (a remote one is not followed: the mail
-    /// stays in the user's own mailbox, as there is no outbound relay yet); when nothing matches the address,
+    /// up in the canonical domain; a user's <c>mailLocalAddress</c> values are aliases of the user; a
+    /// <c>mailRoutingAddress</c> forwards the user's mail there instead (a local one is expanded, a remote one becomes a
+    /// forward), and <c>mailPlatformForwardCopy: TRUE</c> keeps a copy in the user's mailbox; when nothing matches the address,
     /// the domain's <c>mailPlatformCatchAll</c> receives it. A domain whose status is not <c>active</c> has no
     /// recipients (<see cref="RecipientKind.UnknownUser"/>).</para>
     /// </remarks>
@@ -40,8 +40,8 @@ public sealed partial class LdapMailDirectory
         {
             await ExpandAsync(expansion, catchAll, 1, cancellationToken);
         }
-        return expansion.Users.Count > 0
-            ? new RecipientResolution(RecipientKind.Local, expansion.Users)
+        return expansion.Users.Count > 0 || expansion.Forwards.Count > 0
+            ? new RecipientResolution(RecipientKind.Local, expansion.Users) { Forwards = expansion.Forwards }
             : RecipientResolution.UnknownUser;
     }
 
@@ -50,6 +50,23 @@ public sealed partial class LdapMailDirectory
         public string Recipient { get; } = recipient;
         public HashSet<string> Visited { get; } = new(StringComparer.Ordinal);
         public List<string> Users { get; } = [];
+        public List<string> Forwards { get; } = [];
+
+        public void Forward(string address)
+        {
+            if (!Forwards.Contains(address, StringComparer.Ordinal))
+            {
+                Forwards.Add(address);
+            }
+        }
+
+        public void Deliver(string user)
+        {
+            if (!Users.Contains(user, StringComparer.Ordinal))
+            {
+                Users.Add(user);
+            }
+        }
     }
 
     /// <summary>Expands one address; returns false when the directory has no entry for it (nor for its untagged form).</summary>
@@ -79,7 +96,8 @@ public sealed partial class LdapMailDirectory
             var domainEntry = await LookupDomainAsync(domain, cancellationToken);
             if (!domainEntry.Found)
             {
-                LdapDirectoryLog.RemoteTargetIgnored(_logger, expansion.Recipient, address);
+                LdapDirectoryLog.RemoteTargetForwarded(_logger, expansion.Recipient, address);
+                expansion.Forward(address);
                 return true;
             }
             if (domainEntry.Name != domain)
@@ -112,13 +130,17 @@ public sealed partial class LdapMailDirectory
             {
                 return true;
             }
-            if (entry.RoutingAddress is { } routing && routing != user.Address && await IsLocalTargetAsync(routing, cancellationToken))
+            if (entry.RoutingAddress is { } routing && routing != user.Address)
             {
+                if (entry.KeepCopy)
+                {
+                    expansion.Deliver(user.Address);
+                }
                 await ExpandAsync(expansion, routing, depth + 1, cancellationToken);
             }
-            else if (!expansion.Users.Contains(user.Address, StringComparer.Ordinal))
+            else
             {
-                expansion.Users.Add(user.Address);
+                expansion.Deliver(user.Address);
             }
             return true;
         }
@@ -128,9 +150,6 @@ public sealed partial class LdapMailDirectory
         }
         return true;
     }
-
-    private async Task<bool> IsLocalTargetAsync(string address, CancellationToken cancellationToken) =>
-        MailAddressText.TryParse(address, out _, out _, out var domain) && (await LookupDomainAsync(domain, cancellationToken)).Found;
 
     private bool TryStripTag(string local, out string baseLocal)
     {

@@ -27,7 +27,10 @@ public sealed partial class LdapMailDirectory : IDirectoryTransfer
                     return new SnapshotUser(address, e.First(LdapNames.UserPassword) ?? "", e.First(LdapNames.DisplayName) ?? "",
                         e.First(LdapNames.MailHost) ?? "", e.Long(LdapNames.Quota), e.Active,
                         [.. e.All(LdapNames.MailLocalAddress).Select(MailAddressText.Normalize).Where(a => a != address).Distinct(StringComparer.Ordinal)],
-                        e.First(LdapNames.MailRoutingAddress) is { } r ? MailAddressText.Normalize(r) : null);
+                        e.First(LdapNames.MailRoutingAddress) is { } r ? MailAddressText.Normalize(r) : null)
+                    {
+                        KeepCopy = e.Flag(LdapNames.ForwardCopy),
+                    };
                 })
                 .DistinctBy(u => u.Address, StringComparer.Ordinal).OrderBy(u => u.Address, StringComparer.Ordinal).ToList();
             var aliases = SearchPaged(connection, $"(objectClass={LdapNames.NisMailAlias})", [LdapNames.Cn, LdapNames.Rfc822MailMember])
@@ -103,6 +106,10 @@ public sealed partial class LdapMailDirectory : IDirectoryTransfer
                 if (u.ForwardTo is { } f)
                 {
                     attributes.Add((LdapNames.MailRoutingAddress, [f]));
+                    if (u.KeepCopy)
+                    {
+                        attributes.Add((LdapNames.ForwardCopy, ["TRUE"]));
+                    }
                 }
                 if (u.ExtraAddresses.Count > 0)
                 {

@@ -259,6 +259,7 @@ public sealed partial class LdapMailDirectory : IMailDirectory, IDirectoryAdmin,
     {
         DirectoryUser? user = null;
         string? dn = null, hash = null, routing = null;
+        var keepCopy = false;
         var targets = new List<string>();
         foreach (var entry in entries.OrderBy(e => e.Dn, StringComparer.OrdinalIgnoreCase))
         {
@@ -271,6 +272,7 @@ public sealed partial class LdapMailDirectory : IMailDirectory, IDirectoryAdmin,
                     dn = entry.Dn;
                     hash = entry.First(LdapNames.UserPassword);
                     routing = entry.First(LdapNames.MailRoutingAddress) is { } r ? MailAddressText.Normalize(r) : null;
+                    keepCopy = entry.Flag(LdapNames.ForwardCopy);
                 }
                 else if (mail is not null && mail != address && entry.Has(LdapNames.MailLocalAddress, address) && !targets.Contains(mail))
                 {
@@ -290,7 +292,7 @@ public sealed partial class LdapMailDirectory : IMailDirectory, IDirectoryAdmin,
             }
         }
         // A user address is never an alias too (the SQL directory refuses it; here it could come from outside tools).
-        return user is not null ? new LdapAddressEntry(user, dn, hash, routing, []) : targets.Count > 0 ? new LdapAddressEntry(null, null, null, null, targets) : LdapAddressEntry.None;
+        return user is not null ? new LdapAddressEntry(user, dn, hash, routing, []) { KeepCopy = keepCopy } : targets.Count > 0 ? new LdapAddressEntry(null, null, null, null, targets) : LdapAddressEntry.None;
     }
 
     private static DirectoryUser ToUser(LdapEntry entry, string address) => new(

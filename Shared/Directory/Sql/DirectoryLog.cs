@@ -8,8 +8,8 @@ internal static partial class DirectoryLog
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Alias expansion of {Recipient} dropped {Address}: {Reason}")]
     public static partial void ExpansionDropped(ILogger logger, string recipient, string address, DirectoryRejectReason reason);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Debug, Message = "Alias expansion of {Recipient} ignored remote target {Target} (outbound relaying is not implemented)")]
-    public static partial void RemoteTargetIgnored(ILogger logger, string recipient, string target);
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Debug, Message = "Expansion of {Recipient} forwards to remote target {Target}")]
+    public static partial void RemoteTargetForwarded(ILogger logger, string recipient, string target);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Directory database failed")]
     public static partial void DatabaseFailed(ILogger logger, Exception exception);

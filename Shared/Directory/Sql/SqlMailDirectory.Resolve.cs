@@ -12,9 +12,10 @@ public sealed partial class SqlMailDirectory
     /// (<c>bob+lists@example.com</c> → <c>bob@example.com</c>). An alias named with a tag wins over tag stripping.</para>
     /// <para>Alias targets are expanded recursively up to <see cref="SqlDirectoryOptions.MaxAliasDepth"/> hops;
     /// an address met twice (a loop) is expanded once. Disabled users receive nothing.</para>
-    /// <para>Alias targets outside the local domains are ignored here (logged at Debug): forwarding to
-    /// remote addresses needs the outbound queue, which is not part of this directory. An alias whose only
-    /// targets are remote therefore resolves to <see cref="RecipientKind.UnknownUser"/>.</para>
+    /// <para>Alias targets outside the local domains are forwards (<see cref="RecipientResolution.Forwards"/>): the
+    /// caller re-sends the message there through the outbound queue. A user's forwarding address is stored as alias
+    /// rows named like the user (<see cref="SetForwardingAsync"/>): the remote target, plus a row pointing at the
+    /// user itself when the mailbox keeps a copy.</para>
     /// </remarks>
     public async Task<RecipientResolution> ResolveRecipientAsync(string address, CancellationToken cancellationToken)
     {
@@ -28,8 +29,8 @@ public sealed partial class SqlMailDirectory
         }
         var expansion = new Expansion(normalized);
         await ExpandAsync(expansion, normalized, 0, cancellationToken);
-        return expansion.Users.Count > 0
-            ? new RecipientResolution(RecipientKind.Local, expansion.Users)
+        return expansion.Users.Count > 0 || expansion.Forwards.Count > 0
+            ? new RecipientResolution(RecipientKind.Local, expansion.Users) { Forwards = expansion.Forwards }
             : RecipientResolution.UnknownUser;
     }
 
@@ -38,6 +39,7 @@ public sealed partial class SqlMailDirectory
         public string Recipient { get; } = recipient;
         public HashSet<string> Visited { get; } = new(StringComparer.Ordinal);
         public List<string> Users { get; } = [];
+        public List<string> Forwards { get; } = [];
     }
 
     private async Task ExpandAsync(Expansion expansion, string address, int depth, CancellationToken cancellationToken)
@@ -63,7 +65,11 @@ public sealed partial class SqlMailDirectory
         }
         if (depth > 0 && !await IsLocalDomainCoreAsync(domain, cancellationToken))
         {
-            DirectoryLog.RemoteTargetIgnored(_logger, expansion.Recipient, address);
+            DirectoryLog.RemoteTargetForwarded(_logger, expansion.Recipient, address);
+            if (!expansion.Forwards.Contains(address, StringComparer.Ordinal))
+            {
+                expansion.Forwards.Add(address);
+            }
             return;
         }
         var entry = await LookupAddressAsync(address, cancellationToken);
@@ -78,9 +84,19 @@ public sealed partial class SqlMailDirectory
         }
         if (entry.User is { } user)
         {
-            if (user.Enabled && !expansion.Users.Contains(user.Address, StringComparer.Ordinal))
+            if (!user.Enabled)
+            {
+                return;
+            }
+            // Alias rows named like the user are its forwarding: a row back to the user keeps a copy.
+            var keepCopy = entry.AliasTargets.Count == 0 || entry.AliasTargets.Contains(user.Address, StringComparer.Ordinal);
+            if (keepCopy && !expansion.Users.Contains(user.Address, StringComparer.Ordinal))
             {
                 expansion.Users.Add(user.Address);
+            }
+            foreach (var target in entry.AliasTargets.Where(t => t != user.Address))
+            {
+                await ExpandAsync(expansion, target, depth + 1, cancellationToken);
             }
             return;
         }

@@ -16,19 +16,25 @@ public sealed partial class SqlMailDirectory : IDirectoryTransfer
             var domains = await db.Domains.AsNoTracking().OrderBy(d => d.Name).Select(d => d.Name).ToListAsync(cancellationToken);
             var users = await db.Users.AsNoTracking().OrderBy(u => u.Address).ToListAsync(cancellationToken);
             var aliases = await db.Aliases.AsNoTracking().OrderBy(a => a.Address).ThenBy(a => a.Id).ToListAsync(cancellationToken);
+            var userAddresses = users.Select(u => u.Address).ToHashSet(StringComparer.Ordinal);
+            // Alias rows named like a user are its forwarding (see SetForwardingAsync).
+            var forwards = aliases.Where(a => userAddresses.Contains(a.Address)).ToLookup(a => a.Address, a => a.Target, StringComparer.Ordinal);
             return new DirectorySnapshot(
                 [.. domains.Select(d => new SnapshotDomain(d, [], null, 0, true))],
                 [.. users.Select(u => new SnapshotUser(u.Address,
                     u.PasswordHash.StartsWith('{') ? u.PasswordHash : LdapPasswordHash.FromIdentityV3(u.PasswordHash) ?? "",
-                    u.DisplayName, u.MailHost, u.QuotaOctets, u.Enabled, [], null))],
-                [.. aliases.GroupBy(a => a.Address).Select(g => new SnapshotAlias(g.Key, [.. g.Select(a => a.Target)]))]);
+                    u.DisplayName, u.MailHost, u.QuotaOctets, u.Enabled, [], forwards[u.Address].FirstOrDefault(t => t != u.Address))
+                {
+                    KeepCopy = forwards[u.Address].Contains(u.Address, StringComparer.Ordinal),
+                })],
+                [.. aliases.Where(a => !userAddresses.Contains(a.Address)).GroupBy(a => a.Address).Select(g => new SnapshotAlias(g.Key, [.. g.Select(a => a.Target)]))]);
         }, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>
     /// <c>{PBKDF2-*}</c> hashes become Identity V3 again; other schemes are stored as given and replaced at the
     /// first login. A user's extra addresses become aliases. What the SQL schema cannot hold (alias domains,
-    /// catch-all, default quota, disabled domains, forwarding) is reported in <see cref="DirectoryImportResult.Warnings"/>.
+    /// catch-all, default quota, disabled domains) is reported in <see cref="DirectoryImportResult.Warnings"/>.
     /// </remarks>
     public async Task<DirectoryImportResult> ImportAsync(DirectorySnapshot snapshot, CancellationToken cancellationToken)
     {
@@ -100,9 +106,13 @@ public sealed partial class SqlMailDirectory : IDirectoryTransfer
                 {
                     AddAlias(extra, u.Address);
                 }
-                if (u.ForwardTo is not null)
+                if (u.ForwardTo is { } forwardTo && forwardTo != u.Address)
                 {
-                    warnings.Add($"user {u.Address}: forwarding to {u.ForwardTo} is not stored by the SQL directory");
+                    AddAlias(u.Address, forwardTo);
+                    if (u.KeepCopy)
+                    {
+                        AddAlias(u.Address, u.Address);
+                    }
                 }
             }
             foreach (var a in snapshot.Aliases)

@@ -56,6 +56,10 @@ public static class DirectoryLdif
             if (u.ForwardTo is { } f)
             {
                 attributes.Add(("mailRoutingAddress", f));
+                if (u.KeepCopy)
+                {
+                    attributes.Add(("mailPlatformForwardCopy", "TRUE"));
+                }
             }
             attributes.AddRange(u.ExtraAddresses.Select(a => ("mailLocalAddress", a)));
             if (u.PasswordHash.Length > 0)
@@ -118,7 +122,10 @@ public static class DirectoryLdif
             {
                 users.Add(new SnapshotUser(MailAddressText.Normalize(mail), First("userPassword") ?? "", First("displayName") ?? "", First("mailHost") ?? "",
                     Long("mailPlatformQuota"), Active(), [.. Values("mailLocalAddress").Select(MailAddressText.Normalize).Where(a => a != MailAddressText.Normalize(mail))],
-                    First("mailRoutingAddress") is { } r ? MailAddressText.Normalize(r) : null));
+                    First("mailRoutingAddress") is { } r ? MailAddressText.Normalize(r) : null)
+                {
+                    KeepCopy = string.Equals(First("mailPlatformForwardCopy"), "TRUE", StringComparison.OrdinalIgnoreCase),
+                });
             }
             else if (Is("nisMailAlias") && First("cn") is { } alias)
             {

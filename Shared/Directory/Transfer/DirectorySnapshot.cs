@@ -23,7 +23,11 @@ public sealed record SnapshotDomain(string Name, IReadOnlyList<string> AliasDoma
 /// <param name="Enabled">False when suspended.</param>
 /// <param name="ExtraAddresses">Further addresses of the user (<c>mailLocalAddress</c>).</param>
 /// <param name="ForwardTo">Forwarding address (<c>mailRoutingAddress</c>), or null.</param>
-public sealed record SnapshotUser(string Address, string PasswordHash, string DisplayName, string MailHost, long QuotaBytes, bool Enabled, IReadOnlyList<string> ExtraAddresses, string? ForwardTo);
+public sealed record SnapshotUser(string Address, string PasswordHash, string DisplayName, string MailHost, long QuotaBytes, bool Enabled, IReadOnlyList<string> ExtraAddresses, string? ForwardTo)
+{
+    /// <summary>True when the mailbox keeps a copy of forwarded mail (<c>mailPlatformForwardCopy</c>).</summary>
+    public bool KeepCopy { get; init; }
+}
 
 /// <summary>An alias or distribution list.</summary>
 public sealed record SnapshotAlias(string Address, IReadOnlyList<string> Targets);

@@ -132,6 +132,13 @@ public sealed class ImapTestConnection : IAsyncDisposable
         _stream = ssl;
     }
 
+    /// <summary>Layers a stream over the connection (COMPRESS); nothing may be pending.</summary>
+    public void WrapStream(Func<Stream, Stream> wrap)
+    {
+        Assert.Empty(_pending);
+        _stream = wrap(_stream);
+    }
+
     private async Task<byte[]> ReadRawLineAsync()
     {
         var buffer = new byte[4096];

@@ -78,7 +78,7 @@ public sealed class LmtpLimitsTests : IAsyncLifetime
     public async Task Rcpt_DirectoryUnavailable_Returns451()
     {
         var client = await TransactionAsync("x@broken.example");
-        Assert.Equal("451 4.3.0 <x@broken.example>: directory unavailable, try again later", await client.ReadReplyAsync());
+        Assert.Equal("451 4.4.3 <x@broken.example>: directory unavailable, try again later", await client.ReadReplyAsync());
     }
 
     [Fact]

@@ -226,15 +226,53 @@ public abstract class MailDirectoryContract<TDirectory>
     }
 
     [Fact]
-    public async Task Resolve_AliasToRemoteOnly_IsUnknownUser()
+    public async Task Resolve_AliasToRemote_IsAForward()
     {
         var domain = await DomainWithUsersAsync("pete");
-        await Directory.AddAliasAsync($"fwd@{domain}", "someone@elsewhere.example", Ct);
+        await Directory.AddAliasAsync($"fwd@{domain}", "Someone@Elsewhere.example", Ct);
         await Directory.AddAliasAsync($"mixed@{domain}", "someone@elsewhere.example", Ct);
         await Directory.AddAliasAsync($"mixed@{domain}", $"pete@{domain}", Ct);
 
-        Assert.Equal(RecipientKind.UnknownUser, (await Directory.ResolveRecipientAsync($"fwd@{domain}", Ct)).Kind);
-        Assert.Equal([$"pete@{domain}"], (await Directory.ResolveRecipientAsync($"mixed@{domain}", Ct)).Users);
+        var fwd = await Directory.ResolveRecipientAsync($"fwd@{domain}", Ct);
+        Assert.Equal(RecipientKind.Local, fwd.Kind);
+        Assert.True(fwd.Delivers);
+        Assert.Empty(fwd.Users);
+        Assert.Equal(["someone@elsewhere.example"], fwd.Forwards);
+        var mixed = await Directory.ResolveRecipientAsync($"mixed@{domain}", Ct);
+        Assert.Equal([$"pete@{domain}"], mixed.Users);
+        Assert.Equal(["someone@elsewhere.example"], mixed.Forwards);
+    }
+
+    [Fact]
+    public async Task SetForwarding_Remote_Copy_Local_Off()
+    {
+        var domain = await DomainWithUsersAsync("fay", "fin");
+
+        Assert.Equal(DirectoryChangeResult.Done, await Directory.SetForwardingAsync($"FAY@{domain}", "Fay@Remote.example", keepCopy: false, Ct));
+        var moved = await Directory.ResolveRecipientAsync($"fay+news@{domain}", Ct);
+        Assert.Empty(moved.Users);
+        Assert.Equal(["fay@remote.example"], moved.Forwards);
+        // Forwarding changes delivery only: the user still logs in and is listed.
+        Assert.NotNull(await Directory.AuthenticateAsync($"fay@{domain}", "pw-fay", Ct));
+
+        Assert.Equal(DirectoryChangeResult.Done, await Directory.SetForwardingAsync($"fay@{domain}", "fay@remote.example", keepCopy: true, Ct));
+        var copied = await Directory.ResolveRecipientAsync($"fay@{domain}", Ct);
+        Assert.Equal([$"fay@{domain}"], copied.Users);
+        Assert.Equal(["fay@remote.example"], copied.Forwards);
+
+        Assert.Equal(DirectoryChangeResult.Done, await Directory.SetForwardingAsync($"fay@{domain}", $"fin@{domain}", keepCopy: false, Ct));
+        var local = await Directory.ResolveRecipientAsync($"fay@{domain}", Ct);
+        Assert.Equal([$"fin@{domain}"], local.Users);
+        Assert.Empty(local.Forwards);
+
+        Assert.Equal(DirectoryChangeResult.Done, await Directory.SetForwardingAsync($"fay@{domain}", null, keepCopy: false, Ct));
+        var off = await Directory.ResolveRecipientAsync($"fay@{domain}", Ct);
+        Assert.Equal([$"fay@{domain}"], off.Users);
+        Assert.Empty(off.Forwards);
+
+        Assert.Equal(DirectoryChangeResult.UnknownUser, await Directory.SetForwardingAsync($"nobody@{domain}", "x@remote.example", keepCopy: false, Ct));
+        Assert.Equal(DirectoryChangeResult.InvalidAddress, await Directory.SetForwardingAsync($"fay@{domain}", $"Fay@{domain}", keepCopy: false, Ct));
+        Assert.Equal(DirectoryChangeResult.InvalidAddress, await Directory.SetForwardingAsync($"fay@{domain}", "not an address", keepCopy: false, Ct));
     }
 
     [Fact]

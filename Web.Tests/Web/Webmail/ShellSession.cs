@@ -35,7 +35,7 @@ internal sealed class ShellSession : IAsyncDisposable
     /// <summary>Phone viewport (a 6.1" phone in portrait).</summary>
     public static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
 
-    /// <summary>Launches chromium, signs <paramref name="address"/> in and waits for the message list.</summary>
+    /// <summary>Launches chromium, signs <paramref name="address"/> in and waits for the (interactive) list pane.</summary>
     public static async Task<ShellSession> SignInAsync(MailHostFixture host, string address, ViewportSize? viewport = null, string locale = "en-US")
     {
         var (playwright, browser) = await WebmailBrowser.LaunchAsync();
@@ -60,7 +60,7 @@ internal sealed class ShellSession : IAsyncDisposable
         await page.FillAsync("#address", address);
         await page.FillAsync("#password", MailHostFixture.Password);
         await page.ClickAsync("[data-testid=signin-submit]");
-        await page.WaitForSelectorAsync("[data-testid=message-list]");
+        await page.WaitForSelectorAsync("section.list-pane");
         await WaitInteractiveAsync(page);
         return session;
     }

@@ -54,6 +54,7 @@ public sealed class WebmailBrowserTests(WebmailHostFixture host)
         await page.FillAsync("#password", MailHostFixture.Password);
         await page.ClickAsync("[data-testid=signin-submit]");
         await page.WaitForSelectorAsync("[data-testid=message-list]");
+        await ShellSession.WaitInteractiveAsync(page);
         Assert.Equal(MailHostFixture.Alice, await page.InnerTextAsync("[data-testid=signed-in-address]"));
 
         // The newest corpus messages are listed, newest first.
@@ -103,13 +104,13 @@ public sealed class WebmailBrowserTests(WebmailHostFixture host)
 
     private static async Task OpenFromListAsync(IPage page, uint uid)
     {
+        // The list scrolls virtually: scroll it down until the row is rendered.
         var row = page.Locator($"a.message[data-uid='{uid}']");
-        while (await row.CountAsync() == 0)
+        for (var i = 0; await row.CountAsync() == 0; i++)
         {
-            var older = page.Locator("a.page-link[rel=next]");
-            Assert.True(await older.CountAsync() > 0, $"message {uid} is on no page");
-            await older.ClickAsync();
-            await page.WaitForSelectorAsync("[data-testid=message-list]");
+            Assert.True(i < 200, $"message {uid} never appeared in the list");
+            await page.Locator("[data-testid=message-list]").EvaluateAsync("list => list.scrollBy(0, list.clientHeight / 2)");
+            await page.WaitForTimeoutAsync(100);
         }
         await row.ClickAsync();
         await page.WaitForSelectorAsync("[data-testid=message-view]");

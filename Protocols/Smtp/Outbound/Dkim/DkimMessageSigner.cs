@@ -22,6 +22,47 @@ public sealed class DkimMessageSigner(DkimKeyStore keys)
     private readonly ConcurrentDictionary<string, DkimSigner> _signers = new(StringComparer.Ordinal);
 
     /// <summary>
+    /// Signs <paramref name="message"/> again in place after delivery changed its body (8BITMIME downgrade): removes
+    /// the signatures of the sender's domain and adds a new one with the current key. Nothing happens when the
+    /// domain has no key or the message no From field.
+    /// </summary>
+    public void Resign(string sender, MimeMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(sender);
+        ArgumentNullException.ThrowIfNull(message);
+        var domain = sender[(sender.LastIndexOf('@') + 1)..].ToLowerInvariant();
+        if (Signer(domain) is not { } signer)
+        {
+            return;
+        }
+        var present = SignedHeaders.Where(h => message.Headers.Contains(h)).ToList();
+        if (!present.Contains("From"))
+        {
+            return;
+        }
+        var ours = message.Headers.Where(h => h.Id == HeaderId.DkimSignature
+            && h.Value.Replace(" ", "", StringComparison.Ordinal).Contains("d=" + domain + ";", StringComparison.OrdinalIgnoreCase)).ToList();
+        foreach (var header in ours)
+        {
+            message.Headers.Remove(header);
+        }
+        signer.Sign(message, present);
+    }
+
+    private DkimSigner? Signer(string domain)
+    {
+        if (keys.Current(domain) is not { } current)
+        {
+            return null;
+        }
+        return _signers.GetOrAdd(current.KeyPath, path => new DkimSigner(path, domain, current.Selector, DkimSignatureAlgorithm.RsaSha256)
+        {
+            HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
+            BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
+        });
+    }
+
+    /// <summary>
     /// The <c>DKIM-Signature</c> field (with its CRLF) for <paramref name="message"/> sent by
     /// <paramref name="sender"/>, or null when the sender's domain has no key. Reads the stream to its end.
     /// </summary>
@@ -29,15 +70,10 @@ public sealed class DkimMessageSigner(DkimKeyStore keys)
     {
         ArgumentNullException.ThrowIfNull(sender);
         var domain = sender[(sender.LastIndexOf('@') + 1)..].ToLowerInvariant();
-        if (keys.Current(domain) is not { } current)
+        if (Signer(domain) is not { } signer)
         {
             return null;
         }
-        var signer = _signers.GetOrAdd(current.KeyPath, path => new DkimSigner(path, domain, current.Selector, DkimSignatureAlgorithm.RsaSha256)
-        {
-            HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-            BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-        });
         var parsed = await MimeMessage.LoadAsync(message, cancellationToken);
         var present = SignedHeaders.Where(h => parsed.Headers.Contains(h)).ToList();
         if (!present.Contains("From"))

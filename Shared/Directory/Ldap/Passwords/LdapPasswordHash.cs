@@ -11,8 +11,9 @@ namespace Mail.Shared.Directory.Ldap.Passwords;
 /// </summary>
 /// <remarks>
 /// <para>Verified: <c>{SSHA}</c>, <c>{SSHA256}</c>, <c>{SSHA512}</c> (base64 of digest(password+salt)+salt, any salt length),
-/// <c>{SHA}</c>, <c>{SHA256}</c>, <c>{SHA512}</c> (unsalted), <c>{CRYPT}</c> with <c>$5$</c>/<c>$6$</c> SHA-crypt
-/// (<see cref="ShaCrypt"/>; not <c>$y$</c> yescrypt, <c>$1$</c> or DES), <c>{ARGON2}</c> PHC strings (<see cref="Argon2Phc"/>),
+/// <c>{SHA}</c>, <c>{SHA256}</c>, <c>{SHA512}</c> (unsalted), <c>{CRYPT}</c> with any modular crypt string the
+/// system's libxcrypt verifies (<see cref="Libxcrypt"/>: <c>$y$</c> yescrypt, <c>$6$</c>/<c>$5$</c> SHA-crypt, <c>$2b$</c> bcrypt,
+/// <c>$1$</c> MD5-crypt; never DES), <c>{ARGON2}</c> PHC strings (<see cref="Argon2Phc"/>),
 /// and <c>{PBKDF2-SHA1|SHA256|SHA512}iterations$salt$hash</c> (OpenLDAP contrib pw-pbkdf2, "adapted base64"),
 /// which is what SQL-directory hashes (ASP.NET Core Identity V3) become on export.</para>
 /// <para>Scheme names are case-insensitive. Anything else (no scheme, cleartext, unknown scheme) and an empty password never verify.</para>
@@ -62,7 +63,7 @@ public static class LdapPasswordHash
             "SHA" => VerifyDigest(HashAlgorithmName.SHA1, value, password, salted: false),
             "SHA256" => VerifyDigest(HashAlgorithmName.SHA256, value, password, salted: false),
             "SHA512" => VerifyDigest(HashAlgorithmName.SHA512, value, password, salted: false),
-            "CRYPT" => ShaCrypt.Verify(value, password),
+            "CRYPT" => Libxcrypt.Verify(value, password),
             "ARGON2" => Argon2Phc.Verify(value, password),
             "PBKDF2" or "PBKDF2-SHA1" => VerifyPbkdf2(HashAlgorithmName.SHA1, value, password),
             "PBKDF2-SHA256" => VerifyPbkdf2(HashAlgorithmName.SHA256, value, password),

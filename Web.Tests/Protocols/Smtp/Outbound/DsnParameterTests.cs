@@ -9,7 +9,7 @@ public sealed class DsnParameterTests
     {
         await using var client = await host.AuthenticatedClientAsync();
         await client.SendLineAsync("EHLO client.example");
-        Assert.Contains("250 DSN", await client.ReadReplyAsync(), StringComparison.Ordinal);
+        Assert.Contains("250-DSN", await client.ReadReplyAsync(), StringComparison.Ordinal);
         await client.SendLineAsync(mail);
         Assert.Equal("250 2.1.0 Ok", await client.ReadReplyAsync());
         foreach (var rcpt in rcpts)

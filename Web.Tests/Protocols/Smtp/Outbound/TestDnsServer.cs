@@ -7,7 +7,8 @@ namespace Mail.Web.Tests.Protocols.Smtp.Outbound;
 
 /// <summary>
 /// A tiny authoritative DNS server on 127.0.0.1:0 (UDP) for delivery tests: MX, A and AAAA records set by the
-/// test, NXDOMAIN for names it does not know, SERVFAIL for names marked broken. Answers one question per query
+/// test, TXT and TLSA records, NXDOMAIN for names it does not know, SERVFAIL for names marked broken, and the
+/// AD bit (RFC 4035 §3.2.3) on answers for names marked authenticated, as a validating resolver would set it. Answers one question per query
 /// (RFC 1035 §4.1), which is what DnsClient sends.
 /// </summary>
 internal sealed class TestDnsServer : IAsyncDisposable
@@ -15,10 +16,13 @@ internal sealed class TestDnsServer : IAsyncDisposable
     private const ushort TypeA = 1;
     private const ushort TypeMx = 15;
     private const ushort TypeAaaa = 28;
+    private const ushort TypeTxt = 16;
+    private const ushort TypeTlsa = 52;
 
     private readonly UdpClient _udp = new(new IPEndPoint(IPAddress.Loopback, 0));
     private readonly Dictionary<string, List<(ushort Type, byte[] Data)>> _records = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _broken = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _authenticated = new(StringComparer.OrdinalIgnoreCase);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
@@ -42,6 +46,41 @@ internal sealed class TestDnsServer : IAsyncDisposable
 
     public void AddAddress(string host, IPAddress address) =>
         Add(host, address.AddressFamily == AddressFamily.InterNetwork ? TypeA : TypeAaaa, address.GetAddressBytes());
+
+    /// <summary>A TXT record of one character-string per 255 octets.</summary>
+    public void AddTxt(string name, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        using var data = new MemoryStream();
+        for (var i = 0; i < bytes.Length || i == 0; i += 255)
+        {
+            var n = Math.Min(255, bytes.Length - i);
+            data.WriteByte((byte)n);
+            data.Write(bytes, i, n);
+        }
+        Add(name, TypeTxt, data.ToArray());
+    }
+
+    public void RemoveAll(string name)
+    {
+        lock (_records)
+        {
+            _records.Remove(name.TrimEnd('.'));
+        }
+    }
+
+    /// <summary>A TLSA record (RFC 6698 §2.1) at <paramref name="name"/> (e.g. <c>_25._tcp.mx.example</c>).</summary>
+    public void AddTlsa(string name, byte usage, byte selector, byte matchingType, byte[] association) =>
+        Add(name, TypeTlsa, [usage, selector, matchingType, .. association]);
+
+    /// <summary>Answers for <paramref name="name"/> carry the AD bit.</summary>
+    public void MarkAuthenticated(string name)
+    {
+        lock (_records)
+        {
+            _authenticated.Add(name.TrimEnd('.'));
+        }
+    }
 
     public void AddBroken(string name)
     {
@@ -105,8 +144,10 @@ internal sealed class TestDnsServer : IAsyncDisposable
 
         List<(ushort Type, byte[] Data)> answers;
         byte rcode;
+        bool authenticated;
         lock (_records)
         {
+            authenticated = _authenticated.Contains(name);
             if (_broken.Contains(name))
             {
                 rcode = 2;
@@ -126,7 +167,7 @@ internal sealed class TestDnsServer : IAsyncDisposable
         using var reply = new MemoryStream();
         Span<byte> header = stackalloc byte[12];
         query.AsSpan(0, 2).CopyTo(header);
-        BinaryPrimitives.WriteUInt16BigEndian(header[2..], (ushort)(0x8400 | (query[2] & 0x01) << 8 | 0x0080 | rcode));
+        BinaryPrimitives.WriteUInt16BigEndian(header[2..], (ushort)(0x8400 | (query[2] & 0x01) << 8 | 0x0080 | (authenticated ? 0x0020 : 0) | rcode));
         BinaryPrimitives.WriteUInt16BigEndian(header[4..], 1);
         BinaryPrimitives.WriteUInt16BigEndian(header[6..], (ushort)answers.Count);
         reply.Write(header);

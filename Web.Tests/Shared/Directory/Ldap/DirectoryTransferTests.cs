@@ -31,6 +31,7 @@ public sealed class DirectoryTransferTests
         await source.AddAliasAsync("team@example.com", "alice@example.com", Ct);
         await source.AddAliasAsync("team@example.com", "bob@example.com", Ct);
         await source.AddAliasAsync("fwd@example.com", "someone@elsewhere.example", Ct);
+        await source.SetForwardingAsync("bob@example.com", "bob@elsewhere.example", keepCopy: true, Ct);
 
         var ldif = await ToLdifAsync(await source.ExportAsync(Ct));
         Assert.DoesNotContain("alice-pw", ldif, StringComparison.Ordinal);
@@ -47,6 +48,11 @@ public sealed class DirectoryTransferTests
         Assert.NotNull(await ldap.AuthenticateAsync("bob@example.com", "bob pw with spaces", Ct));
         Assert.Null(await ldap.AuthenticateAsync("bob@example.com", "alice-pw", Ct));
         Assert.Equal(["alice@example.com", "bob@example.com"], (await ldap.ResolveRecipientAsync("team@example.com", Ct)).Users.Order(StringComparer.Ordinal));
+        Assert.Contains("mailRoutingAddress: bob@elsewhere.example", ldif, StringComparison.Ordinal);
+        Assert.Contains("mailPlatformForwardCopy: TRUE", ldif, StringComparison.Ordinal);
+        var bobOnLdap = await ldap.ResolveRecipientAsync("bob@example.com", Ct);
+        Assert.Equal(["bob@example.com"], bobOnLdap.Users);
+        Assert.Equal(["bob@elsewhere.example"], bobOnLdap.Forwards);
 
         // LDAP-only data: an {SSHA512} password set on LDAP, a {CRYPT} one, an extra address.
         Assert.Equal(DirectoryChangeResult.Done, await ldap.SetPasswordAsync("alice@example.com", "changed", Ct));
@@ -68,7 +74,10 @@ public sealed class DirectoryTransferTests
         Assert.NotNull(await target.AuthenticateAsync("bob@example.com", "correct horse", Ct)); // after the rehash to Identity V3
         Assert.Null(await target.AuthenticateAsync("bob@example.com", "bob pw with spaces", Ct));
         Assert.Equal(["bob@example.com"], (await target.ResolveRecipientAsync("robert@example.com", Ct)).Users);
-        Assert.Equal(RecipientKind.UnknownUser, (await target.ResolveRecipientAsync("fwd@example.com", Ct)).Kind);
+        Assert.Equal(["someone@elsewhere.example"], (await target.ResolveRecipientAsync("fwd@example.com", Ct)).Forwards);
+        var bobBack = await target.ResolveRecipientAsync("bob@example.com", Ct);
+        Assert.Equal(["bob@example.com"], bobBack.Users);
+        Assert.Equal(["bob@elsewhere.example"], bobBack.Forwards);
         Assert.Equal(2, (await target.ListUsersAsync(Ct)).Count);
     }
 

@@ -49,14 +49,21 @@ public sealed class LdapDirectorySemanticsTests(LdapDirectoryFixture fixture) : 
     }
 
     [Fact]
-    public async Task Resolve_LocalMailRoutingAddress_ForwardsToThatUser_RemoteKeepsMailLocal()
+    public async Task Resolve_LocalMailRoutingAddress_ForwardsToThatUser_RemoteIsAForward()
     {
         var domain = await DomainWithUsersAsync("ben", "bea", "bob");
         Modify(UserDn($"ben@{domain}"), DirectoryAttributeOperation.Replace, "mailRoutingAddress", $"bea@{domain}");
         Modify(UserDn($"bob@{domain}"), DirectoryAttributeOperation.Replace, "mailRoutingAddress", "bob@elsewhere.example");
 
         Assert.Equal([$"bea@{domain}"], (await Directory.ResolveRecipientAsync($"ben@{domain}", Ct)).Users);
-        Assert.Equal([$"bob@{domain}"], (await Directory.ResolveRecipientAsync($"bob@{domain}", Ct)).Users);
+        var bob = await Directory.ResolveRecipientAsync($"bob@{domain}", Ct);
+        Assert.Empty(bob.Users);
+        Assert.Equal(["bob@elsewhere.example"], bob.Forwards);
+        Modify(UserDn($"bob@{domain}"), DirectoryAttributeOperation.Replace, "mailPlatformForwardCopy", "TRUE");
+        Directory.ClearCache();
+        bob = await Directory.ResolveRecipientAsync($"Bob+tag@{domain}", Ct);
+        Assert.Equal([$"bob@{domain}"], bob.Users);
+        Assert.Equal(["bob@elsewhere.example"], bob.Forwards);
         // The forwarded user still logs in to its own mailbox.
         Assert.NotNull(await Directory.AuthenticateAsync($"ben@{domain}", "pw-ben", Ct));
     }

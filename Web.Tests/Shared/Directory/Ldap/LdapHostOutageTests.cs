@@ -13,7 +13,7 @@ namespace Mail.Web.Tests.Shared.Directory.Ldap;
 /// <summary>
 /// The whole host on the LDAP directory: slapd is killed while SMTP deliveries and IMAP logins run, and
 /// restarted. Known users keep receiving and logging in (stale cache), addresses known to be unknown still
-/// get <c>550 5.1.1</c>, admin writes fail with <see cref="DirectoryUnavailableException"/>, and writes work
+/// get <c>550 5.1.1</c>, an address never seen before gets <c>451 4.4.3</c> (retry later), admin writes fail with <see cref="DirectoryUnavailableException"/>, and writes work
 /// again once slapd is back, without restarting the host.
 /// </summary>
 public sealed class LdapHostOutageTests
@@ -51,6 +51,11 @@ public sealed class LdapHostOutageTests
         // Run past the 1 s TTLs so only stale answers are left.
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         await WaitForAsync(() => counts.GetValueOrDefault("delivered") >= killedAt + 6);
+
+        // Never looked up before the outage: nothing to answer from, so a retryable 451 4.4.3, never a 550.
+        var neverSeen = await Assert.ThrowsAsync<SmtpCommandException>(() => DeliverAsync(host, "never-seen@example.com"));
+        Assert.Equal(451, (int)neverSeen.StatusCode);
+        Assert.Contains("4.4.3", neverSeen.Message, StringComparison.Ordinal);
 
         var admin = host.Services.GetRequiredService<IDirectoryAdmin>();
         var write = await Assert.ThrowsAsync<DirectoryUnavailableException>(() => admin.AddUserAsync("carol@example.com", MailHostFixture.Password, Ct));

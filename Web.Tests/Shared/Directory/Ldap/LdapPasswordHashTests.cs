@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Identity;
 
 namespace Mail.Web.Tests.Shared.Directory.Ldap;
 
-/// <summary>userPassword schemes, checked against values written by slappasswd 2.5, glibc crypt(3) and the SHA-crypt spec.</summary>
+/// <summary>userPassword schemes, checked against values written by slappasswd 2.5, mkpasswd (whois 5.5), python crypt and the SHA-crypt spec.</summary>
 public sealed class LdapPasswordHashTests
 {
     private const string Secret = "correct horse";
@@ -20,6 +20,12 @@ public sealed class LdapPasswordHashTests
     [InlineData("{CRYPT}$6$saltsalt$hRM5XZ86KXEw9UOmjigeVqFgULtFB2sgpC9lXQDfMib3Zgw7mEiUvBJI2EplzfAqxL5Vvwp2scFtv/uamSo5z0")]
     [InlineData("{CRYPT}$5$saltsalt$myjXcpMpE2Ofk7fj9hqyNYSn6lmWG4Mqnjx.KIRRr4/")]
     [InlineData("{CRYPT}$6$rounds=10000$saltsaltsaltsalt$YymDQcDiPAPffG37wC0ejpCZb/xQsJhGY1cHJm2zkZSqidwOudukvGlotbMGQxkhtPRs0ZAbTYxJp96xB5KQ91")]
+    // mkpasswd -m yescrypt (default cost and -R 7), -m sha512crypt, -m bcrypt, -m md5crypt
+    [InlineData("{CRYPT}$y$j9T$MaqcMMkv6d92i5TgItnYL1$Fxasf7q5Ggu2Dy5DjkzbGdY7sFiWSSX2YmBiAsP0KM7")]
+    [InlineData("{CRYPT}$y$jBT$5Tw8qL2w8xnVCwDocdXZz0$VuiGh8EtiKd2BbXefJZ0ias0BLHg12aP7..SFf0sPL1")]
+    [InlineData("{crypt}$6$oW.lTfrkOkaR/nyU$ElbRpEBXY7CkVU2K0f4XLEFZjWey.dZwAh.XqqC5Duu3Scpe.JWgAUEURbN7zvcQQS9IKhiuKrX/3kp5wstxQ1")]
+    [InlineData("{CRYPT}$2b$05$QgHounFjxd.udMPsaHhYAeehhVWgWR1nojaaLNZqzZ0zjR1Tl0KJa")]
+    [InlineData("{CRYPT}$1$yRljd3pP$MF8N1FTNeJrG73ip5x7je.")]
     public void Verify_ValueWrittenByOtherTools_MatchesOnlyTheRightPassword(string stored)
     {
         Assert.True(LdapPasswordHash.Verify(stored, Secret));
@@ -31,7 +37,35 @@ public sealed class LdapPasswordHashTests
     public void ShaCrypt_SpecificationVector_Matches()
     {
         // Drepper, "Unix crypt using SHA-256 and SHA-512", test vector 1 of SHA-512.
-        Assert.True(ShaCrypt.Verify("$6$saltstring$svn8UoSVapNtMuq1ukKS4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS35inz1", "Hello world!"));
+        Assert.True(Libxcrypt.Verify("$6$saltstring$svn8UoSVapNtMuq1ukKS4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS35inz1", "Hello world!"));
+    }
+
+    [Fact]
+    public void Yescrypt_FreshHashFromLibxcrypt_VerifiesOnlyItsPassword()
+    {
+        var hash = Libxcrypt.Hash(Secret, "$y$");
+
+        Assert.StartsWith("$y$", hash, StringComparison.Ordinal);
+        Assert.True(LdapPasswordHash.Verify("{CRYPT}" + hash, Secret));
+        Assert.False(LdapPasswordHash.Verify("{CRYPT}" + hash, Secret + " "));
+        Assert.NotEqual(hash, Libxcrypt.Hash(Secret, "$y$"));
+    }
+
+    [Fact]
+    public async Task Yescrypt_HashFromMkpasswd_Verifies()
+    {
+        // mkpasswd comes from Debian's whois package, installed by scripts/services-ldap.sh.
+        Assert.True(File.Exists("/usr/bin/mkpasswd"), "/usr/bin/mkpasswd is missing: run scripts/services-ldap.sh install (package whois).");
+        var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/mkpasswd", ["-m", "yescrypt", "-s"]) { RedirectStandardInput = true, RedirectStandardOutput = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        await process.StandardInput.WriteAsync(Secret);
+        process.StandardInput.Close();
+        var hash = (await process.StandardOutput.ReadToEndAsync()).Trim();
+        await process.WaitForExitAsync();
+
+        Assert.StartsWith("$y$", hash, StringComparison.Ordinal);
+        Assert.True(LdapPasswordHash.Verify("{CRYPT}" + hash, Secret));
+        Assert.False(LdapPasswordHash.Verify("{CRYPT}" + hash, "wrong"));
     }
 
     [Theory]
@@ -40,6 +74,9 @@ public sealed class LdapPasswordHashTests
     [InlineData("{MD5}x")]
     [InlineData("{CRYPT}$y$j9T$abc$def")]
     [InlineData("{CRYPT}$1$salt$hash")]
+    [InlineData("{CRYPT}$y$j9T$MaqcMMkv6d92i5TgItnYL1$Fxasf7q5Ggu2Dy5DjkzbGdY7sFiWSSX2YmBiAsP0KM")]
+    [InlineData("{CRYPT}abhfCpXqd4GrI")] // traditional DES of "correct horse": weak, never verified
+    [InlineData("{CRYPT}")]
     [InlineData("{SSHA512}not base64!")]
     [InlineData("{SSHA}")]
     [InlineData("{ARGON2}$argon2id$v=19$m=99999999,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g")]
@@ -63,7 +100,7 @@ public sealed class LdapPasswordHashTests
     [Fact]
     public void ShaCryptAndArgon2id_RoundTrip()
     {
-        Assert.True(LdapPasswordHash.Verify("{CRYPT}" + ShaCrypt.HashSha512(Secret), Secret));
+        Assert.True(LdapPasswordHash.Verify("{CRYPT}" + Libxcrypt.Hash(Secret, "$6$"), Secret));
         Assert.True(LdapPasswordHash.Verify("{ARGON2}" + Argon2Phc.HashArgon2id(Secret, memoryKib: 1024, iterations: 1), Secret));
         Assert.False(LdapPasswordHash.Verify("{ARGON2}" + Argon2Phc.HashArgon2id(Secret, memoryKib: 1024, iterations: 1), "other"));
     }

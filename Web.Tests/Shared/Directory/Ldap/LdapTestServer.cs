@@ -94,18 +94,51 @@ public sealed record LdapTestServer(string Uri, string BaseDn, string BindDn, st
     }
 }
 
-/// <summary>One directory on the environment's slapd for a test class.</summary>
-public sealed class LdapDirectoryFixture : IDisposable
+/// <summary>
+/// One directory on the environment's slapd for a test class. A slapd started before the shipped schema gained an
+/// attribute (slapd reads its schema only at start, and scripts/services-ldap.sh keeps a running one) cannot store it:
+/// then the class runs on a private slapd with the current schema (<see cref="SlapdProcess"/>) instead of failing on a
+/// shared service that other test runs use.
+/// </summary>
+public sealed class LdapDirectoryFixture : IAsyncLifetime
 {
-    public LdapDirectoryFixture()
+    private SlapdProcess? _private;
+    private LdapMailDirectory? _directory;
+
+    public LdapTestServer Server { get; private set; } = LdapTestServer.FromEnvironment();
+
+    public LdapMailDirectory Directory => _directory ?? throw new InvalidOperationException("Fixture not initialized.");
+
+    public async Task InitializeAsync()
     {
-        Server = LdapTestServer.FromEnvironment();
-        Directory = Server.CreateDirectory();
+        if (MissingSchemaAttributes(Server) is { Count: > 0 })
+        {
+            _private = await SlapdProcess.StartNewAsync();
+            Server = _private.Server;
+        }
+        _directory = Server.CreateDirectory();
     }
 
-    public LdapTestServer Server { get; }
+    public async Task DisposeAsync()
+    {
+        _directory?.Dispose();
+        if (_private is not null)
+        {
+            await _private.DisposeAsync();
+        }
+    }
 
-    public LdapMailDirectory Directory { get; }
-
-    public void Dispose() => Directory.Dispose();
+    /// <summary>Attribute types of deploy/ldap/mailplatform.schema the server's subschema (RFC 4512 §4.2) lacks.</summary>
+    private static List<string> MissingSchemaAttributes(LdapTestServer server)
+    {
+        var shipped = System.Text.RegularExpressions.Regex.Matches(
+                File.ReadAllText(Path.Combine(SlapdProcess.RepoRoot(), "deploy", "ldap", "mailplatform.schema")),
+                @"attributetype\s*\([^)]*?NAME\s+'([^']+)'")
+            .Select(m => m.Groups[1].Value).ToList();
+        using var connection = server.Connect();
+        var response = (SearchResponse)connection.SendRequest(new SearchRequest("cn=Subschema", "(objectClass=*)", SearchScope.Base, "attributeTypes"));
+        var known = string.Join("\n", response.Entries.Cast<SearchResultEntry>()
+            .SelectMany(e => e.Attributes["attributetypes"]?.GetValues(typeof(string)).Cast<string>() ?? []));
+        return [.. shipped.Where(name => !known.Contains($"'{name}'", StringComparison.OrdinalIgnoreCase))];
+    }
 }

@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Mail.Protocols.Smtp.Outbound.Tls;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Mail.Web.Tests.Protocols.Smtp.Outbound;
+
+/// <summary>
+/// MTA-STS (RFC 8461) end to end: the <c>_mta-sts</c> TXT record from <see cref="TestDnsServer"/>, the policy from an
+/// in-process Kestrel HTTPS server with a <see cref="TestPki"/> certificate for <c>mta-sts.sts.test</c>
+/// (<c>Mail:Outbound:MtaStsPolicyEndpoint</c> points the connection at it), and <see cref="TestSmtpReceiver"/> as the MX.
+/// </summary>
+#pragma warning disable CA1001 // IAsyncLifetime.DisposeAsync disposes them.
+public sealed class MtaStsTests : IAsyncLifetime
+#pragma warning restore CA1001
+{
+    private const string Enforce = "version: STSv1\nmode: enforce\nmx: *.sts.test\nmax_age: 86400\n";
+    private readonly List<IAsyncDisposable> _owned = [];
+    private readonly TestPki _pki = new();
+    private TestDnsServer _dns = null!;
+    private WebApplication _web = null!;
+    private int _fetches;
+
+    private string Policy { get; set; } = Enforce;
+
+    public async Task InitializeAsync()
+    {
+        _dns = new TestDnsServer();
+        var certificate = _pki.Leaf("mta-sts.sts.test");
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
+        {
+            ServerCertificate = certificate,
+            ServerCertificateChain = [_pki.Intermediate],
+        })));
+        _web = builder.Build();
+        _web.MapGet("/.well-known/mta-sts.txt", () =>
+        {
+            Interlocked.Increment(ref _fetches);
+            return Results.Text(Policy, "text/plain");
+        });
+        await _web.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var item in _owned.AsEnumerable().Reverse())
+        {
+            await item.DisposeAsync();
+        }
+        await _web.DisposeAsync();
+        await _dns.DisposeAsync();
+        _pki.Dispose();
+    }
+
+    private int WebPort => new Uri(_web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+
+    private async Task<OutboundTestHost> HostAsync(int smtpPort)
+    {
+        var host = await OutboundTestHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Mail:Outbound:DnsServers:0"] = _dns.EndPoint.ToString(),
+            ["Mail:Outbound:SmtpPort"] = smtpPort.ToString(CultureInfo.InvariantCulture),
+            ["Mail:Outbound:TrustedRootCertificates:0"] = _pki.RootPemPath,
+            ["Mail:Outbound:MtaStsPolicyEndpoint"] = $"127.0.0.1:{WebPort}",
+            // Each message opens its own session, so each one meets the policy (a cached session was checked when opened).
+            ["Mail:Outbound:ConnectionCacheSeconds"] = "0",
+        });
+        _owned.Add(host);
+        return host;
+    }
+
+    private TestSmtpReceiver Receiver(X509Certificate2 certificate, X509Certificate2? intermediate)
+    {
+        var receiver = new TestSmtpReceiver(certificate, intermediate, "8BITMIME");
+        _owned.Add(receiver);
+        return receiver;
+    }
+
+    private void Publish(string mx, string id = "20261130")
+    {
+        _dns.AddTxt("_mta-sts.sts.test", $"v=STSv1; id={id}");
+        _dns.AddMx("sts.test", 10, mx);
+        _dns.AddAddress(mx, IPAddress.Loopback);
+    }
+
+    private static async Task<string> SubmitAsync(OutboundTestHost host, string subject = "Hello")
+    {
+        var reply = await host.SubmitAsync("alice@example.com", ["carol@sts.test"], OutboundTestHost.Message("alice@example.com", "carol@sts.test", subject));
+        Assert.StartsWith("250 2.0.0 Ok: queued as ", reply, StringComparison.Ordinal);
+        return reply["250 2.0.0 Ok: queued as ".Length..];
+    }
+
+    [Fact]
+    public async Task Enforce_MatchingMxWithValidCertificate_IsDeliveredOverTls()
+    {
+        Publish("mx1.sts.test");
+        var receiver = Receiver(_pki.Leaf("mx1.sts.test"), _pki.Intermediate);
+        var host = await HostAsync(receiver.Port);
+        await SubmitAsync(host);
+        await OutboundTestHost.WaitUntilAsync(() => !receiver.Messages.IsEmpty && host.Queue.ReadAll().Count == 0, "delivery");
+        Assert.True(Assert.Single(receiver.Messages).Tls);
+        Assert.Equal(1, _fetches);
+    }
+
+    [Fact]
+    public async Task Enforce_MxNotInPolicy_IsNotUsed_AndTheMessageStaysQueuedWith_4_7_5()
+    {
+        Publish("mx.elsewhere.test");
+        var receiver = Receiver(_pki.Leaf("mx.elsewhere.test"), _pki.Intermediate);
+        var host = await HostAsync(receiver.Port);
+        var id = await SubmitAsync(host);
+        await OutboundTestHost.WaitUntilAsync(() => host.Queue.Read(id) is { Attempts: 1 }, "the first attempt");
+        Assert.StartsWith("451 4.7.5 MTA-STS: mx.elsewhere.test is not an mx of the policy", host.Queue.Read(id)!.Recipients[0].LastReply, StringComparison.Ordinal);
+        Assert.Empty(receiver.Commands);
+    }
+
+    [Fact]
+    public async Task Enforce_UntrustedCertificate_StaysQueued_ButTestingModeDelivers()
+    {
+        Publish("mx1.sts.test");
+        var receiver = Receiver(TestPki.SelfSigned("mx1.sts.test"), null);
+        var host = await HostAsync(receiver.Port);
+        var id = await SubmitAsync(host);
+        await OutboundTestHost.WaitUntilAsync(() => host.Queue.Read(id) is { Attempts: 1 }, "the first attempt");
+        var last = host.Queue.Read(id)!.Recipients[0].LastReply!;
+        Assert.StartsWith("451 4.7.5 MTA-STS: TLS to mx1.sts.test[127.0.0.1]", last, StringComparison.Ordinal);
+        Assert.Contains("not trusted", last, StringComparison.Ordinal);
+        Assert.Empty(receiver.Messages);
+
+        // A new id makes the sender fetch the policy again: testing mode only reports (RFC 8461 §5).
+        Policy = Enforce.Replace("enforce", "testing", StringComparison.Ordinal);
+        _dns.RemoveAll("_mta-sts.sts.test");
+        _dns.AddTxt("_mta-sts.sts.test", "v=STSv1; id=2");
+        host.Queue.RequestControl(id, "retry");
+        await OutboundTestHost.WaitUntilAsync(() => !receiver.Messages.IsEmpty && host.Queue.ReadAll().Count == 0, "delivery in testing mode");
+        Assert.Equal(2, _fetches);
+    }
+
+    [Fact]
+    public async Task Policy_IsCachedUntilMaxAge_EvenWhenTheTxtRecordDisappears()
+    {
+        Publish("mx1.sts.test");
+        var receiver = Receiver(_pki.Leaf("mx1.sts.test"), _pki.Intermediate);
+        var host = await HostAsync(receiver.Port);
+        await SubmitAsync(host, "first");
+        await OutboundTestHost.WaitUntilAsync(() => receiver.Messages.Count == 1 && host.Queue.ReadAll().Count == 0, "first delivery");
+
+        // An attacker strips the TXT record and points MX elsewhere: the cached enforce policy still holds.
+        _dns.RemoveAll("_mta-sts.sts.test");
+        _dns.RemoveAll("sts.test");
+        _dns.AddMx("sts.test", 10, "evil.attacker.test");
+        _dns.AddAddress("evil.attacker.test", IPAddress.Loopback);
+        var id = await SubmitAsync(host, "second");
+        await OutboundTestHost.WaitUntilAsync(() => host.Queue.Read(id) is { Attempts: 1 }, "the second message's attempt");
+        Assert.StartsWith("451 4.7.5 MTA-STS: evil.attacker.test is not an mx", host.Queue.Read(id)!.Recipients[0].LastReply, StringComparison.Ordinal);
+        Assert.Single(receiver.Messages);
+        Assert.Equal(1, _fetches);
+    }
+
+    [Theory]
+    [InlineData("version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmx: *.example.net\r\nmax_age: 604800\r\n", true)]
+    [InlineData("version: STSv1\nmode: none\nmax_age: 86400\n", true)]
+    [InlineData("version: STSv2\nmode: enforce\nmx: a.example\nmax_age: 86400\n", false)]
+    [InlineData("version: STSv1\nmode: enforce\nmax_age: 86400\n", false)]
+    [InlineData("version: STSv1\nmode: strict\nmx: a.example\nmax_age: 86400\n", false)]
+    [InlineData("version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 31557601\n", false)]
+    public void Parse_FollowsRfc8461Section3_2(string text, bool valid) =>
+        Assert.Equal(valid, MtaStsPolicy.Parse(text, "1", DateTimeOffset.UnixEpoch) is not null);
+
+    [Theory]
+    [InlineData("mail.example.com", true)]
+    [InlineData("MAIL.example.com.", true)]
+    [InlineData("mx1.example.net", true)]
+    [InlineData("a.mx1.example.net", false)]
+    [InlineData("example.net", false)]
+    [InlineData("mail.example.org", false)]
+    public void Matches_ExactOrOneLabelWildcard(string host, bool matches)
+    {
+        var policy = MtaStsPolicy.Parse("version: STSv1\nmode: enforce\nmx: mail.example.com\nmx: *.example.net\nmax_age: 86400\n", "1", DateTimeOffset.UnixEpoch)!;
+        Assert.Equal(matches, policy.Matches(host));
+    }
+}

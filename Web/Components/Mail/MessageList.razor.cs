@@ -1,0 +1,304 @@
+using Mail.Web.Hosting;
+using Mail.Web.Resources;
+using Mail.Web.Webmail;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Routing;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.AspNetCore.Components.Web.Virtualization;
+using Microsoft.Extensions.Localization;
+
+namespace Mail.Web.Components.Mailbox;
+
+/// <summary>
+/// The message list of a folder (or a search over all folders) with virtual scrolling: the whole list's
+/// UIDs come from one ESORT/ESEARCH/THREAD (<see cref="WebmailMailSession.GetListIndexAsync"/>) and
+/// <see cref="Virtualize{TItem}"/> fetches only the rows on screen. Prerendering shows the first
+/// <see cref="WebmailOptions.PageSize"/> rows as plain HTML and hands them to the circuit.
+/// </summary>
+public sealed partial class MessageList
+{
+    /// <summary>Height of one row in CSS pixels (MessageList.razor.css keeps rows at exactly this height).</summary>
+    public const int RowHeight = 52;
+
+    /// <summary>Longest search text accepted; longer input is cut.</summary>
+    public const int MaxSearchLength = 200;
+
+    /// <summary>Rows kept in the circuit's row cache before it is emptied.</summary>
+    public const int MaxCachedRows = 2000;
+
+    private static readonly WebmailQuickFilter[] Filters = [WebmailQuickFilter.Unread, WebmailQuickFilter.Flagged, WebmailQuickFilter.Attachments];
+
+    private readonly Dictionary<(string Folder, uint Uid), WebmailMessageSummary> _cache = [];
+    private WebmailListIndex? _index;
+    private List<MessageListRow>? _prerendered;
+    private MailProblem.ProblemKind? _problem;
+    private WebmailListQuery? _shown;
+    private Virtualize<MessageListRow>? _virtualize;
+    private CancellationTokenSource _loading = new();
+
+    [Inject] private WebmailCurrentSession CurrentSession { get; set; } = default!;
+
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+
+    [Inject] private TimeProvider Clock { get; set; } = default!;
+
+    [Inject] private IStringLocalizer<MailText> T { get; set; } = default!;
+
+    [Inject] private Microsoft.Extensions.Options.IOptions<WebmailOptions> Options { get; set; } = default!;
+
+    [SupplyParameterFromQuery(Name = "folder")] private string? Folder { get; set; }
+
+    [SupplyParameterFromQuery(Name = "sort")] private string? SortName { get; set; }
+
+    [SupplyParameterFromQuery(Name = "order")] private string? Order { get; set; }
+
+    [SupplyParameterFromQuery(Name = "filter")] private string? FilterName { get; set; }
+
+    [SupplyParameterFromQuery(Name = "q")] private string? Text { get; set; }
+
+    [SupplyParameterFromQuery(Name = "scope")] private string? Scope { get; set; }
+
+    [SupplyParameterFromQuery(Name = "view")] private string? View { get; set; }
+
+    /// <summary>The first rows rendered during prerendering, handed to the interactive render (no second fetch, no blank flash).</summary>
+    [PersistentState] public List<WebmailMessageSummary>? PrerenderedRows { get; set; }
+
+    /// <summary>The list the URL asks for.</summary>
+    private WebmailListQuery Query { get; set; } = new("INBOX");
+
+    private bool ShowFolderColumn => Query.AllFolders && !string.IsNullOrWhiteSpace(Query.Text);
+
+    private string Title =>
+        !string.IsNullOrWhiteSpace(Query.Text) ? T["SearchResults"]
+        : Query.Folder.Equals("INBOX", StringComparison.OrdinalIgnoreCase) ? T["Role_Inbox"] : Query.Folder;
+
+    private string CountText
+    {
+        get
+        {
+            var total = _index?.Entries.Length;
+            return total is null ? "" : total == 1 ? T["MessageCountOne"] : T["MessageCountMany", total];
+        }
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        var query = ParseQuery();
+        if (query == _shown)
+        {
+            return;
+        }
+        _shown = query;
+        Query = query;
+        _searchText = query.Text ?? "";
+        _problem = null;
+        await _loading.CancelAsync();
+        _loading.Dispose();
+        _loading = new CancellationTokenSource();
+        var cancellation = _loading.Token;
+
+        var session = await CurrentSession.GetAsync();
+        if (session is null)
+        {
+            _problem = MailProblem.ProblemKind.CredentialsRejected;
+            return;
+        }
+        try
+        {
+            if (!RendererInfo.IsInteractive)
+            {
+                await PrerenderFirstRowsAsync(session, query);
+                return;
+            }
+            if (PrerenderedRows is { } handed)
+            {
+                _prerendered = [.. handed.Select(s => new MessageListRow(query.Folder, s))];
+                PrerenderedRows = null;
+                StateHasChanged();
+            }
+            var index = await session.GetListIndexAsync(query, CancellationToken.None);
+            if (cancellation.IsCancellationRequested)
+            {
+                return;
+            }
+            if (index is null)
+            {
+                Navigation.NotFound();
+                return;
+            }
+            SeedCache(index);
+            _index = index;
+            _prerendered = null;
+            if (_virtualize is not null)
+            {
+                await _virtualize.RefreshDataAsync();
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // A newer navigation replaced this list.
+        }
+        catch (WebmailUnavailableException ex)
+        {
+            _problem = MailProblem.KindOf(ex);
+        }
+    }
+
+    /// <summary>Static first paint: the index, then the first page of rows, kept for the circuit.</summary>
+    private async Task PrerenderFirstRowsAsync(WebmailMailSession session, WebmailListQuery query)
+    {
+        var index = await session.GetListIndexAsync(query, CancellationToken.None);
+        if (index is null)
+        {
+            Navigation.NotFound();
+            return;
+        }
+        var first = index.Entries.Take(Math.Clamp(Options.Value.PageSize, 1, 500)).ToList();
+        var rows = new List<MessageListRow>(first.Count);
+        foreach (var group in first.GroupBy(e => e.FolderIndex))
+        {
+            var folder = index.Folders[group.Key];
+            foreach (var s in await session.FetchSummariesAsync(folder, [.. group.Select(e => e.Uid)], CancellationToken.None))
+            {
+                _cache[(folder, s.Uid)] = s;
+            }
+        }
+        foreach (var e in first)
+        {
+            var folder = index.Folders[e.FolderIndex];
+            if (_cache.TryGetValue((folder, e.Uid), out var summary))
+            {
+                rows.Add(new MessageListRow(folder, summary, e.Depth));
+            }
+        }
+        _prerendered = rows;
+        _index = null;
+        PrerenderedRows = query.AllFolders ? null : [.. rows.Select(r => r.Summary!)];
+    }
+
+    private void SeedCache(WebmailListIndex index)
+    {
+        if (_prerendered is null)
+        {
+            return;
+        }
+        foreach (var row in _prerendered)
+        {
+            if (row.Summary is { } s)
+            {
+                _cache[(row.Folder, s.Uid)] = s;
+            }
+        }
+    }
+
+    /// <summary>The Virtualize items provider: the requested window of the index, fetching the rows not cached.</summary>
+    private async ValueTask<Microsoft.AspNetCore.Components.Web.Virtualization.ItemsProviderResult<MessageListRow>> LoadRowsAsync(ItemsProviderRequest request)
+    {
+        var index = _index;
+        if (index is null)
+        {
+            return new([], 0);
+        }
+        var window = index.Entries.Skip(request.StartIndex).Take(request.Count).ToList();
+        var missing = window.Where(e => !_cache.ContainsKey((index.Folders[e.FolderIndex], e.Uid))).ToList();
+        if (missing.Count > 0)
+        {
+            var session = await CurrentSession.GetAsync();
+            if (session is null)
+            {
+                return new([], index.Entries.Length);
+            }
+            if (_cache.Count + missing.Count > MaxCachedRows)
+            {
+                _cache.Clear();
+            }
+            try
+            {
+                foreach (var group in missing.GroupBy(e => e.FolderIndex))
+                {
+                    var folder = index.Folders[group.Key];
+                    // Not cancelled with the request: MailKit drops the connection when a command is cancelled
+                    // mid-flight, and a window's fetch is small; Virtualize ignores a superseded answer.
+                    foreach (var s in await session.FetchSummariesAsync(folder, [.. group.Select(e => e.Uid)], CancellationToken.None))
+                    {
+                        _cache[(folder, s.Uid)] = s;
+                    }
+                }
+            }
+            catch (WebmailUnavailableException ex)
+            {
+                _problem = MailProblem.KindOf(ex);
+                _ = InvokeAsync(StateHasChanged);
+                return new([], index.Entries.Length);
+            }
+        }
+        var rows = window.Select(e =>
+        {
+            var folder = index.Folders[e.FolderIndex];
+            return new MessageListRow(folder, _cache.GetValueOrDefault((folder, e.Uid)), e.Depth);
+        }).ToList();
+        return new(rows, index.Entries.Length);
+    }
+
+    private WebmailListQuery ParseQuery()
+    {
+        var text = string.IsNullOrWhiteSpace(Text) ? null : Text.Trim();
+        if (text is { Length: > MaxSearchLength })
+        {
+            text = text[..MaxSearchLength];
+        }
+        return new WebmailListQuery(
+            string.IsNullOrEmpty(Folder) ? "INBOX" : Folder,
+            Enum.TryParse<WebmailSort>(SortName, ignoreCase: true, out var sort) && Enum.IsDefined(sort) ? sort : WebmailSort.Date,
+            string.Equals(Order, "asc", StringComparison.OrdinalIgnoreCase),
+            Enum.TryParse<WebmailQuickFilter>(FilterName, ignoreCase: true, out var filter) && Enum.IsDefined(filter) ? filter : WebmailQuickFilter.None,
+            text,
+            text is not null && string.Equals(Scope, "all", StringComparison.OrdinalIgnoreCase),
+            string.Equals(View, "threads", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private string _searchText = "";
+
+    private void OnSearchChanged(ChangeEventArgs e) => _searchText = e.Value?.ToString() ?? "";
+
+    private void OnSearchKey(KeyboardEventArgs e)
+    {
+        if (e.Key == "Enter")
+        {
+            Search();
+        }
+    }
+
+    private void OnScopeChanged(ChangeEventArgs e)
+    {
+        var all = e.Value is true || string.Equals(e.Value?.ToString(), "true", StringComparison.OrdinalIgnoreCase);
+        if (!string.IsNullOrWhiteSpace(Query.Text))
+        {
+            Navigation.NavigateTo(WebmailRoutes.List(Query with { AllFolders = all }));
+        }
+        else
+        {
+            _searchAll = all;
+        }
+    }
+
+    private bool _searchAll;
+
+    private void Search()
+    {
+        var text = _searchText.Trim();
+        Navigation.NavigateTo(WebmailRoutes.List(Query with { Text = text.Length == 0 ? null : text, AllFolders = text.Length > 0 && (_searchAll || Query.AllFolders) }));
+    }
+
+    public void Dispose()
+    {
+        _loading.Cancel();
+        _loading.Dispose();
+    }
+}
+
+/// <summary>A row of the list: where the message is and its summary (null while unknown or when it vanished).</summary>
+/// <param name="Folder">The message's folder.</param>
+/// <param name="Summary">Envelope, flags, size.</param>
+/// <param name="Depth">Thread depth.</param>
+public sealed record MessageListRow(string Folder, WebmailMessageSummary? Summary, int Depth = 0);
