@@ -25,11 +25,13 @@ public static class FilteringServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageScanner, SpamdScanner>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageScanner, Auth.DkimDmarcScanner>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageScanner, Rspamd.RspamdScanner>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageScanner, Attachments.AttachmentScanner>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageScannerProvider, Milter.MilterScannerProvider>());
         services.TryAddSingleton<MessageScanPipeline>();
         services.TryAddSingleton<Block.BlockStage>();
         services.TryAddSingleton<IVerdictStore, SqliteVerdictStore>();
         services.AddSpamControl();
+        services.TryAddSingleton<RecipientStage>();
         return services;
     }
 }
