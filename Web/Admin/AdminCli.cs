@@ -33,6 +33,8 @@ internal static class AdminCli
         new SenderListAddCommand(),
         new SenderListRemoveCommand(),
         new SenderListListCommand(),
+        new DkimListCommand(),
+        new DkimRemoveCommand(),
     ];
 
     /// <summary>Runs one admin command on the console; returns the process exit code.</summary>
