@@ -20,6 +20,7 @@ public static class WebmailComposeEndpoints
     {
         services.AddSingleton<WebmailSubmissionClient>();
         services.AddSingleton<WebmailSettingsStore>();
+        services.AddSingleton<WebmailAccountSecurity>();
         services.AddSingleton<WebmailOutbox>();
         services.AddSingleton<WebmailComposeService>();
         services.AddHostedService<WebmailOutboxSender>();

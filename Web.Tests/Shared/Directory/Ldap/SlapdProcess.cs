@@ -33,7 +33,10 @@ public sealed class SlapdProcess : IAsyncDisposable
 
     public LdapTestServer Server => new(Uri, BaseDn, BindDn, BindPassword);
 
-    public static async Task<SlapdProcess> StartNewAsync()
+    /// <param name="provider">Load the syncprov overlay, so replicas can follow this server (RFC 4533).</param>
+    /// <param name="consumerOf">URI of a provider: this server starts empty and replicates it (syncrepl
+    /// refreshAndPersist, retry every second, so it catches up after the provider comes back).</param>
+    public static async Task<SlapdProcess> StartNewAsync(bool provider = false, string? consumerOf = null)
     {
         if (!File.Exists(Slapd))
         {
@@ -42,6 +45,12 @@ public sealed class SlapdProcess : IAsyncDisposable
         var dir = Path.Combine(Path.GetTempPath(), "slapd-test-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Path.Combine(dir, "data"));
         var schema = Path.Combine(RepoRoot(), "deploy", "ldap", "mailplatform.schema");
+        var replication = provider
+            ? "index entryCSN,entryUUID eq\noverlay syncprov\nsyncprov-checkpoint 100 1\n"
+            : consumerOf is null
+                ? ""
+                : $"index entryCSN,entryUUID eq\nsyncrepl rid=001 provider={consumerOf} type=refreshAndPersist retry=\"1 +\" " +
+                  $"searchbase=\"{BaseDn}\" bindmethod=simple binddn=\"{BindDn}\" credentials={BindPassword}\n";
         await File.WriteAllTextAsync(Path.Combine(dir, "slapd.conf"), $"""
             include /etc/ldap/schema/core.schema
             include /etc/ldap/schema/cosine.schema
@@ -52,6 +61,7 @@ public sealed class SlapdProcess : IAsyncDisposable
             pidfile {dir}/slapd.pid
             modulepath /usr/lib/ldap
             moduleload back_mdb
+            moduleload syncprov
             database mdb
             maxsize 104857600
             suffix "{BaseDn}"
@@ -60,10 +70,13 @@ public sealed class SlapdProcess : IAsyncDisposable
             directory {dir}/data
             index objectClass eq
             index uid,mail,mailLocalAddress,cn,associatedDomain eq
-
+            {replication}
             """);
         await File.WriteAllTextAsync(Path.Combine(dir, "suffix.ldif"), $"dn: {BaseDn}\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: Example\n");
-        await RunAsync(Slapadd, "-f", Path.Combine(dir, "slapd.conf"), "-l", Path.Combine(dir, "suffix.ldif"));
+        if (consumerOf is null)
+        {
+            await RunAsync(Slapadd, "-f", Path.Combine(dir, "slapd.conf"), "-l", Path.Combine(dir, "suffix.ldif"));
+        }
         var slapd = new SlapdProcess(dir, FreePort());
         await slapd.StartAsync();
         return slapd;

@@ -54,6 +54,10 @@ public sealed class ComposeSendTests(ComposeHostFixture host)
         var sent = await host.WaitForMessageAsync(MailHostFixture.Alice, "Sent", subject);
         Assert.Equal("hidden@example.net", sent.Bcc.Mailboxes.Single().Address);
         await WaitUntilAsync(async () => (await host.FindMessagesAsync(MailHostFixture.Alice, "Drafts", subject)).Count == 0, "the draft is removed after sending");
+
+        // Autocomplete: bob is now a recent recipient.
+        var next = await ComposeHostFixture.OpenComposerAsync(client);
+        Assert.Contains("bob@example.com", next[next.IndexOf("recipient-suggestions", StringComparison.Ordinal)..], StringComparison.Ordinal);
     }
 
     [Fact]
