@@ -35,7 +35,7 @@ internal static class FilterHeaders
         }
         // Content scanners without scores are the virus scanners (auth and block results carry their own fields).
         var antivirus = results
-            .Where(r => r.Outcome == ScanOutcome.Clean && r.Score is null && r.AuthenticationResults.Count == 0 && !r.Scanner.StartsWith("block:", StringComparison.Ordinal) && !r.Scanner.StartsWith("milter:", StringComparison.Ordinal))
+            .Where(r => r.Outcome == ScanOutcome.Clean && r.Score is null && r.AuthenticationResults.Count == 0 && !r.Scanner.StartsWith("block:", StringComparison.Ordinal) && !r.Scanner.StartsWith("milter:", StringComparison.Ordinal) && r.Scanner != Attachments.AttachmentScanner.ScannerName)
             .Select(r => r.Scanner).ToList();
         if (antivirus.Count > 0)
         {

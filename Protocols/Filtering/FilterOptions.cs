@@ -69,6 +69,9 @@ public sealed class FilterOptions
 
     /// <summary>Milters (Sendmail/Postfix milter protocol v6 over TCP), each a scanner <c>milter:NAME</c>.</summary>
     public List<Milter.MilterOptions> Milters { get; set; } = [];
+
+    /// <summary>The attachment policy (banned types by name, declared type and content, inside zips).</summary>
+    public Attachments.AttachmentOptions Attachments { get; set; } = new();
 }
 
 /// <summary>The <c>Mail:Filters:Spamd</c> section.</summary>

@@ -25,6 +25,7 @@ public static class FilteringServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageScanner, SpamdScanner>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageScanner, Auth.DkimDmarcScanner>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageScanner, Rspamd.RspamdScanner>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageScanner, Attachments.AttachmentScanner>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageScannerProvider, Milter.MilterScannerProvider>());
         services.TryAddSingleton<MessageScanPipeline>();
         services.TryAddSingleton<Block.BlockStage>();

@@ -12,9 +12,6 @@ public sealed class ImapOptions
     /// <summary>Octet, nesting and count limits of the command parser (<see cref="ImapLimits"/>).</summary>
     public ImapLimits Limits { get; set; } = new();
 
-    /// <summary>Delay before the reply to a failed LOGIN/AUTHENTICATE, against password guessing. Default 1 s; tests use 0.</summary>
-    public TimeSpan AuthFailureDelay { get; set; } = TimeSpan.FromSeconds(1);
-
     /// <summary>Failed authentications allowed per connection; the next failure closes it with <c>* BYE</c>. Default 3.</summary>
     public int MaxAuthFailures { get; set; } = 3;
 
@@ -23,9 +20,6 @@ public sealed class ImapOptions
     /// before and after login, and to IDLE. Default 30 minutes.
     /// </summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
-
-    /// <summary>Allow LOGIN/AUTHENTICATE PLAIN without TLS from non-loopback peers (never in production). Default false.</summary>
-    public bool AllowPlaintextAuthentication { get; set; }
 
     /// <summary>
     /// Advertise LITERAL- instead of LITERAL+ (RFC 7888 §4; the two are alternatives): non-synchronizing

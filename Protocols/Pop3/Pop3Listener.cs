@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Mail.Protocols.Authentication;
 using Mail.Protocols.Hosting;
 using Mail.Protocols.Store;
 using Mail.Shared.Directory;
@@ -9,7 +10,10 @@ using Microsoft.Extensions.Options;
 
 namespace Mail.Protocols.Pop3;
 
-/// <summary>The POP3 listener (endpoint <c>Pop3</c>): one <see cref="Pop3Session"/> per connection.</summary>
+/// <summary>
+/// A POP3 listener: endpoint <c>Pop3</c> (plaintext with STLS, port 110) or <c>Pop3Tls</c> (implicit TLS,
+/// RFC 8314 §3.3, port 995); one <see cref="Pop3Session"/> per connection. Both share the maildrop locks.
+/// </summary>
 internal sealed class Pop3Listener : TcpSessionListener
 {
     private readonly Pop3Services _services;
@@ -21,11 +25,15 @@ internal sealed class Pop3Listener : TcpSessionListener
         IMailDirectory directory,
         IMailStore store,
         TlsCertificateProvider certificates,
+        SaslAuthenticator authenticator,
+        Pop3MaildropLocks locks,
         TimeProvider time,
-        ILogger<Pop3Listener> logger)
-        : base(endpoints, MailEndpoints.Pop3)
+        ILogger<Pop3Listener> logger,
+        string endpointName,
+        bool implicitTls)
+        : base(endpoints, endpointName)
     {
-        _services = new Pop3Services(options.Value, directory, store, certificates, time, mail.Value.HostName, logger);
+        _services = new Pop3Services(options.Value, directory, store, certificates, authenticator, time, mail.Value.HostName, logger, implicitTls) { Locks = locks };
     }
 
     protected override void OnListening(IPEndPoint bound) => Pop3Log.Listening(_services.Logger, bound);

@@ -18,15 +18,6 @@ public sealed class Pop3Options
     /// <summary>Failed authentications after which the connection is closed (<c>-ERR [AUTH]</c>, then close).</summary>
     public int MaxAuthFailures { get; set; } = 3;
 
-    /// <summary>Delay before answering a failed authentication, in milliseconds (slows password guessing).</summary>
-    public int AuthFailureDelayMilliseconds { get; set; } = 1000;
-
     /// <summary>Idle time before the server closes the connection, in seconds (RFC 1939 §3: at least 10 minutes).</summary>
     public int IdleTimeoutSeconds { get; set; } = 600;
-
-    /// <summary>
-    /// Whether USER/PASS/AUTH are allowed without TLS from a loopback client (local tools, tests, a
-    /// proxy on the same node). From any other address they always need STLS first (RFC 2595 §2.1).
-    /// </summary>
-    public bool AllowPlaintextAuthOnLoopback { get; set; } = true;
 }

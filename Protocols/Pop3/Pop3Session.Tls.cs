@@ -6,6 +6,9 @@ namespace Mail.Protocols.Pop3;
 
 internal sealed partial class Pop3Session
 {
+    /// <summary>Longest TLS handshake (STLS or implicit TLS) before the connection is dropped.</summary>
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// STLS (RFC 2595 §4) after <c>+OK</c> was sent: drops whatever the client pipelined after the
     /// command (it must not be read as if it came through TLS), then runs the TLS handshake.
@@ -13,16 +16,24 @@ internal sealed partial class Pop3Session
     public async Task StartTlsAsync(CancellationToken cancellationToken)
     {
         await _reader!.CompleteAsync();
+        await HandshakeAsync(cancellationToken);
+        _reader = NewReader();
+        PendingUser = null;
+    }
+
+    /// <summary>Runs the server TLS handshake on the connection and switches to the encrypted stream.</summary>
+    private async Task HandshakeAsync(CancellationToken cancellationToken)
+    {
         var ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(HandshakeTimeout);
         await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
         {
             ServerCertificate = Certificates.Certificate,
             ClientCertificateRequired = false,
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-        }, cancellationToken);
+        }, timeout.Token);
         _stream = ssl;
-        _reader = NewReader();
-        PendingUser = null;
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using Mail.Protocols.Authentication;
 using Mail.Protocols.Hosting;
 using Mail.Protocols.Pop3.Commands;
 using Mail.Protocols.Store;
@@ -58,11 +59,11 @@ internal sealed partial class Pop3Session : IAsyncDisposable
 
     public TlsCertificateProvider Certificates => _services.Certificates;
 
-    /// <summary>
-    /// Whether USER/PASS/AUTH may be used now: after STLS, or from loopback when
-    /// <see cref="Pop3Options.AllowPlaintextAuthOnLoopback"/> (RFC 2595 §2.1).
-    /// </summary>
-    public bool PlaintextAuthAllowed => IsSecure || (Options.AllowPlaintextAuthOnLoopback && IPAddress.IsLoopback(Remote.Address));
+    /// <summary>Shared authentication (mechanisms, password and SCRAM checks, failure delays).</summary>
+    public SaslAuthenticator Authenticator => _services.Authenticator;
+
+    /// <summary>True after the UTF8 command (RFC 6856 §2).</summary>
+    public bool Utf8Mode { get; set; }
 
     /// <summary>Ends the session after the current reply.</summary>
     public void Close() => _closeRequested = true;
@@ -73,6 +74,11 @@ internal sealed partial class Pop3Session : IAsyncDisposable
         Pop3Log.Connected(Logger, Remote);
         try
         {
+            if (_services.ImplicitTls)
+            {
+                // RFC 8314 §3.3: TLS from the first byte (port 995).
+                await HandshakeAsync(cancellationToken);
+            }
             _reader = NewReader();
             await WriteLineAsync($"+OK {_services.HostName} POP3 server ready", cancellationToken);
             while (!_closeRequested)
@@ -202,10 +208,12 @@ internal sealed record Pop3Services(
     IMailDirectory Directory,
     IMailStore Store,
     TlsCertificateProvider Certificates,
+    SaslAuthenticator Authenticator,
     TimeProvider Time,
     string HostName,
-    ILogger Logger)
+    ILogger Logger,
+    bool ImplicitTls)
 {
-    /// <summary>The maildrop locks of this listener (RFC 1939 §8).</summary>
-    public Pop3MaildropLocks Locks { get; } = new();
+    /// <summary>The maildrop locks of this node, shared by the plain and implicit-TLS listeners (RFC 1939 §8).</summary>
+    public required Pop3MaildropLocks Locks { get; init; }
 }

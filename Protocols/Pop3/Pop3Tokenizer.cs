@@ -16,7 +16,7 @@ internal static class Pop3Tokenizer
     {
         var space = line.IndexOf((byte)' ');
         var keyword = space < 0 ? line : line[..space];
-        var verb = keyword.Length is >= 3 and <= 8 && IsAsciiLetters(keyword) ? Encoding.ASCII.GetString(keyword).ToUpperInvariant() : "";
+        var verb = keyword.Length is >= 3 and <= 8 && IsKeyword(keyword) ? Encoding.ASCII.GetString(keyword).ToUpperInvariant() : "";
         if (space < 0)
         {
             return new Pop3Request(verb, [], "");
@@ -33,11 +33,14 @@ internal static class Pop3Tokenizer
         return new Pop3Request(verb, arguments, Encoding.UTF8.GetString(rest));
     }
 
-    private static bool IsAsciiLetters(ReadOnlySpan<byte> bytes)
+    /// <summary>A letter, then letters or digits (<c>UTF8</c>, RFC 6856).</summary>
+    private static bool IsKeyword(ReadOnlySpan<byte> bytes)
     {
-        foreach (var b in bytes)
+        for (var i = 0; i < bytes.Length; i++)
         {
-            if (b is not ((>= (byte)'A' and <= (byte)'Z') or (>= (byte)'a' and <= (byte)'z')))
+            var b = bytes[i];
+            var letter = b is (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'a' and <= (byte)'z');
+            if (!letter && (i == 0 || b is < (byte)'0' or > (byte)'9'))
             {
                 return false;
             }

@@ -14,7 +14,11 @@ public sealed class MailEndpoints
     /// <summary>Submission with implicit TLS (RFC 8314 §3.3; production port 465).</summary>
     public const string SubmissionTls = "SubmissionTls";
     public const string Imap = "Imap";
+    /// <summary>IMAP with implicit TLS (RFC 8314 §3.3; production port 993).</summary>
+    public const string ImapTls = "ImapTls";
     public const string Pop3 = "Pop3";
+    /// <summary>POP3 with implicit TLS (RFC 8314 §3.3; production port 995).</summary>
+    public const string Pop3Tls = "Pop3Tls";
     public const string Lmtp = "Lmtp";
 
     /// <summary>Development defaults (DESIGN.md "Roles").</summary>
@@ -24,7 +28,9 @@ public sealed class MailEndpoints
         [Submission] = "127.0.0.1:2587",
         [SubmissionTls] = "127.0.0.1:2465",
         [Imap] = "127.0.0.1:2143",
+        [ImapTls] = "127.0.0.1:2993",
         [Pop3] = "127.0.0.1:2110",
+        [Pop3Tls] = "127.0.0.1:2995",
         [Lmtp] = "127.0.0.1:2424",
     };
 

@@ -81,6 +81,7 @@ public abstract class PlatformDbContext : DbContext, IDataProtectionKeyContext
             e.Property(u => u.Address).HasMaxLength(MaxAddressLength);
             e.Property(u => u.Domain).HasMaxLength(MaxDomainLength);
             e.Property(u => u.PasswordHash).HasMaxLength(512);
+            e.Property(u => u.ScramSha256).HasMaxLength(256);
             e.Property(u => u.DisplayName).HasMaxLength(256);
             e.Property(u => u.MailHost).HasMaxLength(MaxDomainLength);
             e.HasIndex(u => u.Domain);

@@ -12,6 +12,13 @@ public sealed class PlatformUser
     /// <summary>ASP.NET Core Identity password hash (salted PBKDF2, format V3, base64). Never a plaintext password.</summary>
     public required string PasswordHash { get; set; }
 
+    /// <summary>
+    /// SCRAM-SHA-256 keys (<see cref="Directory.Scram.ScramSha256Credential"/> text form, RFC 5802 §3), written with
+    /// every new password; null for users whose password was set before SCRAM support (they get keys at their
+    /// next successful password login).
+    /// </summary>
+    public string? ScramSha256 { get; set; }
+
     /// <summary>Display name, may be empty.</summary>
     public string DisplayName { get; set; } = "";
 

@@ -57,6 +57,10 @@ public class MailHostFixture : IAsyncLifetime, IAsyncDisposable
             [$"Mail:Endpoints:{MailEndpoints.SubmissionTls}"] = "127.0.0.1:0",
             [$"Mail:Endpoints:{MailEndpoints.Imap}"] = "127.0.0.1:0",
             [$"Mail:Endpoints:{MailEndpoints.Pop3}"] = "127.0.0.1:0",
+            [$"Mail:Endpoints:{MailEndpoints.ImapTls}"] = "127.0.0.1:0",
+            [$"Mail:Endpoints:{MailEndpoints.Pop3Tls}"] = "127.0.0.1:0",
+            // No escalating failure delays (tests that measure them turn them on).
+            ["Mail:Authentication:FirstFailureDelay"] = "00:00:00",
             [$"Mail:Endpoints:{MailEndpoints.Lmtp}"] = "127.0.0.1:0",
             ["urls"] = "http://127.0.0.1:0",
         };

@@ -197,6 +197,8 @@ public sealed class MailServerProcess : IAsyncDisposable
             "--Mail:Endpoints:SubmissionTls=127.0.0.1:0",
             $"--Mail:Endpoints:Imap=127.0.0.1:{ImapPort}",
             $"--Mail:Endpoints:Pop3=127.0.0.1:{Pop3Port}",
+            "--Mail:Endpoints:ImapTls=127.0.0.1:0",
+            "--Mail:Endpoints:Pop3Tls=127.0.0.1:0",
             $"--Mail:Endpoints:Lmtp=127.0.0.1:{LmtpPort}",
             "--urls", $"http://127.0.0.1:{HttpPort}",
             .. _extraArguments,

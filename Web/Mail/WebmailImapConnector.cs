@@ -62,7 +62,14 @@ public sealed class WebmailImapConnector(IOptions<WebmailOptions> options, MailE
         try
         {
             await client.ConnectAsync(host, port, ResolveSecurity(host), cancellationToken);
-            await client.AuthenticateAsync(address, password, cancellationToken);
+            // Exactly one mechanism: MailKit would otherwise try SCRAM, PLAIN and LOGIN in turn on a wrong password, and
+            // the third failure ends the IMAP connection (Mail:Imap:MaxAuthFailures). PLAIN works for every user (SCRAM
+            // needs stored keys); SCRAM-SHA-256 when plaintext is not offered (remote IMAP without TLS).
+            var credentials = new NetworkCredential(address, password);
+            SaslMechanism mechanism = client.AuthenticationMechanisms.Contains("PLAIN") || !client.AuthenticationMechanisms.Contains("SCRAM-SHA-256")
+                ? new SaslMechanismPlain(credentials)
+                : new SaslMechanismScramSha256(credentials);
+            await client.AuthenticateAsync(mechanism, cancellationToken);
             return client;
         }
         catch (AuthenticationException ex)

@@ -1,14 +1,16 @@
 using System.Text;
+using Mail.Protocols.Authentication;
 using Mail.Protocols.Imap.Protocol;
 using Mail.Protocols.Imap.Session;
 
 namespace Mail.Protocols.Imap.Commands;
 
 /// <summary>
-/// AUTHENTICATE PLAIN [initial-response] (RFC 9051 §6.2.2, RFC 4616, SASL-IR RFC 4959). Not
-/// authenticated state. Without an initial response the server sends an empty continuation and
-/// reads one line; <c>*</c> cancels (<c>BAD</c>). Other mechanisms: <c>NO</c>. Same TLS rule and
-/// failure handling as LOGIN.
+/// AUTHENTICATE mechanism [initial-response] (RFC 9051 §6.2.2, SASL-IR RFC 4959). Not authenticated state.
+/// Mechanisms come from the shared <see cref="SaslAuthenticator"/>: SCRAM-SHA-256-PLUS (TLS only), SCRAM-SHA-256,
+/// PLAIN and LOGIN (plaintext: TLS or loopback, else <c>NO [PRIVACYREQUIRED]</c>). Challenges are <c>+ base64</c>;
+/// the client's <c>*</c> cancels (<c>BAD</c>); a bad response is <c>BAD</c>; wrong credentials get
+/// <c>NO [AUTHENTICATIONFAILED]</c> after the per-address failure delay; an unknown mechanism is <c>NO</c>.
 /// </summary>
 public sealed class AuthenticateCommand : ImapCommand
 {
@@ -31,7 +33,7 @@ public sealed class AuthenticateCommand : ImapCommand
         {
             if (tokenizer.TryConsume((byte)'='))
             {
-                _initialResponse = "";
+                _initialResponse = "=";
                 return true;
             }
             if (!tokenizer.TryReadAtom(out var ir))
@@ -45,59 +47,31 @@ public sealed class AuthenticateCommand : ImapCommand
 
     public override async ValueTask<ImapCommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
     {
-        if (_mechanism != "PLAIN")
-        {
-            return ImapCommandResult.No("Unsupported authentication mechanism");
-        }
-        if (!session.PlaintextAuthAllowed)
+        var connection = session.SaslConnection;
+        var authenticator = session.Server.Authenticator;
+        if (SaslMechanismNames.IsPlaintext(_mechanism) && !authenticator.PlaintextAllowed(connection))
         {
             return ImapCommandResult.No("Plaintext authentication is disabled; use STARTTLS first", "PRIVACYREQUIRED");
         }
-        var response = _initialResponse;
-        if (response is null)
+        var mechanism = authenticator.Create(_mechanism, connection);
+        if (mechanism is null)
         {
-            session.Out.Raw("+ \r\n"u8);
-            await session.Out.FlushAsync(cancellationToken);
-            var line = await session.ReadLineAsync(cancellationToken);
-            if (line is null)
-            {
-                return ImapCommandResult.Bad("Invalid authentication response");
-            }
-            response = Encoding.ASCII.GetString(line);
+            return ImapCommandResult.No("Unsupported authentication mechanism");
         }
-        if (response == "*")
+        var result = await SaslExchange.RunAsync(authenticator, mechanism, connection, _initialResponse, async (challenge, ct) =>
         {
-            return ImapCommandResult.Bad("Authentication cancelled");
-        }
-        if (!TryDecodePlain(response, out var user, out var password))
+            session.Out.Raw("+ "u8).Ascii(challenge).Crlf();
+            await session.Out.FlushAsync(ct);
+            var line = await session.ReadLineAsync(ct);
+            return line is null ? null : Encoding.ASCII.GetString(line);
+        }, cancellationToken);
+        return result.Outcome switch
         {
-            return ImapCommandResult.Bad("Invalid SASL PLAIN response");
-        }
-        return await session.AuthenticateAsync(user, password, cancellationToken);
-    }
-
-    /// <summary>Decodes a PLAIN response: base64 of <c>authzid NUL authcid NUL password</c>; an authzid other than the authcid is refused.</summary>
-    internal static bool TryDecodePlain(string base64, out string user, out string password)
-    {
-        user = password = "";
-        byte[] raw;
-        try
-        {
-            raw = Convert.FromBase64String(base64);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-        var first = Array.IndexOf(raw, (byte)0);
-        var second = first < 0 ? -1 : Array.IndexOf(raw, (byte)0, first + 1);
-        if (second < 0)
-        {
-            return false;
-        }
-        var authz = Encoding.UTF8.GetString(raw, 0, first);
-        user = Encoding.UTF8.GetString(raw, first + 1, second - first - 1);
-        password = Encoding.UTF8.GetString(raw, second + 1, raw.Length - second - 1);
-        return authz.Length == 0 || authz.Equals(user, StringComparison.OrdinalIgnoreCase);
+            SaslOutcome.Succeeded => await session.CompleteLoginAsync(result.User!, cancellationToken),
+            SaslOutcome.Failed => session.AuthenticationFailed(_mechanism),
+            SaslOutcome.Cancelled => ImapCommandResult.Bad("Authentication cancelled"),
+            SaslOutcome.Malformed => ImapCommandResult.Bad("Invalid SASL response"),
+            _ => ImapCommandResult.Bad("Invalid authentication response"),
+        };
     }
 }

@@ -3,10 +3,17 @@ using Mail.Protocols.Imap.Session;
 
 namespace Mail.Protocols.Imap.Commands;
 
-/// <summary>ID (RFC 2971): takes the client's identification (NIL or a list of field/value pairs) and answers with the server's. Any state.</summary>
+/// <summary>
+/// ID (RFC 2971): takes the client's identification (NIL or a list of field/value pairs) and answers with the server's.
+/// Any state. Before login, <c>x-originating-ip</c> from a trusted proxy (<c>Mail:Authentication:TrustedNetworks</c>)
+/// names the real client address used for authentication failure delays.
+/// </summary>
 public sealed class IdCommand : ImapCommand
 {
     public const string WireName = "ID";
+    private const string OriginatingIpField = "x-originating-ip";
+    private string? _originatingIp;
+    private bool _pendingField;
 
     public override string Name => WireName;
 
@@ -31,10 +38,15 @@ public sealed class IdCommand : ImapCommand
             {
                 return false;
             }
-            if (!tokenizer.TryReadNString(out _))
+            if (!tokenizer.TryReadNString(out var text))
             {
                 return false;
             }
+            if (count % 2 == 1 && _pendingField)
+            {
+                _originatingIp = text;
+            }
+            _pendingField = count % 2 == 0 && string.Equals(text, OriginatingIpField, StringComparison.OrdinalIgnoreCase);
             count++;
             if (count > 60)
             {
@@ -46,6 +58,7 @@ public sealed class IdCommand : ImapCommand
 
     public override ValueTask<ImapCommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
     {
+        session.SetOriginatingAddress(_originatingIp);
         session.Out.Raw("* ID (\"name\" \"Mail\" \"vendor\" \"Mail platform\" \"support-url\" NIL)\r\n"u8);
         return ValueTask.FromResult(ImapCommandResult.Ok("ID completed"));
     }

@@ -5,9 +5,10 @@ namespace Mail.Protocols.Imap.Commands;
 
 /// <summary>
 /// LOGIN user password (RFC 9051 §6.2.3). Not authenticated state. Refused with
-/// <c>NO [PRIVACYREQUIRED]</c> without TLS off loopback (LOGINDISABLED); a wrong password gets
-/// <c>NO [AUTHENTICATIONFAILED]</c> after <see cref="ImapOptions.AuthFailureDelay"/>, and the
-/// connection closes after <see cref="ImapOptions.MaxAuthFailures"/> failures.
+/// <c>NO [PRIVACYREQUIRED]</c> without TLS off loopback (LOGINDISABLED); a wrong password or unknown user gets
+/// <c>NO [AUTHENTICATIONFAILED]</c> after the per-address failure delay
+/// (<see cref="Authentication.AuthenticationOptions.FirstFailureDelay"/>), and the connection closes after
+/// <see cref="ImapOptions.MaxAuthFailures"/> failures.
 /// </summary>
 public sealed class LoginCommand : ImapCommand
 {

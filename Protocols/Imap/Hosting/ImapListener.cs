@@ -8,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 namespace Mail.Protocols.Imap.Hosting;
 
 /// <summary>
-/// The IMAP listener (Mailbox role): binds <see cref="MailEndpoints.Configured"/>("Imap") in
+/// An IMAP listener (Mailbox role), one for endpoint <c>Imap</c> and one for <c>ImapTls</c> (implicit TLS): binds <see cref="MailEndpoints.Configured"/> in
 /// <see cref="StartAsync"/>, records the bound endpoint with <see cref="MailEndpoints.SetBound"/>
 /// (so port 0 works in tests) and serves each connection in an <see cref="ImapSession"/>.
 /// Stopping closes the socket and ends every session with <c>* BYE</c>.
@@ -20,22 +20,31 @@ public sealed class ImapListener : BackgroundService
     private readonly ConcurrentDictionary<long, Task> _sessions = new();
     private Socket? _socket;
 
-    public ImapListener(ImapServerContext context, MailEndpoints endpoints)
+    private readonly string _endpointName;
+    private readonly bool _implicitTls;
+
+    /// <param name="context">Shared session services.</param>
+    /// <param name="endpoints">Endpoint registry.</param>
+    /// <param name="endpointName"><see cref="MailEndpoints.Imap"/> (STARTTLS) or <see cref="MailEndpoints.ImapTls"/> (implicit TLS, RFC 8314 §3.3).</param>
+    /// <param name="implicitTls">TLS from the first byte.</param>
+    public ImapListener(ImapServerContext context, MailEndpoints endpoints, string endpointName, bool implicitTls)
     {
         _context = context;
         _endpoints = endpoints;
+        _endpointName = endpointName;
+        _implicitTls = implicitTls;
     }
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        var endpoint = _endpoints.Configured(MailEndpoints.Imap);
+        var endpoint = _endpoints.Configured(_endpointName);
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         socket.Bind(endpoint);
         socket.Listen(512);
         _socket = socket;
         var bound = (IPEndPoint)socket.LocalEndPoint!;
-        _endpoints.SetBound(MailEndpoints.Imap, bound);
+        _endpoints.SetBound(_endpointName, bound);
         ImapLog.Listening(_context.Logger, bound);
         return base.StartAsync(cancellationToken);
     }
@@ -71,7 +80,7 @@ public sealed class ImapListener : BackgroundService
         await Task.Yield();
         try
         {
-            await using var session = new ImapSession(_context, client);
+            await using var session = new ImapSession(_context, client, _implicitTls);
             await session.RunAsync(stoppingToken);
         }
         finally

@@ -1,3 +1,4 @@
+using Mail.Protocols.Authentication;
 using Mail.Protocols.Hosting;
 using Mail.Protocols.Imap.Mime;
 using Mail.Protocols.Store;
@@ -19,6 +20,7 @@ public sealed class ImapServerContext
         IMailStore store,
         IQuotaProvider quota,
         TlsCertificateProvider certificates,
+        SaslAuthenticator authenticator,
         ImapStructureCache structures,
         TimeProvider time,
         ILoggerFactory loggers)
@@ -33,6 +35,7 @@ public sealed class ImapServerContext
         Store = store;
         Quota = quota;
         Certificates = certificates;
+        Authenticator = authenticator;
         Structures = structures;
         Time = time;
         Logger = loggers.CreateLogger("Mail.Protocols.Imap");
@@ -50,6 +53,9 @@ public sealed class ImapServerContext
     public IQuotaProvider Quota { get; }
 
     public TlsCertificateProvider Certificates { get; }
+
+    /// <summary>Authentication shared with POP3 and Submission (mechanisms, password and SCRAM checks, failure delays).</summary>
+    public SaslAuthenticator Authenticator { get; }
 
     public ImapStructureCache Structures { get; }
 

@@ -23,6 +23,16 @@ public sealed partial class ImapSession
                 return false;
             }
         }
+        return await HandshakeAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the server TLS handshake (at most 30 s) and switches the pipes to the encrypted stream: after STARTTLS,
+    /// or before the greeting on the implicit-TLS endpoint (RFC 8314 §3.3).
+    /// </summary>
+    /// <returns>False when the handshake failed (connection ends).</returns>
+    private async ValueTask<bool> HandshakeAsync(CancellationToken cancellationToken)
+    {
         await _reader.CompleteAsync();
         await _writer.CompleteAsync();
         var ssl = new SslStream(_networkStream, leaveInnerStreamOpen: true);

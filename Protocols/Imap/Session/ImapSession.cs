@@ -26,8 +26,12 @@ public sealed partial class ImapSession : IAsyncDisposable
     private int _badCommands;
     private long _commandCount;
 
-    public ImapSession(ImapServerContext server, Socket socket)
+    /// <param name="server">Shared services.</param>
+    /// <param name="socket">The accepted connection (owned by the session).</param>
+    /// <param name="implicitTls">TLS from the first byte (endpoint <c>ImapTls</c>, RFC 8314 §3.3).</param>
+    public ImapSession(ImapServerContext server, Socket socket, bool implicitTls = false)
     {
+        ImplicitTls = implicitTls;
         Server = server;
         _socket = socket;
         _networkStream = new NetworkStream(socket, ownsSocket: true);
@@ -54,7 +58,10 @@ public sealed partial class ImapSession : IAsyncDisposable
     /// <summary>The peer is on a loopback address (plaintext authentication allowed).</summary>
     public bool IsLoopback { get; }
 
-    /// <summary>TLS is active (after STARTTLS).</summary>
+    /// <summary>The connection started with TLS (endpoint <c>ImapTls</c>).</summary>
+    public bool ImplicitTls { get; }
+
+    /// <summary>TLS is active (after STARTTLS or on the implicit-TLS endpoint).</summary>
     public bool IsTls { get; private set; }
 
     public ImapState State { get; private set; } = ImapState.NotAuthenticated;
@@ -82,15 +89,16 @@ public sealed partial class ImapSession : IAsyncDisposable
 
     internal ILogger Logger => Server.Logger;
 
-    /// <summary>Whether LOGIN / AUTHENTICATE PLAIN may be used now (TLS, loopback or configured).</summary>
-    public bool PlaintextAuthAllowed => IsTls || IsLoopback || Server.Options.AllowPlaintextAuthentication;
-
     /// <summary>Serves the connection until LOGOUT, error, timeout or <paramref name="cancellationToken"/>.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         ImapLog.Connected(Logger, Id, Remote);
         try
         {
+            if (ImplicitTls && !await HandshakeAsync(cancellationToken))
+            {
+                return;
+            }
             Out.Raw("* OK [CAPABILITY "u8).Ascii(Capabilities()).Raw("] "u8).Ascii(Server.HostName).Raw(" IMAP4rev2 server ready\r\n"u8);
             await Out.FlushAsync(cancellationToken);
             await ReadLoopAsync(cancellationToken);
@@ -228,7 +236,7 @@ public sealed partial class ImapSession : IAsyncDisposable
             {
                 caps += " STARTTLS";
             }
-            caps += PlaintextAuthAllowed ? " AUTH=PLAIN" : " LOGINDISABLED";
+            caps += AuthCapabilities();
             return caps;
         }
         // APPENDLIMIT (RFC 7889 §3): the configured largest APPEND, the same for every mailbox.

@@ -1,11 +1,14 @@
 using System.Text;
+using Mail.Protocols.Authentication;
 
 namespace Mail.Protocols.Pop3.Commands;
 
 /// <summary>
-/// AUTH mechanism [initial-response] (RFC 5034), AUTHORIZATION state; only PLAIN (RFC 4616).
-/// <c>AUTH</c> alone lists the mechanisms. An initial response of <c>=</c> is empty; without one the
-/// server sends <c>+ </c> and reads one line; <c>*</c> cancels (RFC 5034 §4).
+/// AUTH [mechanism [initial-response]] (RFC 5034), AUTHORIZATION state, through the shared
+/// <see cref="SaslAuthenticator"/>: SCRAM-SHA-256-PLUS (TLS only), SCRAM-SHA-256, PLAIN and LOGIN (plaintext: TLS or
+/// loopback, else <c>-ERR [AUTH]</c>). <c>AUTH</c> alone lists the mechanisms. Challenges are <c>+ base64</c>; an
+/// initial response of <c>=</c> is empty; <c>*</c> cancels (RFC 5034 §4). Wrong credentials: <c>-ERR [AUTH]</c>
+/// (RFC 3206) after the per-address failure delay.
 /// </summary>
 internal sealed class AuthCommand : IPop3Command
 {
@@ -15,71 +18,54 @@ internal sealed class AuthCommand : IPop3Command
 
     public async Task ExecuteAsync(Pop3Session session, Pop3Request request, CancellationToken cancellationToken)
     {
+        var authenticator = session.Authenticator;
+        var connection = session.SaslConnection;
         if (request.Arguments.Count == 0)
         {
             await session.WriteLineAsync("+OK supported SASL mechanisms", cancellationToken);
-            await session.WriteMultiLineAsync(session.PlaintextAuthAllowed ? ["PLAIN"] : [], cancellationToken);
+            await session.WriteMultiLineAsync(authenticator.Mechanisms(connection), cancellationToken);
             return;
         }
-        if (await session.RefusePlaintextAsync(cancellationToken))
+        var name = request.Arguments[0];
+        if (SaslMechanismNames.IsPlaintext(name) && await session.RefusePlaintextAsync(cancellationToken))
         {
             return;
         }
-        if (!request.Arguments[0].Equals("PLAIN", StringComparison.OrdinalIgnoreCase) || request.Arguments.Count > 2)
+        var mechanism = request.Arguments.Count <= 2 ? authenticator.Create(name, connection) : null;
+        if (mechanism is null)
         {
             await session.WriteLineAsync("-ERR unsupported authentication mechanism", cancellationToken);
             return;
         }
-        string response;
-        if (request.Arguments.Count == 2)
+        var lineTooLong = false;
+        var result = await SaslExchange.RunAsync(authenticator, mechanism, connection, request.Arguments.Count == 2 ? request.Arguments[1] : null, async (challenge, ct) =>
         {
-            response = request.Arguments[1] == "=" ? "" : request.Arguments[1];
-        }
-        else
+            await session.WriteLineAsync("+ " + challenge, ct);
+            var line = await session.ReadLineAsync(session.Options.MaxAuthLineOctets, ct);
+            lineTooLong = line is { Rejected: true };
+            return line is null || line.Rejected ? null : Encoding.ASCII.GetString(line.Bytes);
+        }, cancellationToken);
+        switch (result.Outcome)
         {
-            await session.WriteLineAsync("+ ", cancellationToken);
-            var line = await session.ReadLineAsync(session.Options.MaxAuthLineOctets, cancellationToken);
-            if (line is null)
-            {
-                session.Close();
-                return;
-            }
-            if (line.Rejected)
-            {
-                await session.WriteLineAsync("-ERR line too long", cancellationToken);
-                return;
-            }
-            response = Encoding.ASCII.GetString(line.Bytes);
-            if (response == "*")
-            {
+            case SaslOutcome.Succeeded:
+                await session.CompleteLoginAsync(result.User!, cancellationToken);
+                break;
+            case SaslOutcome.Failed:
+                Pop3Log.LoginFailed(session.Logger, session.Remote, mechanism.Name);
+                await session.FailLoginAsync(cancellationToken);
+                break;
+            case SaslOutcome.Cancelled:
                 await session.WriteLineAsync("-ERR authentication cancelled", cancellationToken);
-                return;
-            }
+                break;
+            case SaslOutcome.Malformed:
+                await session.WriteLineAsync("-ERR invalid SASL response", cancellationToken);
+                break;
+            case SaslOutcome.Disconnected when lineTooLong:
+                await session.WriteLineAsync("-ERR line too long", cancellationToken);
+                break;
+            default:
+                session.Close();
+                break;
         }
-        if (!TryDecodePlain(response, out var login, out var password))
-        {
-            await session.WriteLineAsync("-ERR invalid SASL PLAIN response", cancellationToken);
-            return;
-        }
-        await session.LoginAsync(login, password, cancellationToken);
-    }
-
-    /// <summary>RFC 4616 §2: base64 of <c>[authzid] NUL authcid NUL passwd</c>; an authzid other than the authcid is refused.</summary>
-    internal static bool TryDecodePlain(string base64, out string login, out string password)
-    {
-        login = password = "";
-        var bytes = new byte[base64.Length];
-        if (!Convert.TryFromBase64String(base64, bytes, out var length))
-        {
-            return false;
-        }
-        var parts = Encoding.UTF8.GetString(bytes, 0, length).Split('\0');
-        if (parts.Length != 3 || parts[1].Length == 0 || (parts[0].Length > 0 && !parts[0].Equals(parts[1], StringComparison.OrdinalIgnoreCase)))
-        {
-            return false;
-        }
-        login = parts[1];
-        password = parts[2];
-        return true;
     }
 }

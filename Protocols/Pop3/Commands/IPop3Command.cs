@@ -17,6 +17,6 @@ internal static class Pop3Commands
     {
         new UserCommand(), new PassCommand(), new AuthCommand(), new StlsCommand(), new CapaCommand(), new QuitCommand(),
         new StatCommand(), new ListCommand(), new UidlCommand(), new RetrCommand(), new TopCommand(), new DeleCommand(),
-        new RsetCommand(), new NoopCommand(),
+        new RsetCommand(), new NoopCommand(), new Utf8Command(),
     }.ToDictionary(c => c.Name, StringComparer.Ordinal);
 }

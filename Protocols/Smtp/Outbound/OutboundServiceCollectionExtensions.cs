@@ -1,3 +1,4 @@
+using Mail.Protocols.Authentication;
 using Mail.Protocols.Filtering;
 using Mail.Protocols.Smtp.Forwarding;
 using Mail.Protocols.Smtp.Outbound.Dkim;
@@ -18,6 +19,7 @@ public static class OutboundServiceCollectionExtensions
     {
         services.AddOutboundQueue();
         services.AddOptions<SubmissionOptions>().BindConfiguration(SubmissionOptions.Section);
+        services.AddMailAuthentication();
         services.AddMailFilters();
         services.AddHostedService<SubmissionListener>();
         return services;

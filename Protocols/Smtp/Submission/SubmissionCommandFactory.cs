@@ -1,22 +1,24 @@
+using Mail.Protocols.Authentication;
 using SmtpServer;
 using SmtpServer.Protocol;
 
 namespace Mail.Protocols.Smtp.Submission;
 
 /// <summary>SmtpServer's command factory with Submission's EHLO.</summary>
-internal sealed class SubmissionCommandFactory(SubmissionOptions options) : SmtpCommandFactory
+internal sealed class SubmissionCommandFactory(SaslAuthenticator authenticator, TlsChannelBinding binding) : SmtpCommandFactory
 {
-    public override SmtpCommand CreateEhlo(string domainOrAddress) => new SubmissionEhloCommand(domainOrAddress, options);
+    public override SmtpCommand CreateEhlo(string domainOrAddress) => new SubmissionEhloCommand(domainOrAddress, authenticator, binding);
 
     public override SmtpCommand CreateHelo(string domainOrAddress) => new SmtpInHeloCommand(domainOrAddress);
 }
 
 /// <summary>
-/// EHLO on Submission (RFC 6409 §4): PIPELINING, SIZE, STARTTLS before TLS, AUTH PLAIN LOGIN only once
-/// TLS is on (RFC 4954 §4, RFC 8314 §3; or on loopback when <see cref="SubmissionOptions.AllowPlaintextAuthOnLoopback"/>),
-/// ENHANCEDSTATUSCODES, 8BITMIME, SMTPUTF8, DSN, REQUIRETLS once TLS is on (RFC 8689).
+/// EHLO on Submission (RFC 6409 §4): PIPELINING, SIZE, STARTTLS before TLS, AUTH with the mechanisms of
+/// <see cref="SaslAuthenticator.Mechanisms"/> only once TLS is on (RFC 4954 §4, RFC 8314 §3; or on loopback when
+/// <see cref="AuthenticationOptions.AllowPlaintextOnLoopback"/>), ENHANCEDSTATUSCODES, 8BITMIME, SMTPUTF8, DSN,
+/// REQUIRETLS once TLS is on (RFC 8689).
 /// </summary>
-internal sealed class SubmissionEhloCommand(string domainOrAddress, SubmissionOptions options) : EhloCommand(domainOrAddress)
+internal sealed class SubmissionEhloCommand(string domainOrAddress, SaslAuthenticator authenticator, TlsChannelBinding binding) : EhloCommand(domainOrAddress)
 {
     protected override string GetGreeting(ISessionContext context) => context.ServerOptions.ServerName;
 
@@ -29,12 +31,13 @@ internal sealed class SubmissionEhloCommand(string domainOrAddress, SubmissionOp
         {
             yield return "STARTTLS";
         }
-        var loopback = context.Properties.TryGetValue(SmtpInConnection.PropertyKey, out var value)
-            && value is SmtpInConnection connection
-            && SubmissionCommandHook.IsLoopback(connection.Remote.Address);
-        if (secure || (options.AllowPlaintextAuthOnLoopback && loopback))
+        if (context.Properties.TryGetValue(SmtpInConnection.PropertyKey, out var value) && value is SmtpInConnection connection)
         {
-            yield return "AUTH PLAIN LOGIN";
+            var sasl = SubmissionCommandHook.SaslConnectionOf(connection, secure, binding);
+            if (SubmissionCommandHook.AuthAllowed(authenticator, sasl))
+            {
+                yield return "AUTH " + string.Join(' ', authenticator.Mechanisms(sasl));
+            }
         }
         yield return "ENHANCEDSTATUSCODES";
         yield return "8BITMIME";

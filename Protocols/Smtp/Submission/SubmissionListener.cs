@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Mail.Protocols.Authentication;
 using Mail.Protocols.Filtering;
 using Mail.Protocols.Hosting;
 using Mail.Protocols.Smtp.Outbound;
@@ -35,6 +36,7 @@ internal sealed class SubmissionListener : BackgroundService
     private readonly DkimMessageSigner _dkim;
     private readonly MessageScanPipeline _filters;
     private readonly TlsCertificateProvider _certificates;
+    private readonly SaslAuthenticator _authenticator;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
@@ -51,9 +53,11 @@ internal sealed class SubmissionListener : BackgroundService
         DkimMessageSigner dkim,
         MessageScanPipeline filters,
         TlsCertificateProvider certificates,
+        SaslAuthenticator authenticator,
         TimeProvider time,
         ILoggerFactory loggers)
     {
+        _authenticator = authenticator;
         _endpoints = endpoints;
         _mail = mail.Value;
         _options = options.Value;
@@ -118,14 +122,15 @@ internal sealed class SubmissionListener : BackgroundService
                 b.Certificate(new CertificateFactory(_certificates));
             }
         });
+        var binding = new TlsChannelBinding(_certificates.Certificate);
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new SmtpInEndpointListenerFactory(socket, accepted =>
         {
             var connection = new SmtpInConnection((IPEndPoint)accepted.RemoteEndPoint!, (IPEndPoint)accepted.LocalEndPoint!);
-            var hook = new SubmissionCommandHook(_directory, _options, _logger);
+            var hook = new SubmissionCommandHook(_authenticator, binding, _options, _logger);
             return new SmtpWireGuard(accepted, connection, wire, host, _time, guardLogger, hook, implicitTls ? _certificates.Certificate : null);
         }));
-        services.Add((ISmtpCommandFactory)new SubmissionCommandFactory(_options));
+        services.Add((ISmtpCommandFactory)new SubmissionCommandFactory(_authenticator, binding));
         services.Add((IMailboxFilter)new SubmissionMailboxFilter(_directory, _options, _limits, _logger));
         services.Add((IMessageStore)new SubmissionMessageStore(_queue, _dkim, _filters, _limits, _options, host, _time, _logger));
         var server = new SmtpServerEngine(builder.Build(), services);

@@ -47,13 +47,6 @@ public sealed class SubmissionOptions
     public int SessionTimeoutSeconds { get; set; } = 1800;
 
     /// <summary>
-    /// Allows AUTH without TLS, for clients on loopback only (tests, a local webmail). Default false:
-    /// AUTH before STARTTLS gets <c>530 5.7.0 Must issue a STARTTLS command first</c> (RFC 3207 §4, RFC 8314 §3).
-    /// Never applies to non-loopback clients.
-    /// </summary>
-    public bool AllowPlaintextAuthOnLoopback { get; set; }
-
-    /// <summary>
     /// Names the authenticated user in the <c>Received</c> field (<c>(Authenticated sender: alice@example.com)</c>).
     /// Default false: the field names neither the user nor the client address, only the protocol (ESMTPSA).
     /// </summary>

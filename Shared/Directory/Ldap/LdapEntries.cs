@@ -82,12 +82,15 @@ internal sealed class LdapEntry
 /// <summary>What the directory holds for one exact (normalized) address.</summary>
 /// <param name="User">The user whose primary <c>mail</c> is the address.</param>
 /// <param name="UserDn">That user's DN.</param>
-/// <param name="PasswordHash">That user's <c>userPassword</c> (first value), for in-process verification.</param>
+/// <param name="PasswordHash">That user's <c>userPassword</c> (first value that is not <c>{SCRAM-SHA-256}</c>), for in-process verification.</param>
 /// <param name="RoutingAddress">That user's <c>mailRoutingAddress</c> (forwarding), normalized.</param>
 /// <param name="AliasTargets">Targets when the address is an alias: <c>nisMailAlias</c> members, or the primary
 /// address of a user that carries it as <c>mailLocalAddress</c>.</param>
 internal sealed record LdapAddressEntry(DirectoryUser? User, string? UserDn, string? PasswordHash, string? RoutingAddress, IReadOnlyList<string> AliasTargets)
 {
+    /// <summary>That user's <c>{SCRAM-SHA-256}</c> <c>userPassword</c> value (RFC 5802 keys, Dovecot's format), if any.</summary>
+    public string? ScramSha256 { get; init; }
+
     /// <summary>That user's <c>mailPlatformForwardCopy</c>: forwarded mail is also kept in the user's mailbox.</summary>
     public bool KeepCopy { get; init; }
 

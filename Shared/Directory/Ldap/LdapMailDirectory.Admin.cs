@@ -1,5 +1,6 @@
 using System.DirectoryServices.Protocols;
 using System.Globalization;
+using Mail.Shared.Directory.Scram;
 
 namespace Mail.Shared.Directory.Ldap;
 
@@ -79,7 +80,7 @@ public sealed partial class LdapMailDirectory
                 (LdapNames.Cn, [normalized]),
                 (LdapNames.Sn, [local]),
                 (LdapNames.Mail, [normalized]),
-                (LdapNames.UserPassword, [hash]),
+                (LdapNames.UserPassword, [hash, ScramSha256Credential.Create(password).Format()]),
                 (LdapNames.Quota, [quota.ToString(CultureInfo.InvariantCulture)]),
                 (LdapNames.Status, [LdapNames.Active]));
         }, cancellationToken);
@@ -100,13 +101,14 @@ public sealed partial class LdapMailDirectory
             return DirectoryChangeResult.InvalidAddress;
         }
         var hash = _passwords.Hash(password);
+        var scram = ScramSha256Credential.Create(password).Format();
         var result = await WriteAsync(connection =>
         {
             if (FindUserEntry(connection, normalized) is not { } user)
             {
                 return DirectoryChangeResult.UnknownUser;
             }
-            connection.SendRequest(new ModifyRequest(user.Dn, DirectoryAttributeOperation.Replace, LdapNames.UserPassword, hash));
+            connection.SendRequest(new ModifyRequest(user.Dn, DirectoryAttributeOperation.Replace, LdapNames.UserPassword, hash, scram));
             return DirectoryChangeResult.Done;
         }, cancellationToken);
         Invalidate(address: normalized);

@@ -24,7 +24,7 @@ public sealed partial class LdapMailDirectory : IDirectoryTransfer
                 .Select(e =>
                 {
                     var address = MailAddressText.Normalize(e.First(LdapNames.Mail)!);
-                    return new SnapshotUser(address, e.First(LdapNames.UserPassword) ?? "", e.First(LdapNames.DisplayName) ?? "",
+                    return new SnapshotUser(address, e.All(LdapNames.UserPassword).FirstOrDefault(p => !Scram.ScramSha256Credential.IsScramValue(p)) ?? "", e.First(LdapNames.DisplayName) ?? "",
                         e.First(LdapNames.MailHost) ?? "", e.Long(LdapNames.Quota), e.Active,
                         [.. e.All(LdapNames.MailLocalAddress).Select(MailAddressText.Normalize).Where(a => a != address).Distinct(StringComparer.Ordinal)],
                         e.First(LdapNames.MailRoutingAddress) is { } r ? MailAddressText.Normalize(r) : null)

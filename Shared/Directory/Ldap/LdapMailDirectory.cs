@@ -1,5 +1,6 @@
 using System.DirectoryServices.Protocols;
 using Mail.Shared.Directory.Caching;
+using Mail.Shared.Directory.Scram;
 using Mail.Shared.Directory.Sql;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -141,7 +142,7 @@ public sealed partial class LdapMailDirectory : IMailDirectory, IDirectoryAdmin,
         }
         var version = Interlocked.Read(ref _writeVersion);
         var entry = await LoadAsync(_addresses, address, e => e.Found, () => SearchAddressAsync(address, cancellationToken));
-        await StoreSharedAsync(sharedKey, entry with { PasswordHash = null }, entry.Found, version);
+        await StoreSharedAsync(sharedKey, entry with { PasswordHash = null, ScramSha256 = null }, entry.Found, version);
         return entry;
     }
 
@@ -258,7 +259,7 @@ public sealed partial class LdapMailDirectory : IMailDirectory, IDirectoryAdmin,
     private static LdapAddressEntry ToAddressEntry(string address, List<LdapEntry> entries)
     {
         DirectoryUser? user = null;
-        string? dn = null, hash = null, routing = null;
+        string? dn = null, hash = null, scram = null, routing = null;
         var keepCopy = false;
         var targets = new List<string>();
         foreach (var entry in entries.OrderBy(e => e.Dn, StringComparer.OrdinalIgnoreCase))
@@ -270,7 +271,9 @@ public sealed partial class LdapMailDirectory : IMailDirectory, IDirectoryAdmin,
                 {
                     user = ToUser(entry, mail);
                     dn = entry.Dn;
-                    hash = entry.First(LdapNames.UserPassword);
+                    var passwords = entry.All(LdapNames.UserPassword);
+                    hash = passwords.FirstOrDefault(p => !ScramSha256Credential.IsScramValue(p));
+                    scram = passwords.FirstOrDefault(ScramSha256Credential.IsScramValue);
                     routing = entry.First(LdapNames.MailRoutingAddress) is { } r ? MailAddressText.Normalize(r) : null;
                     keepCopy = entry.Flag(LdapNames.ForwardCopy);
                 }
@@ -292,7 +295,7 @@ public sealed partial class LdapMailDirectory : IMailDirectory, IDirectoryAdmin,
             }
         }
         // A user address is never an alias too (the SQL directory refuses it; here it could come from outside tools).
-        return user is not null ? new LdapAddressEntry(user, dn, hash, routing, []) { KeepCopy = keepCopy } : targets.Count > 0 ? new LdapAddressEntry(null, null, null, null, targets) : LdapAddressEntry.None;
+        return user is not null ? new LdapAddressEntry(user, dn, hash, routing, []) { ScramSha256 = scram, KeepCopy = keepCopy } : targets.Count > 0 ? new LdapAddressEntry(null, null, null, null, targets) : LdapAddressEntry.None;
     }
 
     private static DirectoryUser ToUser(LdapEntry entry, string address) => new(

@@ -1,3 +1,4 @@
+using Mail.Shared.Directory.Scram;
 using Mail.Shared.Platform;
 using Microsoft.EntityFrameworkCore;
 
@@ -55,6 +56,7 @@ public sealed partial class SqlMailDirectory
             }
             var user = new PlatformUser { Address = normalized, Domain = domain, PasswordHash = "", CreatedUtc = UtcNow };
             user.PasswordHash = _hasher.HashPassword(user, password);
+            user.ScramSha256 = ScramSha256Credential.Create(password).Format();
             db.Users.Add(user);
             return DirectoryChangeResult.Done;
         }, cancellationToken);
@@ -79,6 +81,7 @@ public sealed partial class SqlMailDirectory
                 return DirectoryChangeResult.UnknownUser;
             }
             user.PasswordHash = _hasher.HashPassword(user, password);
+            user.ScramSha256 = ScramSha256Credential.Create(password).Format();
             return DirectoryChangeResult.Done;
         }, cancellationToken);
         DirectoryLog.Changed(_logger, "user passwd", normalized, result);

@@ -117,6 +117,10 @@ public sealed partial class SqlMailDirectory : IMailDirectory, IDirectoryAdmin, 
         {
             RememberVerifiedLogin(row, password);
         }
+        if (row.ScramSha256 is null)
+        {
+            await StoreScramAsync(row.Address, password, cancellationToken);
+        }
         return ToDirectoryUser(row);
     }
 

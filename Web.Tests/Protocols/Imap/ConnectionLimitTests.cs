@@ -8,7 +8,6 @@ public sealed class TightLimitsHostFixture : MailHostFixture
     public TightLimitsHostFixture()
         : base(new Dictionary<string, string?>
         {
-            ["Mail:Imap:AuthFailureDelay"] = "00:00:00",
             ["Mail:Imap:IdleTimeout"] = "00:00:01",
             ["Mail:Imap:Limits:MaxCommandsPerConnection"] = "3",
         })

@@ -8,7 +8,6 @@ public sealed class ImapHostFixture : MailHostFixture
     public ImapHostFixture()
         : base(new Dictionary<string, string?>
         {
-            ["Mail:Imap:AuthFailureDelay"] = "00:00:00",
             ["Mail:Imap:Limits:MaxLineOctets"] = "8192",
             ["Mail:Imap:Limits:MaxLiteralOctets"] = "4096",
             ["Mail:Imap:Limits:MaxNestingDepth"] = "8",

@@ -47,7 +47,7 @@ public sealed class AuthTests : Pop3TestBase
     {
         var client = await ConnectAsync();
         await client.SendLineAsync("AUTH PLAIN " + Plain("bob@example.com", "alice@example.com", "password"));
-        Assert.Equal("-ERR invalid SASL PLAIN response", await client.ReadLineAsync());
+        Assert.Equal("-ERR [AUTH] authentication failed", await client.ReadLineAsync());
     }
 
     [Theory]
@@ -57,7 +57,7 @@ public sealed class AuthTests : Pop3TestBase
     {
         var client = await ConnectAsync();
         await client.SendLineAsync(line);
-        Assert.Equal("-ERR invalid SASL PLAIN response", await client.ReadLineAsync());
+        Assert.Equal("-ERR invalid SASL response", await client.ReadLineAsync());
     }
 
     [Fact]
@@ -74,6 +74,6 @@ public sealed class AuthTests : Pop3TestBase
         var client = await ConnectAsync();
         await client.SendLineAsync("AUTH");
         Assert.Equal("+OK supported SASL mechanisms", await client.ReadLineAsync());
-        Assert.Equal(["PLAIN"], await ReadMultiLineAsync(client));
+        Assert.Equal(["PLAIN", "LOGIN"], await ReadMultiLineAsync(client));
     }
 }

@@ -8,7 +8,7 @@ public sealed class CapaTests : Pop3TestBase
         var client = await ConnectAsync();
         await client.SendLineAsync("CAPA");
         Assert.Equal("+OK capability list follows", await client.ReadLineAsync());
-        Assert.Equal(["TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "USER", "SASL PLAIN", "STLS", "IMPLEMENTATION Mail"], await ReadMultiLineAsync(client));
+        Assert.Equal(["TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "UTF8 USER", "USER", "SASL PLAIN LOGIN", "STLS", "IMPLEMENTATION Mail"], await ReadMultiLineAsync(client));
     }
 
     [Fact]
@@ -17,7 +17,7 @@ public sealed class CapaTests : Pop3TestBase
         var client = await LoginAsync();
         await client.SendLineAsync("capa");
         Assert.Equal("+OK capability list follows", await client.ReadLineAsync());
-        Assert.Equal(["TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "IMPLEMENTATION Mail"], await ReadMultiLineAsync(client));
+        Assert.Equal(["TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "UTF8 USER", "IMPLEMENTATION Mail"], await ReadMultiLineAsync(client));
     }
 
     [Fact]

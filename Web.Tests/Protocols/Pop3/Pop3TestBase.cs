@@ -10,7 +10,7 @@ public abstract class Pop3TestBase : IAsyncLifetime
 
     internal MailProtocolTestHost Host { get; private set; } = null!;
 
-    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Mail:Pop3:AuthFailureDelayMilliseconds"] = "10" };
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
     public async Task InitializeAsync() => Host = await MailProtocolTestHost.StartAsync(Settings);
 

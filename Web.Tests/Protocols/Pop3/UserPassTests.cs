@@ -83,8 +83,7 @@ public sealed class PlaintextRefusedTests : Pop3TestBase
 {
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["Mail:Pop3:AllowPlaintextAuthOnLoopback"] = "false",
-        ["Mail:Pop3:AuthFailureDelayMilliseconds"] = "10",
+        ["Mail:Authentication:AllowPlaintextOnLoopback"] = "false",
     };
 
     [Fact]

@@ -47,6 +47,8 @@ internal sealed class MailProtocolTestHost : IAsyncDisposable
             ["Mail:HostName"] = "mx.test.example",
             ["Mail:Endpoints:SmtpIn"] = "127.0.0.1:0",
             ["Mail:Endpoints:Pop3"] = "127.0.0.1:0",
+            ["Mail:Endpoints:Pop3Tls"] = "127.0.0.1:0",
+            ["Mail:Authentication:FirstFailureDelay"] = "00:00:00",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -107,6 +107,10 @@ namespace Mail.Shared.Platform.Migrations.MySql
                     b.Property<long>("QuotaOctets")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("ScramSha256")
+                        .HasMaxLength(256)
+                        .HasColumnType("varchar(256)");
+
                     b.HasKey("Address");
 
                     b.HasIndex("Domain");

@@ -100,6 +100,10 @@ namespace Mail.Shared.Platform.Migrations.Sqlite
                     b.Property<long>("QuotaOctets")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ScramSha256")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Address");
 
                     b.HasIndex("Domain");

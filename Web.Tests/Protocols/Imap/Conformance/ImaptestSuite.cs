@@ -62,7 +62,6 @@ public sealed class ImaptestFixture : Infrastructure.MailHostFixture
     public ImaptestFixture()
         : base(new Dictionary<string, string?>
         {
-            ["Mail:Imap:AuthFailureDelay"] = "00:00:00",
         })
     {
     }

@@ -49,6 +49,7 @@ internal sealed class OutboundTestHost : IAsyncDisposable
             ["Mail:HostName"] = "mail.test.example",
             ["Mail:Endpoints:Submission"] = "127.0.0.1:0",
             ["Mail:Endpoints:SubmissionTls"] = "127.0.0.1:0",
+            ["Mail:Authentication:FirstFailureDelay"] = "00:00:00",
             ["Mail:Outbound:ConnectTimeoutSeconds"] = "5",
             ["Mail:Outbound:CommandTimeoutSeconds"] = "10",
             ["Mail:Outbound:DnsTimeoutSeconds"] = "2",

@@ -10,7 +10,7 @@ public sealed class SubmissionAuthTests : IAsyncLifetime
 {
     private OutboundTestHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await OutboundTestHost.StartAsync(new Dictionary<string, string?> { ["Mail:Submission:MaxAuthFailures"] = "2" }, outbound: false);
+    public async Task InitializeAsync() => _host = await OutboundTestHost.StartAsync(new Dictionary<string, string?> { ["Mail:Submission:MaxAuthFailures"] = "2", ["Mail:Authentication:AllowPlaintextOnLoopback"] = "false" }, outbound: false);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -139,9 +139,9 @@ public sealed class SubmissionAuthTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Auth_PlaintextOnLoopback_AllowedOnlyWhenConfigured()
+    public async Task Auth_PlaintextOnLoopback_AllowedByDefault()
     {
-        await using var host = await OutboundTestHost.StartAsync(new Dictionary<string, string?> { ["Mail:Submission:AllowPlaintextAuthOnLoopback"] = "true" }, outbound: false);
+        await using var host = await OutboundTestHost.StartAsync(new Dictionary<string, string?>(), outbound: false);
         await using var client = await WireClient.ConnectAsync(host.Submission);
         await client.ReadReplyAsync();
         await client.SendLineAsync("EHLO client.example");
