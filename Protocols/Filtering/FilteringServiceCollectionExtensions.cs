@@ -31,6 +31,7 @@ public static class FilteringServiceCollectionExtensions
         services.TryAddSingleton<Block.BlockStage>();
         services.TryAddSingleton<IVerdictStore, SqliteVerdictStore>();
         services.AddSpamControl();
+        services.TryAddSingleton<RecipientStage>();
         return services;
     }
 }

@@ -84,7 +84,8 @@ public sealed class MessageScanPipeline
         return verdict;
     }
 
-    private FilterVerdict Decide(List<ScanResult> results, string queueId, string host)
+    /// <summary>The verdict for <paramref name="results"/> (also used per recipient by <see cref="RecipientStage"/>).</summary>
+    internal FilterVerdict Decide(IReadOnlyList<ScanResult> results, string queueId, string host)
     {
         var scores = results.Where(r => r.Score is not null).Select(r => r.Score!.Value).ToList();
         double? score = scores.Count > 0 ? scores.Sum() : null;

@@ -42,6 +42,7 @@ internal sealed class SmtpInListener : BackgroundService
     private readonly SmtpInOptions _options;
     private readonly IMailStore _store;
     private readonly MessageScanPipeline _filters;
+    private readonly RecipientStage _recipients;
     private readonly BlockStage _block;
     private readonly IVerdictStore _verdicts;
     private readonly FilterOptions _filterOptions;
@@ -59,6 +60,7 @@ internal sealed class SmtpInListener : BackgroundService
         IOptions<SmtpInOptions> options,
         IMailStore store,
         MessageScanPipeline filters,
+        RecipientStage recipients,
         BlockStage block,
         IVerdictStore verdicts,
         IOptions<FilterOptions> filterOptions,
@@ -73,6 +75,7 @@ internal sealed class SmtpInListener : BackgroundService
         _options = options.Value;
         _store = store;
         _filters = filters;
+        _recipients = recipients;
         _block = block;
         _verdicts = verdicts;
         _filterOptions = filterOptions.Value;
@@ -129,7 +132,7 @@ internal sealed class SmtpInListener : BackgroundService
         }, accepted => AdmitAsync(accepted, host)));
         services.Add((ISmtpCommandFactory)new SmtpInCommandFactory());
         services.Add((IMailboxFilter)new SmtpInMailboxFilter(_forwarder, _block, _options, _logger));
-        services.Add((IMessageStore)new SmtpInMessageStore(_store, _forwarder, _filters, _verdicts, _filterOptions, _options, host, _time, _logger));
+        services.Add((IMessageStore)new SmtpInMessageStore(_store, _forwarder, _filters, _recipients, _verdicts, _filterOptions, _options, host, _time, _logger));
         _server = new SmtpServerEngine(serverOptions, services);
         _server.SessionFaulted += (_, e) => SmtpInLog.SessionFaulted(_logger, e.Exception);
         return base.StartAsync(cancellationToken);

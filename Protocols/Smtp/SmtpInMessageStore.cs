@@ -40,6 +40,7 @@ internal sealed class SmtpInMessageStore : IMessageStore
     private readonly IMailStore _store;
     private readonly MailForwarder _forwarder;
     private readonly MessageScanPipeline _filters;
+    private readonly RecipientStage _recipients;
     private readonly IVerdictStore _verdicts;
     private readonly FilterOptions _filterOptions;
     private readonly SmtpInOptions _options;
@@ -47,11 +48,12 @@ internal sealed class SmtpInMessageStore : IMessageStore
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public SmtpInMessageStore(IMailStore store, MailForwarder forwarder, MessageScanPipeline filters, IVerdictStore verdicts, FilterOptions filterOptions, SmtpInOptions options, string host, TimeProvider time, ILogger logger)
+    public SmtpInMessageStore(IMailStore store, MailForwarder forwarder, MessageScanPipeline filters, RecipientStage recipients, IVerdictStore verdicts, FilterOptions filterOptions, SmtpInOptions options, string host, TimeProvider time, ILogger logger)
     {
         _store = store;
         _forwarder = forwarder;
         _filters = filters;
+        _recipients = recipients;
         _verdicts = verdicts;
         _filterOptions = filterOptions;
         _options = options;
@@ -102,46 +104,70 @@ internal sealed class SmtpInMessageStore : IMessageStore
             Envelope = new ScanEnvelope(connection.Remote, connection.HeloName, sender, connection.Recipients.ToList(), id, connection.AuthenticatedUser, _host),
         };
         var verdict = await _filters.ScanAsync(scanned, id, _host, connection.BlockResults, cancellationToken);
-        if (!verdict.Delivers)
+        // Per local account: sender lists and Bayes data may change the verdict (RecipientStage); forwards keep the message's.
+        var personal = await _recipients.DecideAsync(verdict, scanned, sender, connection.Accounts, id, _host, cancellationToken);
+        var forwarding = verdict.Delivers && connection.Forwards.Count > 0;
+        if (personal.Refusal is { } refusal && !forwarding)
         {
-            await RecordAsync(verdict, id, sender, scanned, connection.Accounts.Select(a => new DeliveryOutcome(a, StoreStatus.Ok, 0) { Mailbox = "" }).ToList(), now);
-            SmtpInLog.Filtered(_logger, connection.Remote, id, sender, verdict.Action);
+            await RecordAsync(refusal, id, sender, scanned, connection.Accounts.Select(a => new DeliveryOutcome(a, StoreStatus.Ok, 0) { Mailbox = "" }).ToList(), now);
+            SmtpInLog.Filtered(_logger, connection.Remote, id, sender, refusal.Action);
             // A milter's discard: accepted, and dropped on purpose.
-            return verdict.Action == FilterAction.Discard ? SmtpInReplies.Queued(id) : SmtpInReplies.ForVerdict(verdict);
+            return refusal.Action == FilterAction.Discard ? SmtpInReplies.Queued(id) : SmtpInReplies.ForVerdict(refusal);
         }
-        var filterHeaders = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(verdict.Headers));
         // A milter's edits apply to what is stored and to what is forwarded.
         ReadOnlySequence<byte>? edited = verdict.Edits.Count == 0
             ? null
             : new ReadOnlySequence<byte>(MessageEditor.Apply(new ScanMessage(received, body, end), verdict.Edits));
-        var forwarded = await ForwardAsync(connection, id, sender,
-            edited is { } forwardedOctets ? new ConcatenatedReadStream(filterHeaders, forwardedOctets) : new ConcatenatedReadStream(filterHeaders, received, body, end),
-            cancellationToken);
-        if (connection.Forwards.Count > 0 && !forwarded)
+        var forwarded = false;
+        if (forwarding)
         {
-            // Nothing stored yet: the client's retry delivers everything once.
-            return SmtpInReplies.StoreFailed;
+            var forwardHeaders = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(verdict.Headers));
+            forwarded = await ForwardAsync(connection, id, sender,
+                edited is { } forwardedOctets ? new ConcatenatedReadStream(forwardHeaders, forwardedOctets) : new ConcatenatedReadStream(forwardHeaders, received, body, end),
+                cancellationToken);
+            if (!forwarded)
+            {
+                // Nothing stored yet: the client's retry delivers everything once.
+                return SmtpInReplies.StoreFailed;
+            }
         }
-        if (connection.Accounts.Count == 0)
+        if (personal.Groups.Count == 0)
         {
+            if (personal.Refusal is { } localRefusal)
+            {
+                await RecordAsync(localRefusal, id, sender, scanned, connection.Accounts.Select(a => new DeliveryOutcome(a, StoreStatus.Ok, 0) { Mailbox = "" }).ToList(), now);
+            }
             return SmtpInReplies.Queued(id);
         }
-        await using var message = edited is { } editedOctets
-            ? new ConcatenatedReadStream(returnPath, filterHeaders, editedOctets)
-            : new ConcatenatedReadStream(returnPath, filterHeaders, received, body, end);
 
-        IReadOnlyList<DeliveryOutcome> outcomes;
-        try
+        var outcomes = new List<DeliveryOutcome>(connection.Accounts.Count);
+        long length = 0;
+        foreach (var group in personal.Groups)
         {
-            var target = verdict.Action == FilterAction.Junk ? DeliveryTarget.Junk : DeliveryTarget.Inbox;
-            outcomes = await _store.DeliverAsync(connection.Accounts, message, now, target, cancellationToken);
+            var filterHeaders = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(group.Verdict.Headers));
+            await using var message = edited is { } editedOctets
+                ? new ConcatenatedReadStream(returnPath, filterHeaders, editedOctets)
+                : new ConcatenatedReadStream(returnPath, filterHeaders, received, body, end);
+            IReadOnlyList<DeliveryOutcome> groupOutcomes;
+            try
+            {
+                var target = group.Verdict.Action == FilterAction.Junk ? DeliveryTarget.Junk : DeliveryTarget.Inbox;
+                groupOutcomes = await _store.DeliverAsync(group.Accounts, message, now, target, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                SmtpInLog.DeliveryFailed(_logger, connection.Remote, id, ex);
+                if (outcomes.Count == 0 && !forwarded)
+                {
+                    return SmtpInReplies.StoreFailed;
+                }
+                // Earlier groups (or forwards) are stored: the 250 they were promised stands; this group's failure is logged.
+                continue;
+            }
+            length = message.Length;
+            await RecordAsync(group.Verdict, id, sender, scanned, groupOutcomes.Where(o => o.Status == StoreStatus.Ok).ToList(), now);
+            outcomes.AddRange(groupOutcomes);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            SmtpInLog.DeliveryFailed(_logger, connection.Remote, id, ex);
-            return SmtpInReplies.StoreFailed;
-        }
-        await RecordAsync(verdict, id, sender, scanned, outcomes.Where(o => o.Status == StoreStatus.Ok).ToList(), now);
 
         var delivered = 0;
         StoreStatus? firstRefusal = null;
@@ -157,7 +183,7 @@ internal sealed class SmtpInMessageStore : IMessageStore
         }
         if (delivered > 0 || forwarded)
         {
-            SmtpInLog.Delivered(_logger, connection.Remote, id, sender, delivered, message.Length);
+            SmtpInLog.Delivered(_logger, connection.Remote, id, sender, delivered, length);
             return SmtpInReplies.Queued(id);
         }
         return firstRefusal switch

@@ -110,6 +110,22 @@ public sealed class BayesStore : IDisposable
         }
     }
 
+    /// <summary>Messages learned per class (one row read, cheap); null when the account has no Bayes data.</summary>
+    /// <exception cref="IOException">The database cannot be read.</exception>
+    public async Task<(long Spam, long Ham)?> GetMessageCountsAsync(string account, CancellationToken cancellationToken)
+    {
+        var path = PathOf(account);
+        try
+        {
+            using var connection = Open(path, create: false);
+            return connection is null ? null : await TotalsAsync(connection, cancellationToken);
+        }
+        catch (SqliteException ex)
+        {
+            throw new IOException($"Bayes data {path}: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>
     /// The totals and the counts of those of <paramref name="tokens"/> that were ever seen (tokens
     /// never seen are absent from the dictionary); null when the account has no Bayes data.
