@@ -35,6 +35,7 @@ internal static class AdminCli
         new SenderListListCommand(),
         new DkimListCommand(),
         new DkimRemoveCommand(),
+        .. DrainCommand.All,
     ];
 
     /// <summary>Runs one admin command on the console; returns the process exit code.</summary>
