@@ -101,7 +101,7 @@ internal sealed partial class AccountStore
         {
             return new AppendResult(StoreStatus.TooBig, 0, 0);
         }
-        if (quota > 0 && Interlocked.Read(ref _usedOctets) + size > quota)
+        if ((quota > 0 && Interlocked.Read(ref _usedOctets) + size > quota) || !await DomainHasRoomAsync(size, cancellationToken))
         {
             MessageFiles.TryDelete(tmpPath);
             return new AppendResult(StoreStatus.OverQuota, 0, 0);
@@ -130,7 +130,7 @@ internal sealed partial class AccountStore
     public async Task<DeliveryOutcome> DeliverSpooledAsync(string spoolPath, long size, DateTimeOffset internalDate, DeliveryTarget destination, CancellationToken cancellationToken)
     {
         var quota = await _context.Quota.GetQuotaOctetsAsync(Account, cancellationToken);
-        if (quota > 0 && Interlocked.Read(ref _usedOctets) + size > quota)
+        if ((quota > 0 && Interlocked.Read(ref _usedOctets) + size > quota) || !await DomainHasRoomAsync(size, cancellationToken))
         {
             StoreLog.DeliveryRefused(_context.Logger, Account, StoreStatus.OverQuota);
             return new DeliveryOutcome(Account, StoreStatus.OverQuota, 0);
@@ -171,4 +171,11 @@ internal sealed partial class AccountStore
         cmd.Parameters.AddWithValue("@name", name);
         return (long)cmd.ExecuteScalar()! != 0;
     }
+
+    /// <summary>False when the account's domain has a quota that <paramref name="size"/> more octets would exceed.</summary>
+    private ValueTask<bool> DomainHasRoomAsync(long size, CancellationToken cancellationToken) =>
+        _context.DomainHasRoom is { } check ? check(Account, size, cancellationToken) : ValueTask.FromResult(true);
+
+    /// <summary>Octets used by the account's messages (every mailbox).</summary>
+    internal long UsedOctets => Interlocked.Read(ref _usedOctets);
 }

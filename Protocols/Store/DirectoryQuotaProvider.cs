@@ -16,6 +16,33 @@ namespace Mail.Protocols.Store;
 public sealed class DirectoryQuotaProvider(IMailDirectory directory, IOptions<StoreLimits> limits, TimeProvider time, ILogger<DirectoryQuotaProvider> logger) : IQuotaProvider
 {
     private readonly ConcurrentDictionary<string, (long Quota, long ExpiresTicks)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long Quota, long ExpiresTicks)> _domainCache = new(StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    /// <remarks>From <see cref="IDomainQuotaSource"/> when the directory implements it (both built-in directories do), cached like the user quota.</remarks>
+    public async ValueTask<long> GetDomainQuotaOctetsAsync(string domain, CancellationToken cancellationToken)
+    {
+        if (directory is not IDomainQuotaSource source)
+        {
+            return 0;
+        }
+        var now = time.GetUtcNow().UtcTicks;
+        if (_domainCache.TryGetValue(domain, out var cached) && cached.ExpiresTicks > now)
+        {
+            return cached.Quota;
+        }
+        try
+        {
+            var quota = await source.GetDomainQuotaAsync(domain, cancellationToken);
+            _domainCache[domain] = (quota, now + TimeSpan.FromSeconds(limits.Value.QuotaCacheSeconds).Ticks);
+            return quota;
+        }
+        catch (DirectoryUnavailableException ex)
+        {
+            StoreLog.QuotaLookupFailed(logger, domain, ex);
+            return cached.Quota;
+        }
+    }
 
     /// <inheritdoc />
     public async ValueTask<long> GetQuotaOctetsAsync(string account, CancellationToken cancellationToken)

@@ -9,6 +9,9 @@ public interface IQuotaProvider
 {
     /// <summary>Quota of <paramref name="account"/> in octets; 0 means unlimited.</summary>
     ValueTask<long> GetQuotaOctetsAsync(string account, CancellationToken cancellationToken);
+
+    /// <summary>Quota of the whole <paramref name="domain"/> (sum of its accounts' usage) in octets; 0 means unlimited.</summary>
+    ValueTask<long> GetDomainQuotaOctetsAsync(string domain, CancellationToken cancellationToken) => ValueTask.FromResult(0L);
 }
 
 /// <summary>No quota for anyone (the default when no directory is registered).</summary>

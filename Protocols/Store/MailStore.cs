@@ -22,7 +22,7 @@ namespace Mail.Protocols.Store;
 /// is only safe when no other process is writing. A second process gets an <see cref="IOException"/>.
 /// Accounts are opened once, cached and shared; deliveries to different accounts run in parallel.</para>
 /// </remarks>
-public sealed class MailStore : IMailStore, IDisposable
+public sealed partial class MailStore : IMailStore, IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<AccountStore>>> _accounts = new(StringComparer.Ordinal);
     private readonly StoreContext _context;
@@ -36,7 +36,7 @@ public sealed class MailStore : IMailStore, IDisposable
     {
         Root = Path.Combine(options.Value.FullDataPath, "mail");
         _spoolDirectory = Path.Combine(Root, ".spool");
-        _context = new StoreContext(limits.Value, quota, time, logger);
+        _context = new StoreContext(limits.Value, quota, time, logger) { DomainHasRoom = DomainHasRoomAsync };
     }
 
     /// <summary>Absolute root directory of the store.</summary>

@@ -26,4 +26,11 @@ public sealed class StoreLimits
 
     /// <summary>How long a quota read from the directory is reused, in seconds (default 60).</summary>
     public int QuotaCacheSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// How long a domain's usage (the sum of its accounts' used octets, for the domain quota) is reused, in seconds (default 5).
+    /// The domain quota is therefore approximate: deliveries within this window to other accounts of the domain are not
+    /// counted, so a domain may exceed its quota by what it receives in one window.
+    /// </summary>
+    public int DomainUsageCacheSeconds { get; set; } = 5;
 }

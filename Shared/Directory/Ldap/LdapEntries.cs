@@ -108,5 +108,8 @@ internal sealed record LdapDomainEntry(string Name, bool Active, string? CatchAl
 {
     public static LdapDomainEntry None { get; } = new("", false, null, 0);
 
+    /// <summary>Storage quota of the whole domain (<c>mailPlatformDomainQuota</c>), octets; 0 = unlimited.</summary>
+    public long Quota { get; init; }
+
     public bool Found => Name.Length > 0;
 }

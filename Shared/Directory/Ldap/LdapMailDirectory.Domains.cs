@@ -4,8 +4,16 @@ using System.Globalization;
 namespace Mail.Shared.Directory.Ldap;
 
 /// <summary>Domain settings (<c>mailPlatformStatus</c>, <c>mailPlatformCatchAll</c>, quotas) and alias domains (<c>associatedDomain</c>).</summary>
-public sealed partial class LdapMailDirectory
+public sealed partial class LdapMailDirectory : IDomainQuotaSource
 {
+    /// <inheritdoc />
+    public async Task<long> GetDomainQuotaAsync(string domain, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        var name = MailAddressText.NormalizeDomain(domain);
+        return MailAddressText.IsValidDomain(name) ? (await LookupDomainAsync(name, cancellationToken)).Quota : 0;
+    }
+
     /// <inheritdoc />
     /// <exception cref="DirectoryUnavailableException">The master is unreachable.</exception>
     public async Task<DirectoryChangeResult> UpdateDomainAsync(string domain, DomainSettingsChange change, CancellationToken cancellationToken)

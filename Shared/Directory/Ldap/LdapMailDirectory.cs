@@ -316,7 +316,7 @@ public sealed partial class LdapMailDirectory : IMailDirectory, IDirectoryAdmin,
         }
         var catchAll = entry.First(LdapNames.CatchAll) is { } c ? MailAddressText.Normalize(c) : null;
         var canonical = entry.Has(LdapNames.Cn, domain) ? domain : MailAddressText.NormalizeDomain(name);
-        return new LdapDomainEntry(canonical, entry.Active, catchAll, entry.Long(LdapNames.DefaultQuota));
+        return new LdapDomainEntry(canonical, entry.Active, catchAll, entry.Long(LdapNames.DefaultQuota)) { Quota = entry.Long(LdapNames.DomainQuota) };
     }
 
     public void Dispose()

@@ -22,9 +22,10 @@ public sealed partial class SqlMailDirectory
     /// <param name="Name">Canonical domain (the alias domain's target), empty when unknown.</param>
     /// <param name="Active">False when the canonical domain is disabled.</param>
     /// <param name="CatchAll">Catch-all address of the canonical domain, or null.</param>
-    private sealed record DomainEntry(bool Known, string Name, bool Active, string? CatchAll)
+    /// <param name="Quota">Storage quota of the whole canonical domain in octets (0 = unlimited).</param>
+    private sealed record DomainEntry(bool Known, string Name, bool Active, string? CatchAll, long Quota)
     {
-        public static DomainEntry Unknown { get; } = new(false, "", false, null);
+        public static DomainEntry Unknown { get; } = new(false, "", false, null, 0);
     }
 
     private sealed record DomainKey(string Domain);
@@ -74,7 +75,7 @@ public sealed partial class SqlMailDirectory
             return cached;
         }
         var generation = CurrentGeneration();
-        var sharedKey = "sql:d2:" + domain;
+        var sharedKey = "sql:d3:" + domain;
         if (_shared is not null && await _shared.GetAsync<DomainEntry>(sharedKey) is { } hit)
         {
             Store(key, hit.Value, hit.Value.Known, generation, hit.Ttl);
@@ -84,7 +85,7 @@ public sealed partial class SqlMailDirectory
         {
             var canonical = await db.DomainAliases.AsNoTracking().Where(a => a.Alias == domain).Select(a => a.Domain).FirstOrDefaultAsync(cancellationToken) ?? domain;
             var row = await db.Domains.AsNoTracking().Where(d => d.Name == canonical).FirstOrDefaultAsync(cancellationToken);
-            return row is null ? DomainEntry.Unknown : new DomainEntry(true, row.Name, row.Enabled, row.CatchAll);
+            return row is null ? DomainEntry.Unknown : new DomainEntry(true, row.Name, row.Enabled, row.CatchAll, row.QuotaOctets);
         }, cancellationToken);
         Store(key, entry, entry.Known, generation);
         await StoreSharedAsync(sharedKey, entry, entry.Known, generation);

@@ -4,8 +4,16 @@ using Microsoft.EntityFrameworkCore;
 namespace Mail.Shared.Directory.Sql;
 
 /// <summary>Domain settings and alias domains (columns of <c>Domains</c>, table <c>DomainAliases</c>).</summary>
-public sealed partial class SqlMailDirectory
+public sealed partial class SqlMailDirectory : IDomainQuotaSource
 {
+    /// <inheritdoc />
+    public async Task<long> GetDomainQuotaAsync(string domain, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        var name = MailAddressText.NormalizeDomain(domain);
+        return MailAddressText.IsValidDomain(name) ? (await LookupDomainAsync(name, cancellationToken)).Quota : 0;
+    }
+
     /// <inheritdoc />
     public async Task<DirectoryChangeResult> UpdateDomainAsync(string domain, DomainSettingsChange change, CancellationToken cancellationToken)
     {
