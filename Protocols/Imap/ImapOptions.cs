@@ -61,6 +61,9 @@ public sealed class ImapLimits
     /// <summary>Unknown or malformed commands tolerated before login; the next one closes the connection. Default 10.</summary>
     public int MaxBadCommandsBeforeLogin { get; set; } = 10;
 
+    /// <summary>SEARCH RETURN (UPDATE) contexts a session may keep at once (RFC 5267 §4.2); one more gets <c>NO [NOUPDATE "tag"]</c>. Default 10.</summary>
+    public int MaxSearchUpdates { get; set; } = 10;
+
     /// <summary>Commands allowed per connection (0 = unlimited). Default 0.</summary>
     public long MaxCommandsPerConnection { get; set; }
 }

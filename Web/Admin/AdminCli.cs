@@ -30,6 +30,8 @@ internal static class AdminCli
         new QueueControlCommand("release", "resume delivery of a held message, now"),
         new QueueControlCommand("delete", "remove a queued message without a DSN"),
         new DkimGenerateCommand(),
+        new DkimListCommand(),
+        new DkimRemoveCommand(),
     ];
 
     /// <summary>Runs one admin command on the console; returns the process exit code.</summary>

@@ -24,6 +24,7 @@ public static class WebmailComposeEndpoints
         services.AddSingleton<WebmailOutbox>();
         services.AddSingleton<WebmailComposeService>();
         services.AddHostedService<WebmailOutboxSender>();
+        services.AddWebmailImageProxy();
         return services;
     }
 
@@ -31,6 +32,7 @@ public static class WebmailComposeEndpoints
     public static IEndpointRouteBuilder MapWebmailComposeApi(this IEndpointRouteBuilder app)
     {
         app.MapPost(Recall, RecallAsync).RequireAuthorization();
+        app.MapWebmailImageProxy();
         return app;
     }
 

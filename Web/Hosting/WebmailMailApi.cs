@@ -33,11 +33,16 @@ internal static class WebmailMailApi
         return app;
     }
 
-    /// <summary>GET /mail/body?folder=&amp;uid=: the sanitized text/html body as a standalone document.</summary>
+    /// <summary>
+    /// GET /mail/body?folder=&amp;uid=[&amp;images=1]: the sanitized text/html body as a standalone document. Remote
+    /// images stay blocked unless <c>images=1</c> or the sender is on the user's allow-list; then they load through
+    /// the SSRF-guarded proxy (<see cref="WebmailImageProxyEndpoints"/>), never directly.
+    /// </summary>
     /// <returns>200 text/html; 404 no such message or no HTML body; 503 IMAP unavailable.</returns>
     public static async Task<IResult> GetBodyAsync(
-        HttpContext context, [FromQuery] string? folder, [FromQuery] uint uid,
-        WebmailMailSessionFactory sessions, IOptions<WebmailOptions> options, CancellationToken cancellationToken)
+        HttpContext context, [FromQuery] string? folder, [FromQuery] uint uid, [FromQuery] int? images,
+        WebmailMailSessionFactory sessions, IOptions<WebmailOptions> options, Settings.WebmailSettingsStore settings,
+        Microsoft.AspNetCore.DataProtection.IDataProtectionProvider dataProtection, CancellationToken cancellationToken)
     {
         if (!IsValidFolder(folder) || uid == 0)
         {
@@ -63,14 +68,21 @@ internal static class WebmailMailApi
             return Results.NotFound();
         }
         var maxInline = options.Value.MaxInlineImageOctets;
-        var sanitized = HtmlMailSanitizer.Sanitize(parts.HtmlBody.Text ?? "", cid => InlineDataUrl(parts.FindByContentId(cid), maxInline));
-        return BodyDocument(context, sanitized.Html, StatusCodes.Status200OK);
+        var user = session.Address;
+        var sender = message!.From.Mailboxes.FirstOrDefault()?.Address ?? "";
+        var showRemote = images == 1 || (sender.Length > 0 && await settings.IsRemoteImageAllowedAsync(user, sender, cancellationToken));
+        Func<string, string?>? proxy = showRemote ? url => WebmailImageProxyEndpoints.ProxyUrl(dataProtection, user, url) : null;
+        var sanitized = HtmlMailSanitizer.Sanitize(parts.HtmlBody.Text ?? "", cid => InlineDataUrl(parts.FindByContentId(cid), maxInline), proxy);
+        return BodyDocument(context, sanitized.Html, StatusCodes.Status200OK, showRemote);
     }
 
-    private static IResult BodyDocument(HttpContext context, string bodyHtml, int status)
+    private static IResult BodyDocument(HttpContext context, string bodyHtml, int status, bool proxiedImages = false)
     {
         var headers = context.Response.Headers;
-        headers.ContentSecurityPolicy = BodyPolicy;
+        // Proxied images come from this origin; the sandboxed frame's own origin is opaque, so name it explicitly.
+        headers.ContentSecurityPolicy = proxiedImages
+            ? BodyPolicy.Replace("img-src data:", $"img-src data: {context.Request.Scheme}://{context.Request.Host}{WebmailImageProxyEndpoints.ImagePath}", StringComparison.Ordinal)
+            : BodyPolicy;
         headers.XFrameOptions = "SAMEORIGIN";
         headers.CacheControl = "no-store, private";
         headers["Referrer-Policy"] = "no-referrer";

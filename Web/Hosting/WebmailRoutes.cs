@@ -53,7 +53,8 @@ public static class WebmailRoutes
     public static string Message(string folder, uint uid) => $"mail/read?folder={Uri.EscapeDataString(folder)}&uid={uid}";
 
     /// <summary>The sanitized HTML body document of a message (the sandboxed frame's source).</summary>
-    public static string BodyOf(string folder, uint uid) => $"mail/body?folder={Uri.EscapeDataString(folder)}&uid={uid}";
+    public static string BodyOf(string folder, uint uid, bool images = false) =>
+        $"mail/body?folder={Uri.EscapeDataString(folder)}&uid={uid}" + (images ? "&images=1" : "");
 
     /// <summary>Download of attachment <paramref name="index"/>.</summary>
     public static string AttachmentOf(string folder, uint uid, int index) =>

@@ -69,10 +69,15 @@ public static partial class HtmlMailSanitizer
     /// <summary>Sanitizes <paramref name="html"/> (a whole document or a fragment).</summary>
     /// <param name="html">The text/html body as decoded by MimeKit.</param>
     /// <param name="resolveContentId">Maps a Content-ID (no brackets) to a <c>data:</c> URL, or null to drop the reference.</param>
-    public static SanitizedHtml Sanitize(string html, Func<string, string?>? resolveContentId = null)
+    /// <param name="proxyRemoteImage">
+    /// When the user allowed remote images: maps the absolute http(s) URL of an <c>img</c> to the proxy URL that
+    /// fetches it (SSRF-guarded, <see cref="RemoteImageFetcher"/>); null (default) blocks remote images.
+    /// CSS <c>url()</c> stays blocked either way.
+    /// </param>
+    public static SanitizedHtml Sanitize(string html, Func<string, string?>? resolveContentId = null, Func<string, string?>? proxyRemoteImage = null)
     {
         ArgumentNullException.ThrowIfNull(html);
-        var sanitizer = new MailSanitizer(resolveContentId);
+        var sanitizer = new MailSanitizer(resolveContentId, proxyRemoteImage);
         var output = sanitizer.Sanitize(html);
         return new SanitizedHtml(output, sanitizer.RemoteContentBlocked);
     }
@@ -89,10 +94,12 @@ public static partial class HtmlMailSanitizer
     private sealed class MailSanitizer : HtmlSanitizer
     {
         private readonly Func<string, string?>? _resolveContentId;
+        private readonly Func<string, string?>? _proxyRemoteImage;
 
-        public MailSanitizer(Func<string, string?>? resolveContentId)
+        public MailSanitizer(Func<string, string?>? resolveContentId, Func<string, string?>? proxyRemoteImage)
         {
             _resolveContentId = resolveContentId;
+            _proxyRemoteImage = proxyRemoteImage;
             KeepChildNodes = true;
             AllowedTags.Clear();
             AllowedTags.UnionWith(s_tags);
@@ -175,6 +182,12 @@ public static partial class HtmlMailSanitizer
                     && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeMailto)
                     ? sanitized
                     : null;
+            }
+            if (_proxyRemoteImage is not null && element.LocalName == "img"
+                && Uri.TryCreate(value, UriKind.Absolute, out var remote) && (remote.Scheme == Uri.UriSchemeHttp || remote.Scheme == Uri.UriSchemeHttps)
+                && _proxyRemoteImage(remote.AbsoluteUri) is { } proxied)
+            {
+                return proxied;
             }
             // A remote or relative resource: fetching it would tell the sender the mail was opened.
             if (value.Length > 0)

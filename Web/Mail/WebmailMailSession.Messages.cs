@@ -153,6 +153,7 @@ public sealed partial class WebmailMailSession
             Uid = uid,
             Subject = message.Subject ?? "",
             From = Format(message.From),
+            FromAddress = message.From.Mailboxes.FirstOrDefault()?.Address ?? "",
             To = Format(message.To),
             Cc = Format(message.Cc),
             Date = message.Headers.Contains(HeaderId.Date) ? message.Date : null,

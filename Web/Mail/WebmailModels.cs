@@ -55,6 +55,9 @@ public sealed record WebmailMessage
     public required uint Uid { get; init; }
     public required string Subject { get; init; }
     public required string From { get; init; }
+
+    /// <summary>The first From address (no display name), for the remote-image allow-list; empty when none.</summary>
+    public string FromAddress { get; init; } = "";
     public required string To { get; init; }
     public required string Cc { get; init; }
     public required DateTimeOffset? Date { get; init; }

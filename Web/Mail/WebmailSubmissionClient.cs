@@ -57,7 +57,9 @@ public sealed class WebmailSubmissionClient(
         {
             var security = _options.SubmissionSecurity == SecureSocketOptions.Auto ? SecureSocketOptions.StartTls : _options.SubmissionSecurity;
             await client.ConnectAsync(host, port, security, cancellationToken);
-            await client.AuthenticateAsync(credentials.Address, credentials.Password, cancellationToken);
+            // One mechanism: PLAIN inside TLS. Letting MailKit try SCRAM first costs a failed attempt (and the
+            // brute-force delay) for directory users whose entry holds no SCRAM keys.
+            await client.AuthenticateAsync(new SaslMechanismPlain(credentials.Address, credentials.Password), cancellationToken);
             var reply = await client.SendAsync(FormatOptions.Default, message, sender, recipients, cancellationToken);
             await client.DisconnectAsync(quit: true, cancellationToken);
             return new WebmailSubmitResult(WebmailSubmitOutcome.Accepted, reply);

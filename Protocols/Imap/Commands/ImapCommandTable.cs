@@ -51,6 +51,7 @@ public static class ImapCommandTable
         [UidMoveCommand.WireName] = () => new UidMoveCommand(),
         [UidExpungeCommand.WireName] = () => new UidExpungeCommand(),
         [CompressCommand.WireName] = () => new CompressCommand(),
+        [CancelUpdateCommand.WireName] = () => new CancelUpdateCommand(),
         [GetMetadataCommand.WireName] = () => new GetMetadataCommand(),
         [SetMetadataCommand.WireName] = () => new SetMetadataCommand(),
     };

@@ -18,6 +18,7 @@ public class SearchCommand : ImapCommand
     private HashSet<string>? _return;
     private string? _charset;
     private string _tag = "";
+    private (uint First, uint Last)? _partial;
 
     public override string Name => WireName;
 
@@ -47,9 +48,13 @@ public class SearchCommand : ImapCommand
                     return false;
                 }
                 var name = Encoding.ASCII.GetString(option).ToUpperInvariant();
-                if (name is not ("MIN" or "MAX" or "COUNT" or "ALL" or "SAVE"))
+                if (name is not ("MIN" or "MAX" or "COUNT" or "ALL" or "SAVE" or "UPDATE" or "PARTIAL"))
                 {
                     return tokenizer.Fail("Unknown RETURN option " + name);
+                }
+                if (name == "PARTIAL" && !TryReadPartial(ref tokenizer))
+                {
+                    return false;
                 }
                 _return.Add(name);
             }
@@ -73,6 +78,21 @@ public class SearchCommand : ImapCommand
         return ImapSearchParser.TryReadProgram(ref tokenizer, out _program);
     }
 
+    /// <summary>PARTIAL m:n (RFC 5267 §4.4): 1-based positions in the result, either order, no <c>*</c>.</summary>
+    private bool TryReadPartial(ref ImapTokenizer tokenizer)
+    {
+        if (!tokenizer.Space() || !tokenizer.TryReadUInt32(out var first) || !tokenizer.TryConsume((byte)':') || !tokenizer.TryReadUInt32(out var last))
+        {
+            return tokenizer.Fail("PARTIAL needs a range m:n");
+        }
+        if (first == 0 || last == 0)
+        {
+            return tokenizer.Fail("PARTIAL positions start at 1");
+        }
+        _partial = (Math.Min(first, last), Math.Max(first, last));
+        return true;
+    }
+
     public override async ValueTask<ImapCommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
     {
         if (_charset is not null && !_charset.Equals("UTF-8", StringComparison.OrdinalIgnoreCase) && !_charset.Equals("US-ASCII", StringComparison.OrdinalIgnoreCase))
@@ -92,6 +112,15 @@ public class SearchCommand : ImapCommand
             modseqs.Add(messages[i].ModSeq);
         }
 
+        if (_return?.Contains("UPDATE") == true)
+        {
+            var updates = session.Selected!.SearchUpdates;
+            if (updates.Count >= session.Server.Options.Limits.MaxSearchUpdates)
+            {
+                return ImapCommandResult.No("Too many search updates", "NOUPDATE \"" + _tag + "\"");
+            }
+            updates.Add(new ImapSearchUpdate(_tag, ByUid, _program, results.Select(n => ByUid ? n : messages[(int)n - 1].Uid)));
+        }
         if (_return?.Contains("SAVE") == true)
         {
             session.Selected!.SavedUids = results.Select(n => ByUid ? n : messages[(int)n - 1].Uid).ToHashSet();
@@ -138,6 +167,20 @@ public class SearchCommand : ImapCommand
             if (options.Contains("ALL") && results.Count > 0)
             {
                 o.Raw(" ALL "u8).Ascii(ImapSequenceSet.Format(results));
+            }
+            if (_partial is { } partial)
+            {
+                o.Raw(" PARTIAL ("u8).Number(partial.First).Raw(":"u8).Number(partial.Last).Space();
+                var slice = results.Skip((int)partial.First - 1).Take((int)(partial.Last - partial.First + 1)).ToList();
+                if (slice.Count == 0)
+                {
+                    o.Nil();
+                }
+                else
+                {
+                    o.Ascii(ImapSequenceSet.Format(slice));
+                }
+                o.Raw(")"u8);
             }
             if (_program.UsesModSeq && results.Count > 0)
             {

@@ -37,6 +37,9 @@ public sealed class ImapSelectedMailbox
     /// <summary>The UIDs saved by SEARCH RETURN (SAVE), what <c>$</c> stands for (RFC 5182); empty after SELECT.</summary>
     public HashSet<uint> SavedUids { get; internal set; } = [];
 
+    /// <summary>SEARCH RETURN (UPDATE) contexts on this mailbox (RFC 5267 §4), dropped with the selection.</summary>
+    internal List<ImapSearchUpdate> SearchUpdates { get; } = [];
+
     /// <summary>UIDs that are \Recent in this session (RFC 3501 §2.3.2).</summary>
     public HashSet<uint> Recent { get; } = [];
 

@@ -126,6 +126,7 @@ public sealed partial class ImapSession
         {
             selected.MarkDirty();
         }
+        await ReportContextUpdatesAsync(cancellationToken);
     }
 
     /// <summary>Writes the message's flag list, with \Recent when it is recent in this IMAP4rev1 session.</summary>

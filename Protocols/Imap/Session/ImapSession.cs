@@ -203,6 +203,7 @@ public sealed partial class ImapSession : IAsyncDisposable
         {
             return;
         }
+        ReportExpungedFromContexts(snapshot, indexes);
         if (QResync)
         {
             Out.Raw("* VANISHED "u8).Ascii(ImapSequenceSet.Format(indexes.Select(i => snapshot[i].Uid).Order().ToList())).Crlf();

@@ -63,6 +63,7 @@ public static class ImapStateTable
         [UidCopyCommand.WireName] = ImapState.Selected,
         [UidMoveCommand.WireName] = ImapState.Selected,
         [UidExpungeCommand.WireName] = ImapState.Selected,
+        [CancelUpdateCommand.WireName] = ImapState.Selected,
     };
 
     /// <summary>States in which <paramref name="name"/> (upper-case wire name) is legal; <see cref="ImapState.None"/> for unknown names.</summary>

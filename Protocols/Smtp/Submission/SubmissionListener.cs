@@ -132,7 +132,7 @@ internal sealed class SubmissionListener : BackgroundService
         }));
         services.Add((ISmtpCommandFactory)new SubmissionCommandFactory(_authenticator, binding));
         services.Add((IMailboxFilter)new SubmissionMailboxFilter(_directory, _options, _limits, _logger));
-        services.Add((IMessageStore)new SubmissionMessageStore(_queue, _dkim, _filters, _limits, _options, host, _time, _logger));
+        services.Add((IMessageStore)new SubmissionMessageStore(_directory, _queue, _dkim, _filters, _limits, _options, host, _time, _logger));
         var server = new SmtpServerEngine(builder.Build(), services);
         server.SessionFaulted += (_, e) => SubmissionLog.SessionFaulted(_logger, e.Exception);
         return server;

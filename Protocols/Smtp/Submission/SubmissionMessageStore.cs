@@ -3,6 +3,7 @@ using System.Text;
 using Mail.Protocols.Filtering;
 using Mail.Protocols.Smtp.Outbound;
 using Mail.Protocols.Smtp.Outbound.Dkim;
+using Mail.Shared.Directory;
 using Microsoft.Extensions.Logging;
 using SmtpServer;
 using SmtpServer.Protocol;
@@ -11,7 +12,7 @@ using SmtpServer.Storage;
 namespace Mail.Protocols.Smtp.Submission;
 
 /// <summary>
-/// End of DATA on Submission: runs the outbound scan (<see cref="MessageScanPipeline"/>: clamd, spamd as
+/// End of DATA on Submission: runs the outbound scan (skipped for all-local mail when <see cref="SubmissionOptions.ScanLocalMail"/> is false) (<see cref="MessageScanPipeline"/>: clamd, spamd as
 /// configured in <c>Mail:Filters</c>) and refuses at once what it condemns (<c>554 5.7.1</c> virus, <c>550 5.7.1</c>
 /// spam, <c>451 4.7.1</c> scanner down under the tempfail policy), so nothing nasty leaves and no bounce is ever
 /// made for it; prepends a <c>Received</c> field (RFC 5321 §4.4; the authenticated user and
@@ -21,6 +22,7 @@ namespace Mail.Protocols.Smtp.Submission;
 /// queue fsynced; <c>451 4.3.0</c> on I/O errors; the wire guard's DATA refusals queue nothing.
 /// </summary>
 internal sealed class SubmissionMessageStore(
+    IMailDirectory directory,
     OutboundQueueStore queue,
     DkimMessageSigner dkim,
     MessageScanPipeline filters,
@@ -55,11 +57,14 @@ internal sealed class SubmissionMessageStore(
         var body = buffer.Length >= 2 ? buffer.Slice(2) : ReadOnlySequence<byte>.Empty;
         var end = buffer.Length >= 2 ? new ReadOnlySequence<byte>(CrlfBytes) : ReadOnlySequence<byte>.Empty;
         var receivedBytes = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(received));
-        var verdict = await filters.ScanAsync(new ScanMessage(receivedBytes, body, end), "submission-" + connection.Remote.Port, host, cancellationToken);
-        if (verdict.Action is FilterAction.RejectVirus or FilterAction.RejectSpam or FilterAction.Tempfail)
+        if (options.ScanLocalMail || !await AllLocalAsync(connection.Recipients, cancellationToken))
         {
-            SubmissionLog.ContentRefused(logger, connection.Remote, user, verdict.Action);
-            return SmtpInReplies.ForVerdict(verdict);
+            var verdict = await filters.ScanAsync(new ScanMessage(receivedBytes, body, end), "submission-" + connection.Remote.Port, host, cancellationToken);
+            if (verdict.Action is FilterAction.RejectVirus or FilterAction.RejectSpam or FilterAction.Tempfail)
+            {
+                SubmissionLog.ContentRefused(logger, connection.Remote, user, verdict.Action);
+                return SmtpInReplies.ForVerdict(verdict);
+            }
         }
         var traced = new ConcatenatedReadStream(receivedBytes, body, end);
         Stream message = traced;
@@ -105,6 +110,26 @@ internal sealed class SubmissionMessageStore(
         finally
         {
             await traced.DisposeAsync();
+        }
+    }
+
+    /// <summary>True when every recipient's domain is local (<see cref="SubmissionOptions.ScanLocalMail"/>); false when the directory is down.</summary>
+    private async Task<bool> AllLocalAsync(IEnumerable<string> recipients, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var domain in recipients.Select(r => r[(r.LastIndexOf('@') + 1)..]).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                if (!await directory.IsLocalDomainAsync(domain, cancellationToken))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+        catch (DirectoryUnavailableException)
+        {
+            return false;
         }
     }
 

@@ -52,6 +52,13 @@ public sealed class SubmissionOptions
     /// </summary>
     public bool ShowAuthenticatedUser { get; set; }
 
+    /// <summary>
+    /// Runs the outbound scan (clamd, spamd) also on mail whose recipients are all in local domains (the local
+    /// shortcut). Default true; false trusts mail between local users (it is still DKIM-signed and stored through the
+    /// inbound route, and mail with any remote recipient is always scanned).
+    /// </summary>
+    public bool ScanLocalMail { get; set; } = true;
+
     /// <summary>The limits in the shape the shared wire guard takes.</summary>
     internal SmtpInOptions ToWireOptions() => new()
     {

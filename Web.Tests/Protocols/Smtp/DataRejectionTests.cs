@@ -43,6 +43,7 @@ public sealed class DataRejectionTests : SmtpTestBase
     [InlineData("\n.\r\n")]
     [InlineData("\r\n.\n")]
     [InlineData("\r.\r\n")]
+    [InlineData("\r.\n")]
     public async Task Data_SmugglingEndOfData_DoesNotEndDataAndIsRefused(string fakeEnd)
     {
         var client = await ReadyForDataAsync();

@@ -57,7 +57,8 @@ public sealed class WebmailBrowserTests(WebmailHostFixture host)
         await ShellSession.WaitInteractiveAsync(page);
         Assert.Equal(MailHostFixture.Alice, await page.InnerTextAsync("[data-testid=signed-in-address]"));
 
-        // The newest corpus messages are listed, newest first.
+        // The newest corpus messages are listed, newest first (once the virtual list has its first window).
+        await page.WaitForSelectorAsync("[data-testid=message-list]:not([data-total='-1']) .row[data-uid]:nth-child(20)");
         var newest = host.Delivered.Reverse().Take(WebmailHostFixture.PageSize).ToList();
         var listText = Collapse(await page.InnerTextAsync("[data-testid=message-list]"));
         foreach (var file in newest.Where(f => WebmailHostFixture.SubjectOf(f).Length > 0))

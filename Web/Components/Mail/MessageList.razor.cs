@@ -290,6 +290,50 @@ public sealed partial class MessageList
         Navigation.NavigateTo(WebmailRoutes.List(Query with { Text = text.Length == 0 ? null : text, AllFolders = text.Length > 0 && (_searchAll || Query.AllFolders) }));
     }
 
+    private string? _notice;
+
+    /// <summary>A row button: flags change in place; archive and delete move the message and rebuild the index.</summary>
+    private async Task OnRowActionAsync(RowActionRequest request)
+    {
+        var (action, row) = request;
+        if (row.Summary is not { } m || await CurrentSession.GetAsync() is not { } session)
+        {
+            return;
+        }
+        try
+        {
+            var result = action switch
+            {
+                RowAction.Star => await session.SetFlagAsync(row.Folder, [m.Uid], MailKit.MessageFlags.Flagged, !m.Flagged, CancellationToken.None),
+                RowAction.ToggleRead => await session.SetFlagAsync(row.Folder, [m.Uid], MailKit.MessageFlags.Seen, !m.Seen, CancellationToken.None),
+                RowAction.Archive => await session.MoveToAsync(row.Folder, [m.Uid], WebmailFolderRole.Archive, CancellationToken.None),
+                _ => await session.MoveToAsync(row.Folder, [m.Uid], WebmailFolderRole.Trash, CancellationToken.None),
+            };
+            _notice = result == WebmailActionResult.Done ? null : T["Action_" + result].Value;
+            if (result != WebmailActionResult.Done)
+            {
+                return;
+            }
+            if (action is RowAction.Star or RowAction.ToggleRead)
+            {
+                _cache[(row.Folder, m.Uid)] = action == RowAction.Star ? m with { Flagged = !m.Flagged } : m with { Seen = !m.Seen };
+            }
+            else
+            {
+                _cache.Remove((row.Folder, m.Uid));
+                _index = await session.GetListIndexAsync(Query, CancellationToken.None) ?? _index;
+            }
+            if (_virtualize is not null)
+            {
+                await _virtualize.RefreshDataAsync();
+            }
+        }
+        catch (WebmailUnavailableException ex)
+        {
+            _problem = MailProblem.KindOf(ex);
+        }
+    }
+
     public void Dispose()
     {
         _loading.Cancel();
@@ -302,3 +346,17 @@ public sealed partial class MessageList
 /// <param name="Summary">Envelope, flags, size.</param>
 /// <param name="Depth">Thread depth.</param>
 public sealed record MessageListRow(string Folder, WebmailMessageSummary? Summary, int Depth = 0);
+
+/// <summary>A button of a list row.</summary>
+public enum RowAction
+{
+    Star,
+    ToggleRead,
+    Archive,
+    Delete,
+}
+
+/// <summary>A row button pressed on <paramref name="Row"/>.</summary>
+/// <param name="Action">Which button.</param>
+/// <param name="Row">The row.</param>
+public sealed record RowActionRequest(RowAction Action, MessageListRow Row);

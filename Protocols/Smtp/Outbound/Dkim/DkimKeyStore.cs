@@ -93,6 +93,50 @@ public sealed class DkimKeyStore
         return "v=DKIM1; k=rsa; p=" + Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo());
     }
 
+    /// <summary>The selectors of <paramref name="domain"/> (sorted), each with whether it is the current signing key.</summary>
+    public List<(string Selector, bool Current)> List(string domain)
+    {
+        if (!IsSafeDomain(domain))
+        {
+            return [];
+        }
+        var dir = Path.Combine(Root, domain.ToLowerInvariant());
+        if (!Directory.Exists(dir))
+        {
+            return [];
+        }
+        var current = Current(domain)?.Selector;
+        return Directory.EnumerateFiles(dir, "*.pem")
+            .Select(Path.GetFileNameWithoutExtension)
+            .Order(StringComparer.Ordinal)
+            .Select(s => (s!, s == current))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Deletes an old key after rotation (once its DNS record is withdrawn and mail signed with it delivered).
+    /// </summary>
+    /// <exception cref="ArgumentException">Not a domain or selector name.</exception>
+    /// <exception cref="InvalidOperationException">The selector is the current signing key.</exception>
+    /// <exception cref="FileNotFoundException">No such selector.</exception>
+    public void Remove(string domain, string selector)
+    {
+        if (!IsSafeDomain(domain) || selector.Length == 0 || !selector.All(char.IsAsciiLetterOrDigit))
+        {
+            throw new ArgumentException($"bad domain or selector: {domain} {selector}");
+        }
+        if (Current(domain)?.Selector == selector)
+        {
+            throw new InvalidOperationException($"{selector} is the current key of {domain}: generate a new one first");
+        }
+        var path = Path.Combine(Root, domain.ToLowerInvariant(), selector + ".pem");
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"no DKIM key {selector} for {domain}", path);
+        }
+        File.Delete(path);
+    }
+
     private static bool IsSafeDomain(string domain) =>
         domain.Length is > 0 and < 254 && !domain.StartsWith('.') && !domain.Contains("..", StringComparison.Ordinal)
         && domain.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.');

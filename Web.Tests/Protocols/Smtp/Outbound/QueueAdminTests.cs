@@ -65,6 +65,19 @@ public sealed class QueueAdminTests : IAsyncLifetime
         var first = keys.Current("example.com")!.Value.Selector;
         (code, _) = await AdminAsync("dkim", "generate", "example.com");
         Assert.Equal(0, code);
-        Assert.NotEqual(first, keys.Current("example.com")!.Value.Selector);
+        var second = keys.Current("example.com")!.Value.Selector;
+        Assert.NotEqual(first, second);
+
+        // Rotation keeps the old key until it is removed; the current one cannot be.
+        (code, output) = await AdminAsync("dkim", "list", "example.com");
+        Assert.Equal(0, code);
+        Assert.Contains(first + "\t", output, StringComparison.Ordinal);
+        Assert.Contains(second + " (current)", output, StringComparison.Ordinal);
+        (code, output) = await AdminAsync("dkim", "remove", "example.com", second);
+        Assert.NotEqual(0, code);
+        Assert.Contains("current key", output, StringComparison.Ordinal);
+        (code, _) = await AdminAsync("dkim", "remove", "example.com", first);
+        Assert.Equal(0, code);
+        Assert.Equal([(second, true)], keys.List("example.com"));
     }
 }

@@ -33,8 +33,42 @@ public sealed class SubmissionScanTests
         Assert.Single(host.Queue.ReadAll());
     }
 
-    [Fact]
-    public async Task Data_WithBareLineFeedSmuggling_Returns554AndQueuesNothing()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Data_WithVirusToLocalRecipient_IsScannedUnlessScanLocalMailIsOff(bool scanLocal)
+    {
+        await using var host = await OutboundTestHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Mail:Filters:Clamd:Endpoint"] = FilterDaemons.Clamd,
+            ["Mail:Submission:ScanLocalMail"] = scanLocal ? "true" : "false",
+        }, outbound: false);
+        var body = OutboundTestHost.Message("alice@example.com", "bob@example.com", "Attached") + FilterTestMessages.Eicar + "\n";
+        var remote = OutboundTestHost.Message("alice@example.com", "carol@remote.example", "Attached") + FilterTestMessages.Eicar + "\n";
+        await using var client = await host.AuthenticatedClientAsync();
+        foreach (var (rcpt, text) in new[] { ("bob@example.com", body), ("carol@remote.example", remote) })
+        {
+            await client.SendLineAsync("MAIL FROM:<alice@example.com>");
+            Assert.Equal("250 2.1.0 Ok", await client.ReadReplyAsync());
+            await client.SendLineAsync($"RCPT TO:<{rcpt}>");
+            await client.ReadReplyAsync();
+            await client.SendLineAsync("DATA");
+            await client.ReadReplyAsync();
+            await client.SendAsync(text.Replace("\n", "\r\n", StringComparison.Ordinal) + ".\r\n");
+            var reply = await client.ReadReplyAsync();
+            // Mail with a remote recipient is always scanned.
+            Assert.StartsWith(scanLocal || rcpt.EndsWith("remote.example", StringComparison.Ordinal) ? "554 5.7.1" : "250 2.0.0", reply);
+        }
+        Assert.Equal(scanLocal ? 0 : 1, host.Queue.ReadAll().Count);
+    }
+
+    [Theory]
+    [InlineData("\n.\n")]
+    [InlineData("\n.\r\n")]
+    [InlineData("\r\n.\n")]
+    [InlineData("\r.\r\n")]
+    [InlineData("\r.\n")]
+    public async Task Data_WithSmugglingEndOfData_Returns554AndQueuesNothing(string fakeEnd)
     {
         await using var host = await OutboundTestHost.StartAsync(outbound: false);
         await using var client = await host.AuthenticatedClientAsync();
@@ -44,8 +78,8 @@ public sealed class SubmissionScanTests
         await client.ReadReplyAsync();
         await client.SendLineAsync("DATA");
         await client.ReadReplyAsync();
-        // SMTP smuggling (CVE-2023-51766 family): a bare-LF "end of data" followed by a second transaction.
-        await client.SendAsync("Subject: a\r\n\r\nx\n.\nMAIL FROM:<bob@example.com>\r\nRCPT TO:<victim@remote.example>\r\nDATA\r\nSubject: forged\r\n\r\n.\r\n");
+        // SMTP smuggling (CVE-2023-51766 family): a non-standard "end of data" followed by a second transaction.
+        await client.SendAsync("Subject: a\r\n\r\nx" + fakeEnd + "MAIL FROM:<bob@example.com>\r\nRCPT TO:<victim@remote.example>\r\nDATA\r\nSubject: forged\r\n\r\n.\r\n");
         Assert.StartsWith("554 5.6.0", await client.ReadReplyAsync());
         Assert.Empty(host.Queue.ReadAll());
     }
