@@ -53,6 +53,7 @@ internal sealed class SmtpInListener : BackgroundService
     private Socket? _socket;
     private SmtpServerEngine? _server;
     private readonly Forwarding.MailForwarder _forwarder;
+    private readonly SmtpInDrain _drain;
 
     public SmtpInListener(
         MailEndpoints endpoints,
@@ -67,8 +68,10 @@ internal sealed class SmtpInListener : BackgroundService
         TlsCertificateProvider certificates,
         TimeProvider time,
         ILoggerFactory loggers,
-        Forwarding.MailForwarder forwarder)
+        Forwarding.MailForwarder forwarder,
+        SmtpInDrain drain)
     {
+        _drain = drain;
         _forwarder = forwarder;
         _endpoints = endpoints;
         _mail = mail.Value;
@@ -135,22 +138,40 @@ internal sealed class SmtpInListener : BackgroundService
         services.Add((IMessageStore)new SmtpInMessageStore(_store, _forwarder, _filters, _recipients, _verdicts, _filterOptions, _options, host, _time, _logger));
         _server = new SmtpServerEngine(serverOptions, services);
         _server.SessionFaulted += (_, e) => SmtpInLog.SessionFaulted(_logger, e.Exception);
+        _server.SessionCreated += (_, e) => _drain.SessionStarted(e.Context);
+        _server.SessionCompleted += (_, e) => _drain.SessionEnded(e.Context);
+        _server.SessionFaulted += (_, e) => _drain.SessionEnded(e.Context);
+        _server.SessionCancelled += (_, e) => _drain.SessionEnded(e.Context);
+        RefreshDrain();
         return base.StartAsync(cancellationToken);
     }
 
-    /// <summary>The connection rate limit: over it, <c>421 4.7.0</c> and close, before the greeting.</summary>
+    /// <summary>
+    /// Drain (<see cref="SmtpInDrain"/>): <c>421 4.3.2</c>; the connection rate limit: over it, <c>421 4.7.0</c>;
+    /// either way the connection is closed before the greeting.
+    /// </summary>
     private async Task<bool> AdmitAsync(Socket accepted, string host)
     {
         var remote = (IPEndPoint)accepted.RemoteEndPoint!;
-        if (_block.CheckConnection(remote.Address) is not { } hit)
+        string refusal;
+        if (_drain.Draining)
+        {
+            SmtpInLog.RefusedDraining(_logger, remote);
+            refusal = SmtpInReplies.Wire.ShuttingDown(host);
+        }
+        else if (_block.CheckConnection(remote.Address) is { } hit)
+        {
+            SmtpInLog.Blocked(_logger, remote, hit.Check, hit.Action);
+            refusal = SmtpInReplies.Wire.TooManyConnections(host, hit.Detail);
+        }
+        else
         {
             return true;
         }
-        SmtpInLog.Blocked(_logger, remote, hit.Check, hit.Action);
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await accepted.SendAsync(System.Text.Encoding.ASCII.GetBytes(SmtpInReplies.Wire.TooManyConnections(host, hit.Detail)), SocketFlags.None, timeout.Token);
+            await accepted.SendAsync(System.Text.Encoding.ASCII.GetBytes(refusal), SocketFlags.None, timeout.Token);
             accepted.Shutdown(SocketShutdown.Both);
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException)
@@ -166,6 +187,7 @@ internal sealed class SmtpInListener : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var watch = WatchDrainAsync(stoppingToken);
         try
         {
             await _server!.StartAsync(stoppingToken);
@@ -173,6 +195,49 @@ internal sealed class SmtpInListener : BackgroundService
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Host shutdown.
+        }
+        await watch;
+    }
+
+    /// <summary>Looks at the drain flag every <see cref="SmtpInOptions.DrainPollMilliseconds"/> until the host stops.</summary>
+    private async Task WatchDrainAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(10, _options.DrainPollMilliseconds)), _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                RefreshDrain();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Host shutdown.
+        }
+        try
+        {
+            _drain.Clear(_mail.FullDataPath);
+        }
+        catch (IOException ex)
+        {
+            SmtpInLog.DrainFileFailed(_logger, ex);
+        }
+    }
+
+    private void RefreshDrain()
+    {
+        var was = _drain.Draining;
+        try
+        {
+            _drain.Refresh(_mail.FullDataPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            SmtpInLog.DrainFileFailed(_logger, ex);
+        }
+        if (was != _drain.Draining)
+        {
+            SmtpInLog.DrainChanged(_logger, _drain.Status);
         }
     }
 

@@ -53,4 +53,13 @@ internal static partial class SmtpInLog
 
     [LoggerMessage(2015, LogLevel.Information, "SMTP in {Remote}: refused by the block stage: {Check} {Action}")]
     public static partial void Blocked(ILogger logger, IPEndPoint remote, Mail.Protocols.Filtering.Block.BlockCheck check, Mail.Protocols.Filtering.Block.CheckAction action);
+
+    [LoggerMessage(2016, LogLevel.Information, "SMTP in {Remote}: refused, the node is draining")]
+    public static partial void RefusedDraining(ILogger logger, IPEndPoint remote);
+
+    [LoggerMessage(2017, LogLevel.Warning, "SMTP in: drain status: {Status}")]
+    public static partial void DrainChanged(ILogger logger, string status);
+
+    [LoggerMessage(2018, LogLevel.Error, "SMTP in: drain flag or status file failed")]
+    public static partial void DrainFileFailed(ILogger logger, Exception exception);
 }

@@ -45,4 +45,10 @@ public sealed class SmtpInOptions
 
     /// <summary>Longest session, in seconds, whatever the activity. Default 30 minutes.</summary>
     public int SessionTimeoutSeconds { get; set; } = 1800;
+
+    /// <summary>
+    /// How often the listener looks at the drain flag (<see cref="SmtpInDrain"/>) and refreshes its status file,
+    /// in milliseconds. Default 1000: <c>admin drain on</c> takes effect within that time.
+    /// </summary>
+    public int DrainPollMilliseconds { get; set; } = 1000;
 }

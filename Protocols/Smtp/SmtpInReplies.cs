@@ -99,5 +99,8 @@ internal static class SmtpInReplies
         public static string TooManyErrors(string host) => $"421 4.7.0 {host} Error: too many errors\r\n";
 
         public static string TooManyConnections(string host, string ip) => $"421 4.7.0 {host} Error: too many connections from {ip}\r\n";
+
+        /// <summary>A new connection while the node drains (<see cref="SmtpInDrain"/>): RFC 3463 4.3.2, system not accepting network messages.</summary>
+        public static string ShuttingDown(string host) => $"421 4.3.2 {host} Service shutting down, try again later\r\n";
     }
 }

@@ -2,6 +2,7 @@ using Mail.Protocols.Filtering;
 using Mail.Protocols.Smtp.Forwarding;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Mail.Protocols.Smtp;
 
@@ -17,6 +18,7 @@ public static class SmtpInServiceCollectionExtensions
         services.AddOptions<SmtpInOptions>().BindConfiguration(SmtpInOptions.Section);
         services.AddMailFilters();
         services.AddForwarding();
+        services.TryAddSingleton<SmtpInDrain>();
         services.AddHostedService<SmtpInListener>();
         return services;
     }

@@ -30,8 +30,12 @@ internal static class AdminCli
         new QueueControlCommand("release", "resume delivery of a held message, now"),
         new QueueControlCommand("delete", "remove a queued message without a DSN"),
         new DkimGenerateCommand(),
+        new SenderListAddCommand(),
+        new SenderListRemoveCommand(),
+        new SenderListListCommand(),
         new DkimListCommand(),
         new DkimRemoveCommand(),
+        .. DrainCommand.All,
     ];
 
     /// <summary>Runs one admin command on the console; returns the process exit code.</summary>
