@@ -16,6 +16,8 @@ internal static class AdminCli
     [
         new DomainAddCommand(),
         new DomainListCommand(),
+        new DomainAliasCommand(),
+        .. DomainSettingsCommand.All,
         new UserAddCommand(),
         new UserPasswdCommand(),
         new UserListCommand(),
