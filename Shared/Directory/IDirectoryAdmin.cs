@@ -12,6 +12,21 @@ public interface IDirectoryAdmin
     /// <summary>Lists the virtual domains, lower-case, sorted.</summary>
     Task<IReadOnlyList<string>> ListDomainsAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Changes a domain's settings; each null field of <paramref name="change"/> is left as it is.
+    /// </summary>
+    /// <returns><see cref="DirectoryChangeResult.UnknownDomain"/> when <paramref name="domain"/> is not a domain (an alias domain is not),
+    /// <see cref="DirectoryChangeResult.InvalidAddress"/> for a malformed catch-all address or a negative quota.</returns>
+    Task<DirectoryChangeResult> UpdateDomainAsync(string domain, DomainSettingsChange change, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Adds <paramref name="alias"/> as an alias domain of <paramref name="domain"/>: <c>x@alias</c> is delivered as <c>x@domain</c>.
+    /// </summary>
+    /// <returns><see cref="DirectoryChangeResult.UnknownDomain"/> when <paramref name="domain"/> is not a domain,
+    /// <see cref="DirectoryChangeResult.AlreadyExists"/> when <paramref name="alias"/> is already a domain or an alias domain,
+    /// <see cref="DirectoryChangeResult.InvalidAddress"/> when <paramref name="alias"/> is not a valid domain name.</returns>
+    Task<DirectoryChangeResult> AddDomainAliasAsync(string alias, string domain, CancellationToken cancellationToken);
+
     /// <summary>Adds a user in an existing local domain; the password is stored only as a salted hash.</summary>
     Task<DirectoryChangeResult> AddUserAsync(string address, string password, CancellationToken cancellationToken);
 
@@ -32,6 +47,13 @@ public interface IDirectoryAdmin
     /// <see cref="DirectoryChangeResult.InvalidAddress"/> for a malformed address or a target equal to the user.</returns>
     Task<DirectoryChangeResult> SetForwardingAsync(string address, string? forwardTo, bool keepCopy, CancellationToken cancellationToken);
 }
+
+/// <summary>A change of domain settings for <see cref="IDirectoryAdmin.UpdateDomainAsync"/>; null fields stay as they are.</summary>
+/// <param name="Enabled">False disables the domain (it keeps its users but has no recipients: SMTP <c>550 5.1.1</c>).</param>
+/// <param name="CatchAll">Address receiving mail for unknown local parts; the empty string removes the catch-all.</param>
+/// <param name="DefaultQuota">Quota of users added later, octets (0 = unlimited).</param>
+/// <param name="Quota">Storage quota of the whole domain, octets (0 = unlimited), enforced at delivery and APPEND.</param>
+public sealed record DomainSettingsChange(bool? Enabled = null, string? CatchAll = null, long? DefaultQuota = null, long? Quota = null);
 
 /// <summary>Outcome of a directory change; expected failures are values, not exceptions.</summary>
 public enum DirectoryChangeResult

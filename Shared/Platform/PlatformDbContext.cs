@@ -29,6 +29,9 @@ public abstract class PlatformDbContext : DbContext, IDataProtectionKeyContext
     /// <summary>Local virtual domains.</summary>
     public DbSet<PlatformDomain> Domains => Set<PlatformDomain>();
 
+    /// <summary>Alias domains (alias domain → canonical domain).</summary>
+    public DbSet<PlatformDomainAlias> DomainAliases => Set<PlatformDomainAlias>();
+
     /// <summary>Virtual users.</summary>
     public DbSet<PlatformUser> Users => Set<PlatformUser>();
 
@@ -72,6 +75,17 @@ public abstract class PlatformDbContext : DbContext, IDataProtectionKeyContext
             e.ToTable("Domains");
             e.HasKey(d => d.Name);
             e.Property(d => d.Name).HasMaxLength(MaxDomainLength);
+            e.Property(d => d.CatchAll).HasMaxLength(MaxAddressLength);
+        });
+
+        modelBuilder.Entity<PlatformDomainAlias>(e =>
+        {
+            e.ToTable("DomainAliases");
+            e.HasKey(a => a.Alias);
+            e.Property(a => a.Alias).HasMaxLength(MaxDomainLength);
+            e.Property(a => a.Domain).HasMaxLength(MaxDomainLength);
+            e.HasIndex(a => a.Domain);
+            e.HasOne<PlatformDomain>().WithMany().HasForeignKey(a => a.Domain).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<PlatformUser>(e =>

@@ -16,6 +16,8 @@ internal static class AdminCli
     [
         new DomainAddCommand(),
         new DomainListCommand(),
+        new DomainAliasCommand(),
+        .. DomainSettingsCommand.All,
         new UserAddCommand(),
         new UserPasswdCommand(),
         new UserListCommand(),
@@ -30,6 +32,9 @@ internal static class AdminCli
         new QueueControlCommand("release", "resume delivery of a held message, now"),
         new QueueControlCommand("delete", "remove a queued message without a DSN"),
         new DkimGenerateCommand(),
+        new SenderListAddCommand(),
+        new SenderListRemoveCommand(),
+        new SenderListListCommand(),
         new DkimListCommand(),
         new DkimRemoveCommand(),
         .. DrainCommand.All,

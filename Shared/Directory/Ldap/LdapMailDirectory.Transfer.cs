@@ -18,7 +18,8 @@ public sealed partial class LdapMailDirectory : IDirectoryTransfer
                 .Where(e => e.First(LdapNames.Cn) is not null)
                 .Select(e => new SnapshotDomain(MailAddressText.NormalizeDomain(e.First(LdapNames.Cn)!),
                     [.. e.All(LdapNames.AssociatedDomain).Select(MailAddressText.NormalizeDomain)],
-                    e.First(LdapNames.CatchAll) is { } c ? MailAddressText.Normalize(c) : null, e.Long(LdapNames.DefaultQuota), e.Active))
+                    e.First(LdapNames.CatchAll) is { } c ? MailAddressText.Normalize(c) : null, e.Long(LdapNames.DefaultQuota), e.Active)
+                { QuotaBytes = e.Long(LdapNames.DomainQuota) })
                 .OrderBy(d => d.Name, StringComparer.Ordinal).ToList();
             var users = SearchPaged(connection, $"(&(objectClass={LdapNames.InetOrgPerson})(mail=*))", LdapNames.AddressAttributes)
                 .Select(e =>
@@ -75,6 +76,10 @@ public sealed partial class LdapMailDirectory : IDirectoryTransfer
                 if (d.DefaultQuota > 0)
                 {
                     attributes.Add((LdapNames.DefaultQuota, [d.DefaultQuota.ToString(CultureInfo.InvariantCulture)]));
+                }
+                if (d.QuotaBytes > 0)
+                {
+                    attributes.Add((LdapNames.DomainQuota, [d.QuotaBytes.ToString(CultureInfo.InvariantCulture)]));
                 }
                 Count(Search(connection, _baseDn, DomainFilter(d.Name), [LdapNames.Cn]).Count > 0
                     ? DirectoryChangeResult.AlreadyExists

@@ -19,7 +19,8 @@ public sealed partial class SqlMailDirectory
         }
         var result = await SaveAsync(async db =>
         {
-            if (await db.Domains.AnyAsync(d => d.Name == name, cancellationToken))
+            if (await db.Domains.AnyAsync(d => d.Name == name, cancellationToken)
+                || await db.DomainAliases.AnyAsync(a => a.Alias == name, cancellationToken))
             {
                 return DirectoryChangeResult.AlreadyExists;
             }
@@ -45,7 +46,8 @@ public sealed partial class SqlMailDirectory
         }
         var result = await SaveAsync(async db =>
         {
-            if (!await db.Domains.AnyAsync(d => d.Name == domain, cancellationToken))
+            var domainRow = await db.Domains.AsNoTracking().FirstOrDefaultAsync(d => d.Name == domain, cancellationToken);
+            if (domainRow is null)
             {
                 return DirectoryChangeResult.UnknownDomain;
             }
@@ -54,7 +56,7 @@ public sealed partial class SqlMailDirectory
             {
                 return DirectoryChangeResult.AlreadyExists;
             }
-            var user = new PlatformUser { Address = normalized, Domain = domain, PasswordHash = "", CreatedUtc = UtcNow };
+            var user = new PlatformUser { Address = normalized, Domain = domain, PasswordHash = "", QuotaOctets = domainRow.DefaultQuotaOctets, CreatedUtc = UtcNow };
             user.PasswordHash = _hasher.HashPassword(user, password);
             user.ScramSha256 = ScramSha256Credential.Create(password).Format();
             db.Users.Add(user);

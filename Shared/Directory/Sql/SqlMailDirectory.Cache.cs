@@ -17,8 +17,15 @@ public sealed partial class SqlMailDirectory
 
     private sealed record AddressKey(string Address);
 
-    /// <summary>A domain answer as stored in Redis.</summary>
-    private sealed record DomainEntry(bool Known);
+    /// <summary>A domain answer (also as stored in Redis).</summary>
+    /// <param name="Known">True when the name is a local domain or an alias domain.</param>
+    /// <param name="Name">Canonical domain (the alias domain's target), empty when unknown.</param>
+    /// <param name="Active">False when the canonical domain is disabled.</param>
+    /// <param name="CatchAll">Catch-all address of the canonical domain, or null.</param>
+    private sealed record DomainEntry(bool Known, string Name, bool Active, string? CatchAll)
+    {
+        public static DomainEntry Unknown { get; } = new(false, "", false, null);
+    }
 
     private sealed record DomainKey(string Domain);
 
@@ -55,24 +62,33 @@ public sealed partial class SqlMailDirectory
         }
     }
 
-    private async Task<bool> IsLocalDomainCoreAsync(string domain, CancellationToken cancellationToken)
+    private async Task<bool> IsLocalDomainCoreAsync(string domain, CancellationToken cancellationToken) =>
+        (await LookupDomainAsync(domain, cancellationToken)).Known;
+
+    /// <summary>The domain, or the canonical domain of an alias domain, with its status and catch-all.</summary>
+    private async Task<DomainEntry> LookupDomainAsync(string domain, CancellationToken cancellationToken)
     {
         var key = new DomainKey(domain);
-        if (_cache.TryGetValue(key, out bool known))
+        if (_cache.TryGetValue(key, out DomainEntry? cached) && cached is not null)
         {
-            return known;
+            return cached;
         }
         var generation = CurrentGeneration();
-        var sharedKey = "sql:d:" + domain;
+        var sharedKey = "sql:d2:" + domain;
         if (_shared is not null && await _shared.GetAsync<DomainEntry>(sharedKey) is { } hit)
         {
-            Store(key, hit.Value.Known, hit.Value.Known, generation, hit.Ttl);
-            return hit.Value.Known;
+            Store(key, hit.Value, hit.Value.Known, generation, hit.Ttl);
+            return hit.Value;
         }
-        known = await RunAsync(db => db.Domains.AsNoTracking().AnyAsync(d => d.Name == domain, cancellationToken), cancellationToken);
-        Store(key, known, known, generation);
-        await StoreSharedAsync(sharedKey, new DomainEntry(known), known, generation);
-        return known;
+        var entry = await RunAsync(async db =>
+        {
+            var canonical = await db.DomainAliases.AsNoTracking().Where(a => a.Alias == domain).Select(a => a.Domain).FirstOrDefaultAsync(cancellationToken) ?? domain;
+            var row = await db.Domains.AsNoTracking().Where(d => d.Name == canonical).FirstOrDefaultAsync(cancellationToken);
+            return row is null ? DomainEntry.Unknown : new DomainEntry(true, row.Name, row.Enabled, row.CatchAll);
+        }, cancellationToken);
+        Store(key, entry, entry.Known, generation);
+        await StoreSharedAsync(sharedKey, entry, entry.Known, generation);
+        return entry;
     }
 
     private async Task<AddressEntry> LookupAddressAsync(string address, CancellationToken cancellationToken)

@@ -2,7 +2,7 @@ using Mail.Shared.Platform;
 
 namespace Mail.Shared.Directory.Sql;
 
-/// <summary>Recipient resolution: plus-address tags, alias chains, loops.</summary>
+/// <summary>Recipient resolution: plus-address tags, domain aliases, alias chains, loops, forwarding, catch-all.</summary>
 public sealed partial class SqlMailDirectory
 {
     /// <inheritdoc />
@@ -16,19 +16,32 @@ public sealed partial class SqlMailDirectory
     /// caller re-sends the message there through the outbound queue. A user's forwarding address is stored as alias
     /// rows named like the user (<see cref="SetForwardingAsync"/>): the remote target, plus a row pointing at the
     /// user itself when the mailbox keeps a copy.</para>
+    /// <para>Domains (same rules as the LDAP directory): an address in an alias domain (table <c>DomainAliases</c>) is looked up
+    /// in the canonical domain; when nothing matches the address, the domain's catch-all (<see cref="PlatformDomain.CatchAll"/>)
+    /// receives it; a disabled domain has no recipients (<see cref="RecipientKind.UnknownUser"/>).</para>
     /// </remarks>
     public async Task<RecipientResolution> ResolveRecipientAsync(string address, CancellationToken cancellationToken)
     {
-        if (!MailAddressText.TryParse(address, out var normalized, out _, out var domain))
+        if (!MailAddressText.TryParse(address, out _, out var local, out var domain))
         {
             return RecipientResolution.NotLocal;
         }
-        if (!await IsLocalDomainCoreAsync(domain, cancellationToken))
+        var domainEntry = await LookupDomainAsync(domain, cancellationToken);
+        if (!domainEntry.Known)
         {
             return RecipientResolution.NotLocal;
         }
-        var expansion = new Expansion(normalized);
-        await ExpandAsync(expansion, normalized, 0, cancellationToken);
+        if (!domainEntry.Active)
+        {
+            return RecipientResolution.UnknownUser;
+        }
+        var canonical = local + "@" + domainEntry.Name;
+        var expansion = new Expansion(canonical);
+        var matched = await ExpandAsync(expansion, canonical, 0, cancellationToken);
+        if (!matched && domainEntry.CatchAll is { } catchAll)
+        {
+            await ExpandAsync(expansion, catchAll, 1, cancellationToken);
+        }
         return expansion.Users.Count > 0 || expansion.Forwards.Count > 0
             ? new RecipientResolution(RecipientKind.Local, expansion.Users) { Forwards = expansion.Forwards }
             : RecipientResolution.UnknownUser;
@@ -42,35 +55,49 @@ public sealed partial class SqlMailDirectory
         public List<string> Forwards { get; } = [];
     }
 
-    private async Task ExpandAsync(Expansion expansion, string address, int depth, CancellationToken cancellationToken)
+    /// <summary>Expands one address; returns false when the directory has no entry for it (nor for its untagged form).</summary>
+    private async Task<bool> ExpandAsync(Expansion expansion, string address, int depth, CancellationToken cancellationToken)
     {
         if (depth > _options.MaxAliasDepth)
         {
             DirectoryLog.ExpansionDropped(_logger, expansion.Recipient, address, DirectoryRejectReason.AliasChainTooDeep);
-            return;
+            return true;
         }
         if (!expansion.Visited.Add(address))
         {
             DirectoryLog.ExpansionDropped(_logger, expansion.Recipient, address, DirectoryRejectReason.AliasLoop);
-            return;
+            return true;
         }
         if (expansion.Visited.Count > _options.MaxExpandedAddresses)
         {
             DirectoryLog.ExpansionDropped(_logger, expansion.Recipient, address, DirectoryRejectReason.TooManyExpandedAddresses);
-            return;
+            return true;
         }
         if (!MailAddressText.TryParse(address, out _, out var local, out var domain))
         {
-            return;
+            return false;
         }
-        if (depth > 0 && !await IsLocalDomainCoreAsync(domain, cancellationToken))
+        if (depth > 0)
         {
-            DirectoryLog.RemoteTargetForwarded(_logger, expansion.Recipient, address);
-            if (!expansion.Forwards.Contains(address, StringComparer.Ordinal))
+            var domainEntry = await LookupDomainAsync(domain, cancellationToken);
+            if (!domainEntry.Known)
             {
-                expansion.Forwards.Add(address);
+                DirectoryLog.RemoteTargetForwarded(_logger, expansion.Recipient, address);
+                if (!expansion.Forwards.Contains(address, StringComparer.Ordinal))
+                {
+                    expansion.Forwards.Add(address);
+                }
+                return true;
             }
-            return;
+            if (domainEntry.Name != domain)
+            {
+                address = local + "@" + domainEntry.Name;
+                domain = domainEntry.Name;
+                if (!expansion.Visited.Add(address))
+                {
+                    return true;
+                }
+            }
         }
         var entry = await LookupAddressAsync(address, cancellationToken);
         if (!entry.Found && TryStripTag(local, out var baseLocal))
@@ -78,15 +105,19 @@ public sealed partial class SqlMailDirectory
             var untagged = baseLocal + "@" + domain;
             if (!expansion.Visited.Add(untagged))
             {
-                return;
+                return true;
             }
             entry = await LookupAddressAsync(untagged, cancellationToken);
+        }
+        if (!entry.Found)
+        {
+            return false;
         }
         if (entry.User is { } user)
         {
             if (!user.Enabled)
             {
-                return;
+                return true;
             }
             // Alias rows named like the user are its forwarding: a row back to the user keeps a copy.
             var keepCopy = entry.AliasTargets.Count == 0 || entry.AliasTargets.Contains(user.Address, StringComparer.Ordinal);
@@ -98,12 +129,13 @@ public sealed partial class SqlMailDirectory
             {
                 await ExpandAsync(expansion, target, depth + 1, cancellationToken);
             }
-            return;
+            return true;
         }
         foreach (var target in entry.AliasTargets)
         {
             await ExpandAsync(expansion, target, depth + 1, cancellationToken);
         }
+        return true;
     }
 
     private bool TryStripTag(string local, out string baseLocal)

@@ -13,14 +13,16 @@ public sealed partial class SqlMailDirectory : IDirectoryTransfer
     public Task<DirectorySnapshot> ExportAsync(CancellationToken cancellationToken) =>
         RunAsync(async db =>
         {
-            var domains = await db.Domains.AsNoTracking().OrderBy(d => d.Name).Select(d => d.Name).ToListAsync(cancellationToken);
+            var domains = await db.Domains.AsNoTracking().OrderBy(d => d.Name).ToListAsync(cancellationToken);
+            var aliasDomains = (await db.DomainAliases.AsNoTracking().OrderBy(a => a.Alias).ToListAsync(cancellationToken))
+                .ToLookup(a => a.Domain, a => a.Alias, StringComparer.Ordinal);
             var users = await db.Users.AsNoTracking().OrderBy(u => u.Address).ToListAsync(cancellationToken);
             var aliases = await db.Aliases.AsNoTracking().OrderBy(a => a.Address).ThenBy(a => a.Id).ToListAsync(cancellationToken);
             var userAddresses = users.Select(u => u.Address).ToHashSet(StringComparer.Ordinal);
             // Alias rows named like a user are its forwarding (see SetForwardingAsync).
             var forwards = aliases.Where(a => userAddresses.Contains(a.Address)).ToLookup(a => a.Address, a => a.Target, StringComparer.Ordinal);
             return new DirectorySnapshot(
-                [.. domains.Select(d => new SnapshotDomain(d, [], null, 0, true))],
+                [.. domains.Select(d => new SnapshotDomain(d.Name, [.. aliasDomains[d.Name]], d.CatchAll, d.DefaultQuotaOctets, d.Enabled) { QuotaBytes = d.QuotaOctets })],
                 [.. users.Select(u => new SnapshotUser(u.Address,
                     u.PasswordHash.StartsWith('{') ? u.PasswordHash : LdapPasswordHash.FromIdentityV3(u.PasswordHash) ?? "",
                     u.DisplayName, u.MailHost, u.QuotaOctets, u.Enabled, [], forwards[u.Address].FirstOrDefault(t => t != u.Address))
@@ -33,8 +35,9 @@ public sealed partial class SqlMailDirectory : IDirectoryTransfer
     /// <inheritdoc />
     /// <remarks>
     /// <c>{PBKDF2-*}</c> hashes become Identity V3 again; other schemes are stored as given and replaced at the
-    /// first login. A user's extra addresses become aliases. What the SQL schema cannot hold (alias domains,
-    /// catch-all, default quota, disabled domains) is reported in <see cref="DirectoryImportResult.Warnings"/>.
+    /// first login. A user's extra addresses become aliases. A new domain keeps its alias domains, catch-all,
+    /// default quota and status; an alias domain already used by another domain is reported in
+    /// <see cref="DirectoryImportResult.Warnings"/>.
     /// </remarks>
     public async Task<DirectoryImportResult> ImportAsync(DirectorySnapshot snapshot, CancellationToken cancellationToken)
     {
@@ -45,20 +48,46 @@ public sealed partial class SqlMailDirectory : IDirectoryTransfer
             var warnings = new List<string>();
             var now = UtcNow;
             var domains = (await db.Domains.Select(d => d.Name).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            var aliasDomains = (await db.DomainAliases.ToListAsync(cancellationToken)).ToDictionary(a => a.Alias, a => a.Domain, StringComparer.Ordinal);
             foreach (var d in snapshot.Domains)
             {
                 if (domains.Add(d.Name))
                 {
-                    db.Domains.Add(new PlatformDomain { Name = d.Name, CreatedUtc = now });
+                    db.Domains.Add(new PlatformDomain
+                    {
+                        Name = d.Name, Enabled = d.Active, CatchAll = d.CatchAll, DefaultQuotaOctets = d.DefaultQuota, QuotaOctets = d.QuotaBytes, CreatedUtc = now,
+                    });
                     added++;
                 }
                 else
                 {
                     existing++;
                 }
-                if (d.AliasDomains.Count > 0 || d.CatchAll is not null || d.DefaultQuota > 0 || !d.Active)
+            }
+            foreach (var d in snapshot.Domains)
+            {
+                foreach (var alias in d.AliasDomains)
                 {
-                    warnings.Add($"domain {d.Name}: alias domains, catch-all, default quota and status are not stored by the SQL directory");
+                    if (aliasDomains.TryGetValue(alias, out var owner))
+                    {
+                        if (owner == d.Name)
+                        {
+                            existing++;
+                        }
+                        else
+                        {
+                            warnings.Add($"domain {d.Name}: alias domain {alias} already belongs to {owner}, skipped");
+                        }
+                        continue;
+                    }
+                    if (domains.Contains(alias))
+                    {
+                        warnings.Add($"domain {d.Name}: alias domain {alias} is a domain of its own, skipped");
+                        continue;
+                    }
+                    aliasDomains[alias] = d.Name;
+                    db.DomainAliases.Add(new PlatformDomainAlias { Alias = alias, Domain = d.Name, CreatedUtc = now });
+                    added++;
                 }
             }
             var addresses = (await db.Users.Select(u => u.Address).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);

@@ -34,6 +34,10 @@ public static class DirectoryLdif
             {
                 attributes.Add(("mailPlatformDefaultQuota", d.DefaultQuota.ToString(CultureInfo.InvariantCulture)));
             }
+            if (d.QuotaBytes > 0)
+            {
+                attributes.Add(("mailPlatformDomainQuota", d.QuotaBytes.ToString(CultureInfo.InvariantCulture)));
+            }
             await WriteEntryAsync(writer, LdapDn.Child("cn", d.Name, $"ou=domains,{baseDn}"), attributes);
         }
         foreach (var u in snapshot.Users)
@@ -116,7 +120,8 @@ public static class DirectoryLdif
             if (Is("mailPlatformDomain") && First("cn") is { } name)
             {
                 domains.Add(new SnapshotDomain(MailAddressText.NormalizeDomain(name), [.. Values("associatedDomain").Select(MailAddressText.NormalizeDomain)],
-                    First("mailPlatformCatchAll") is { } c ? MailAddressText.Normalize(c) : null, Long("mailPlatformDefaultQuota"), Active()));
+                    First("mailPlatformCatchAll") is { } c ? MailAddressText.Normalize(c) : null, Long("mailPlatformDefaultQuota"), Active())
+                { QuotaBytes = Long("mailPlatformDomainQuota") });
             }
             else if (Is("inetOrgPerson") && First("mail") is { } mail)
             {

@@ -6,13 +6,17 @@ namespace Mail.Shared.Directory.Transfer;
 /// </summary>
 public sealed record DirectorySnapshot(IReadOnlyList<SnapshotDomain> Domains, IReadOnlyList<SnapshotUser> Users, IReadOnlyList<SnapshotAlias> Aliases);
 
-/// <summary>A domain with its settings (only the LDAP directory stores more than the name).</summary>
+/// <summary>A domain with its settings (both directories store all of them).</summary>
 /// <param name="Name">Domain name.</param>
 /// <param name="AliasDomains">Alias domains (<c>associatedDomain</c>).</param>
 /// <param name="CatchAll">Catch-all target address, or null.</param>
 /// <param name="DefaultQuota">Quota of new users in octets (0 = unlimited).</param>
 /// <param name="Active">False when the domain is disabled.</param>
-public sealed record SnapshotDomain(string Name, IReadOnlyList<string> AliasDomains, string? CatchAll, long DefaultQuota, bool Active);
+public sealed record SnapshotDomain(string Name, IReadOnlyList<string> AliasDomains, string? CatchAll, long DefaultQuota, bool Active)
+{
+    /// <summary>Storage quota of the whole domain in octets (0 = unlimited; LDAP <c>mailPlatformDomainQuota</c>).</summary>
+    public long QuotaBytes { get; init; }
+}
 
 /// <summary>A user with its password hash in RFC 2307 <c>{SCHEME}value</c> form (never a clear password).</summary>
 /// <param name="Address">Primary address.</param>

@@ -8,7 +8,7 @@ namespace Mail.Web.Tests.Shared.Directory;
 /// per backend supplies the directory and the few hooks that need backend access. Each test works in its
 /// own random domain, so tests share one store per class.
 /// </summary>
-public abstract class MailDirectoryContract<TDirectory>
+public abstract partial class MailDirectoryContract<TDirectory>
     where TDirectory : IMailDirectory, IDirectoryAdmin
 {
     protected static readonly CancellationToken Ct = CancellationToken.None;

@@ -64,12 +64,46 @@ namespace Mail.Shared.Platform.Migrations.MySql
                         .HasMaxLength(253)
                         .HasColumnType("varchar(253)");
 
+                    b.Property<string>("CatchAll")
+                        .HasMaxLength(320)
+                        .HasColumnType("varchar(320)");
+
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("datetime(6)");
+
+                    b.Property<long>("DefaultQuotaOctets")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("tinyint(1)");
+
+                    b.Property<long>("QuotaOctets")
+                        .HasColumnType("bigint");
 
                     b.HasKey("Name");
 
                     b.ToTable("Domains", (string)null);
+                });
+
+            modelBuilder.Entity("Mail.Shared.Platform.PlatformDomainAlias", b =>
+                {
+                    b.Property<string>("Alias")
+                        .HasMaxLength(253)
+                        .HasColumnType("varchar(253)");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("varchar(253)");
+
+                    b.HasKey("Alias");
+
+                    b.HasIndex("Domain");
+
+                    b.ToTable("DomainAliases", (string)null);
                 });
 
             modelBuilder.Entity("Mail.Shared.Platform.PlatformUser", b =>
@@ -385,6 +419,15 @@ namespace Mail.Shared.Platform.Migrations.MySql
                         .WithMany()
                         .HasForeignKey("Domain")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Mail.Shared.Platform.PlatformDomainAlias", b =>
+                {
+                    b.HasOne("Mail.Shared.Platform.PlatformDomain", null)
+                        .WithMany()
+                        .HasForeignKey("Domain")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -57,12 +57,46 @@ namespace Mail.Shared.Platform.Migrations.Sqlite
                         .HasMaxLength(253)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CatchAll")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedUtc")
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("DefaultQuotaOctets")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("QuotaOctets")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Name");
 
                     b.ToTable("Domains", (string)null);
+                });
+
+            modelBuilder.Entity("Mail.Shared.Platform.PlatformDomainAlias", b =>
+                {
+                    b.Property<string>("Alias")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Alias");
+
+                    b.HasIndex("Domain");
+
+                    b.ToTable("DomainAliases", (string)null);
                 });
 
             modelBuilder.Entity("Mail.Shared.Platform.PlatformUser", b =>
@@ -372,6 +406,15 @@ namespace Mail.Shared.Platform.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("Domain")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Mail.Shared.Platform.PlatformDomainAlias", b =>
+                {
+                    b.HasOne("Mail.Shared.Platform.PlatformDomain", null)
+                        .WithMany()
+                        .HasForeignKey("Domain")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
