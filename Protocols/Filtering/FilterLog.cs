@@ -25,4 +25,7 @@ internal static partial class FilterLog
 
     [LoggerMessage(5006, LogLevel.Warning, "DNSBL {Zone} lookup failed: {Reason}")]
     public static partial void DnsblFailed(ILogger logger, string zone, string reason);
+
+    [LoggerMessage(5090, LogLevel.Warning, "Greylisting: Redis unavailable, this node's memory is used")]
+    public static partial void GreylistRedisFailed(ILogger logger, Exception exception);
 }

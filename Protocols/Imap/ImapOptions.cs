@@ -30,6 +30,12 @@ public sealed class ImapOptions
 
     /// <summary>Number of parsed message structures (BODYSTRUCTURE/ENVELOPE/section offsets) kept in memory. Default 2000.</summary>
     public int StructureCacheEntries { get; set; } = 2000;
+
+    /// <summary>
+    /// Train the user's spam filter when a client copies or moves messages into Junk (spam) or out of it (ham, except
+    /// into Trash), like Dovecot's antispam plugin. Default true; needs the filters on this node.
+    /// </summary>
+    public bool LearnFromJunkMoves { get; set; } = true;
 }
 
 /// <summary>

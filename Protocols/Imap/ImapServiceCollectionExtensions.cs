@@ -1,4 +1,6 @@
 using Mail.Protocols.Authentication;
+using Mail.Protocols.Filtering;
+using Mail.Protocols.Filtering.Learning;
 using Mail.Protocols.Imap.Hosting;
 using Mail.Protocols.Imap.Mime;
 using Mail.Protocols.Imap.Session;
@@ -22,6 +24,12 @@ public static class ImapServiceCollectionExtensions
         services.AddOptions<ImapOptions>().BindConfiguration(ImapOptions.Section);
         services.AddMailAuthentication();
         services.TryAddSingleton<ImapStructureCache>();
+        services.AddSpamControl();
+        if (!services.Any(d => d.ServiceType == typeof(JunkMoveLearning)))
+        {
+            services.AddSingleton<JunkMoveLearning>();
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<JunkMoveLearning>());
+        }
         services.TryAddSingleton<ImapServerContext>();
         // AddSingleton, not AddHostedService: that one keeps a single registration per implementation type.
         services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<ImapListener>(sp, MailEndpoints.Imap, false));

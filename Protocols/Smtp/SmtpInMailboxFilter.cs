@@ -94,7 +94,7 @@ internal sealed class SmtpInMailboxFilter : IMailboxFilter
         switch (resolution.Kind)
         {
             case RecipientKind.Local when resolution.Delivers:
-                if (_block.CheckRecipient(connection.Remote.Address, SenderOf(from), address) is { } greylisted)
+                if (await _block.CheckRecipientAsync(connection.Remote.Address, SenderOf(from), address) is { } greylisted)
                 {
                     SmtpInLog.Blocked(_logger, connection.Remote, greylisted.Check, greylisted.Action);
                     throw new SmtpResponseException(SmtpInReplies.ForBlock(greylisted, connection.Remote.Address));

@@ -16,11 +16,22 @@ public sealed class BlockStage : IDisposable
     private readonly RateLimiter _connections;
     private readonly RateLimiter _messages;
     private readonly Greylist _greylist;
+    private readonly RedisGreylist? _sharedGreylist;
+    private readonly ILogger _logger;
     private readonly DnsblChecker _dnsbl;
     private readonly SpfChecker _spf;
 
-    public BlockStage(IOptions<FilterOptions> options, TimeProvider time, ILogger<BlockStage> logger)
+    /// <param name="options">Block options.</param>
+    /// <param name="time">Clock.</param>
+    /// <param name="logger">Logger.</param>
+    /// <param name="configuration">With <c>ConnectionStrings:Redis</c> set, greylisting is kept in Redis (<see cref="RedisGreylist"/>).</param>
+    public BlockStage(IOptions<FilterOptions> options, TimeProvider time, ILogger<BlockStage> logger, Microsoft.Extensions.Configuration.IConfiguration? configuration = null)
     {
+        _logger = logger;
+        if (options.Value.Block.Greylisting.Enabled && configuration?.GetSection("ConnectionStrings")["Redis"] is { Length: > 0 } redis)
+        {
+            _sharedGreylist = new RedisGreylist(options.Value.Block.Greylisting, time, redis);
+        }
         _options = options.Value.Block;
         _connections = new RateLimiter(_options.Rates.MaxConnectionsPerMinute, _options.Rates.MaxTrackedClients, time);
         _messages = new RateLimiter(_options.Rates.MaxMessagesPerMinute, _options.Rates.MaxTrackedClients, time);
@@ -72,19 +83,35 @@ public sealed class BlockStage : IDisposable
         return hits;
     }
 
-    /// <summary>At RCPT of a local recipient: greylisting. Null when it passes.</summary>
-    public BlockDecision? CheckRecipient(IPAddress client, string sender, string recipient)
+    /// <summary>
+    /// At RCPT of a local recipient: greylisting, in Redis when configured (in this node's memory while Redis
+    /// cannot answer), else in memory. Null when it passes.
+    /// </summary>
+    public async Task<BlockDecision?> CheckRecipientAsync(IPAddress client, string sender, string recipient)
     {
         if (!_options.Greylisting.Enabled)
         {
             return null;
         }
-        var wait = _greylist.Check(client, sender, recipient);
+        TimeSpan? wait;
+        try
+        {
+            wait = _sharedGreylist is null ? _greylist.Check(client, sender, recipient) : await _sharedGreylist.CheckAsync(client, sender, recipient);
+        }
+        catch (StackExchange.Redis.RedisException ex)
+        {
+            FilterLog.GreylistRedisFailed(_logger, ex);
+            wait = _greylist.Check(client, sender, recipient);
+        }
         return wait is null ? null : new BlockDecision(BlockCheck.Greylist, CheckAction.Tempfail, 0, FilterHeaders.Token(recipient));
     }
 
     private static string Literal(IPAddress client) => (client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client).ToString();
 
     /// <summary>Releases the SPF resolver.</summary>
-    public void Dispose() => _spf.Dispose();
+    public void Dispose()
+    {
+        _spf.Dispose();
+        _sharedGreylist?.Dispose();
+    }
 }

@@ -17,6 +17,9 @@ internal static partial class LearningLog
     [LoggerMessage(5173, LogLevel.Warning, "Learning from a move into or out of Junk for {Account} failed")]
     public static partial void MoveLearningFailed(ILogger logger, string account, Exception exception);
 
+    [LoggerMessage(5175, LogLevel.Warning, "Junk learning queue full; a move by {Account} was not learned")]
+    public static partial void MoveLearningQueueFull(ILogger logger, string account);
+
     [LoggerMessage(5174, LogLevel.Warning, "Sender lists unavailable, {Account} scored without them: {Reason}")]
     public static partial void ListsFailed(ILogger logger, string account, string reason);
 }

@@ -7,7 +7,8 @@ namespace Mail.Protocols.Imap.Commands;
 /// <summary>
 /// COPY sequence-set mailbox (RFC 9051 §6.4.7, UIDPLUS RFC 4315 §3): copies messages with flags and
 /// INTERNALDATE; <c>OK [COPYUID validity source-uids dest-uids]</c>, <c>NO [TRYCREATE]</c> for a
-/// missing destination. Selected state.
+/// missing destination. Selected state. A copy into or out of Junk trains the user's spam filter
+/// (<see cref="Filtering.Learning.JunkMoveLearning"/>).
 /// </summary>
 public class CopyCommand : ImapCommand
 {
@@ -51,6 +52,11 @@ public class CopyCommand : ImapCommand
         if (result.Status != StoreStatus.Ok)
         {
             return ImapCommandHelpers.ToResult(result.Status, "");
+        }
+        if (session.Server.JunkLearning is { } learning && session.Server.Options.LearnFromJunkMoves && result.DestinationUids.Count > 0
+            && await session.Account.GetMailboxAsync(_destination, cancellationToken) is { } target)
+        {
+            learning.Observe(session.User!, selected.SpecialUse, target.SpecialUse, target.Id, result.DestinationUids);
         }
         string? code = result.SourceUids.Count > 0
             ? $"COPYUID {result.DestinationUidValidity} {ImapSequenceSet.Format(result.SourceUids)} {ImapSequenceSet.Format(result.DestinationUids)}"

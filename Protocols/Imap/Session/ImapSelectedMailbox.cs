@@ -17,6 +17,7 @@ public sealed class ImapSelectedMailbox
         Id = info.Id;
         Name = info.Name;
         UidValidity = info.UidValidity;
+        SpecialUse = info.SpecialUse;
         ReadOnly = readOnly;
         Messages = messages;
     }
@@ -27,6 +28,9 @@ public sealed class ImapSelectedMailbox
     public string Name { get; }
 
     public uint UidValidity { get; }
+
+    /// <summary>The mailbox's special use (RFC 6154) when it was selected.</summary>
+    public SpecialUse SpecialUse { get; }
 
     /// <summary>Opened with EXAMINE (no flag changes, no expunge, no implicit \Seen).</summary>
     public bool ReadOnly { get; }

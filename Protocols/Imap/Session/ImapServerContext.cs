@@ -1,3 +1,4 @@
+using Mail.Protocols.Filtering.Learning;
 using Mail.Protocols.Authentication;
 using Mail.Protocols.Hosting;
 using Mail.Protocols.Imap.Mime;
@@ -23,8 +24,10 @@ public sealed class ImapServerContext
         SaslAuthenticator authenticator,
         ImapStructureCache structures,
         TimeProvider time,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers,
+        JunkMoveLearning? junkLearning = null)
     {
+        JunkLearning = junkLearning;
         Options = options.Value;
         if (Options.Limits.MaxAppendOctets <= 0)
         {
@@ -63,6 +66,9 @@ public sealed class ImapServerContext
     public ImapRecentTracker Recent { get; } = new();
 
     public TimeProvider Time { get; }
+
+    /// <summary>Trains the user's spam filter from COPY/MOVE into and out of Junk; null when the filters are not on this node.</summary>
+    public JunkMoveLearning? JunkLearning { get; }
 
     public ILogger Logger { get; }
 }

@@ -132,6 +132,20 @@ public sealed class CsrfTests(ComposeHostFixture host)
     }
 
     [Fact]
+    public async Task ForgedRemoteImagesAllow_IsRefused_AndTheSenderIsNotAllowed()
+    {
+        var (user, client) = await SignedInUserAsync();
+        using (client)
+        {
+            using var response = await ForgedPostAsync(client, WebmailImageProxyEndpoints.AllowPath.TrimStart('/'),
+                Form(("sender", "tracker@attacker.example"), ("returnUrl", "/mail")));
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var store = host.Services.GetRequiredService<WebmailSettingsStore>();
+            Assert.Empty(await store.GetRemoteImageSendersAsync(user, CancellationToken.None));
+        }
+    }
+
+    [Fact]
     public async Task ForgedLanguageChange_IsRefused_AndNoCookieIsSet()
     {
         var (_, client) = await SignedInUserAsync();

@@ -22,6 +22,7 @@ public sealed class XssBrowserTests(SecurityHostFixture host)
         {
             await probe.OpenAsync(name, uid, textView: false);
             await probe.OpenAsync(name, uid, textView: true);
+            await probe.OpenAsync(name, uid, textView: false, showImages: true);
         }
         probe.AssertClean();
     }
@@ -34,6 +35,7 @@ public sealed class XssBrowserTests(SecurityHostFixture host)
         foreach (var (name, uid) in host.CorpusUids)
         {
             await probe.OpenAsync(name, uid, textView: false);
+            await probe.OpenAsync(name, uid, textView: false, showImages: true);
         }
         probe.AssertClean();
     }
@@ -153,11 +155,11 @@ public sealed class XssBrowserTests(SecurityHostFixture host)
             return probe;
         }
 
-        /// <summary>Opens the message in the reader (HTML or plain-text view), lets animations run, then checks the canary.</summary>
-        public async Task OpenAsync(string name, uint uid, bool textView)
+        /// <summary>Opens the message in the reader (HTML or plain-text view, with "Show images" when asked), lets animations run, then checks the canary.</summary>
+        public async Task OpenAsync(string name, uint uid, bool textView, bool showImages = false)
         {
             var page = Session.Page;
-            var url = WebmailRoutes.Message("INBOX", uid) + (textView ? "&view=text" : "");
+            var url = WebmailRoutes.Message("INBOX", uid) + (textView ? "&view=text" : "") + (showImages ? "&images=1" : "");
             await page.GotoAsync(url);
             await page.WaitForSelectorAsync("[data-testid=message-view]");
             if (await page.Locator("iframe[data-testid=message-body]").CountAsync() > 0)
@@ -183,7 +185,7 @@ public sealed class XssBrowserTests(SecurityHostFixture host)
             await page.WaitForTimeoutAsync(1_200);
             if (await CanarySetAsync(page))
             {
-                _ran.Add(name + (textView ? " (text view)" : ""));
+                _ran.Add(name + (textView ? " (text view)" : "") + (showImages ? " (images shown)" : ""));
             }
         }
 
