@@ -6,7 +6,7 @@ internal sealed partial class AccountStore
     /// <inheritdoc />
     /// <remarks>
     /// Copies share the immutable message file (no new file, so nothing to fsync); the file is removed
-    /// when the last row naming it is expunged. A copy counts against the quota, a move does not.
+    /// when the last row naming it is expunged. A copy counts against the account and domain quotas, a move does not.
     /// </remarks>
     public async Task<CopyResult> CopyAsync(long sourceMailboxId, IReadOnlyList<uint> uids, string destinationName, bool move, CancellationToken cancellationToken)
     {
@@ -49,7 +49,7 @@ internal sealed partial class AccountStore
                 return new CopyResult(StoreStatus.Ok, destination.UidValidity, [], []);
             }
             var added = rows.Sum(r => r.Size);
-            if (quota > 0 && Interlocked.Read(ref _usedOctets) + added > quota)
+            if ((quota > 0 && Interlocked.Read(ref _usedOctets) + added > quota) || (!move && !await DomainHasRoomAsync(added, cancellationToken)))
             {
                 return new CopyResult(StoreStatus.OverQuota, destination.UidValidity, [], []);
             }

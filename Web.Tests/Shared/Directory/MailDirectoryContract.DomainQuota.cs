@@ -26,7 +26,7 @@ public abstract partial class MailDirectoryContract<TDirectory>
     }
 
     [Fact]
-    public async Task DomainQuota_SumOfUsersUsage_RefusesDeliveryAndAppendOverIt()
+    public async Task DomainQuota_SumOfUsersUsage_RefusesDeliveryAppendAndCopyOverIt()
     {
         var domain = await DomainWithUsersAsync("alice", "bob");
         var alias = NewDomain();
@@ -45,6 +45,11 @@ public abstract partial class MailDirectoryContract<TDirectory>
                 var bob = await store.OpenAccountAsync("bob@" + domain, Ct);
                 Assert.Equal(StoreStatus.OverQuota, (await bob.AppendAsync(MailboxName.Inbox, Message(600), MessageFlags.None, [], DateTimeOffset.UtcNow, Ct)).Status);
                 Assert.Equal(StoreStatus.Ok, (await bob.AppendAsync(MailboxName.Inbox, Message(400), MessageFlags.None, [], DateTimeOffset.UtcNow, Ct)).Status);
+                // COPY adds octets (refused over the domain quota); MOVE does not.
+                var inbox = await bob.GetMailboxAsync(MailboxName.Inbox, Ct);
+                var last = (await bob.GetMessagesAsync(inbox!.Id, Ct))[^1].Uid;
+                Assert.Equal(StoreStatus.OverQuota, (await bob.CopyAsync(inbox.Id, [last], "Archive", move: false, Ct)).Status);
+                Assert.Equal(StoreStatus.Ok, (await bob.CopyAsync(inbox.Id, [last], "Archive", move: true, Ct)).Status);
             }
             // A new process: the accounts are not open, their usage comes from their index.
             using (var store = CreateStore(dataPath))
