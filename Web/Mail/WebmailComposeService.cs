@@ -70,6 +70,12 @@ public sealed class WebmailComposeService(
     /// <summary>Most suggestions in the autocomplete list.</summary>
     public const int MaxSuggestions = 200;
 
+    /// <summary>How long this node keeps a domain's directory users for autocomplete before asking the directory again.</summary>
+    public static readonly TimeSpan DirectorySuggestionLifetime = TimeSpan.FromMinutes(5);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTimeOffset Expires, string[] Users)> _domainUsers =
+        new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Largest message the composer saves or sends, in octets (<see cref="WebmailOptions.MaxComposeOctets"/>).</summary>
     public int MaxComposeOctets => options.Value.MaxComposeOctets;
 
@@ -107,7 +113,7 @@ public sealed class WebmailComposeService(
                 sourceUid = request.Uid;
                 attachOriginal = request.Mode == WebmailComposeMode.ForwardAsAttachment;
                 attachments = attachOriginal
-                    ? [new WebmailComposeAttachment("o", ForwardedFileName(original), original.Body is null ? 0 : EstimateSize(original))]
+                    ? [new WebmailComposeAttachment("o", ForwardedFileName(original), original.Body is null ? 0 : MeasureOctets(original))]
                     : ListAttachments(original, "s");
             }
             var chosen = identities.FirstOrDefault(i => i.Address == form.From) ?? identity;
@@ -244,7 +250,7 @@ public sealed class WebmailComposeService(
             form.DraftFolder = current?.Folder ?? "";
             form.DraftUid = current?.Uid ?? 0;
             var listed = saved is not null ? ListAttachments(built.Message, "d")
-                : RelistAfterFailedSave(built.Message, sourceStillPending);
+                : sourceStillPending ? [] : ListAttachments(built.Message, "d");
             return new WebmailComposeOutcome(new WebmailComposeView
             {
                 Form = form,
@@ -259,6 +265,21 @@ public sealed class WebmailComposeService(
             }, null);
         }
 
+        if (await outbox.CountAsync(user, cancellationToken) >= WebmailOutbox.MaxHeldPerUser)
+        {
+            errors.Add($"At most {WebmailOutbox.MaxHeldPerUser} messages can wait in the outbox; the message was kept as a draft.");
+            form.DraftFolder = saved.Folder;
+            form.DraftUid = saved.Uid;
+            return new WebmailComposeOutcome(new WebmailComposeView
+            {
+                Form = form,
+                Attachments = ListAttachments(built.Message, "d"),
+                Identities = identities,
+                Suggestions = await SuggestAsync(user, cancellationToken),
+                Errors = errors,
+                SavedAt = now,
+            }, null);
+        }
         var prefs = await settings.GetAsync(user, cancellationToken);
         var kind = action == "schedule" ? WebmailOutboxKind.Scheduled : WebmailOutboxKind.UndoWindow;
         var due = dueUtc ?? now.UtcDateTime.AddSeconds(outbox.UndoSeconds(prefs.UndoSendSeconds));
@@ -267,9 +288,6 @@ public sealed class WebmailComposeService(
         await settings.RecordRecipientsAsync(user, built.Recipients, cancellationToken);
         return new WebmailComposeOutcome(null, WebmailRoutes.List("INBOX") + "&sent=" + id);
     }
-
-    private static IReadOnlyList<WebmailComposeAttachment> RelistAfterFailedSave(MimeMessage message, bool sourcePending) =>
-        sourcePending ? [] : ListAttachments(message, "d");
 
     private static DateTime? ParseSchedule(string value, int offsetMinutes, DateTime nowUtc, List<string> errors)
     {
@@ -297,25 +315,47 @@ public sealed class WebmailComposeService(
     {
         var recent = await settings.GetRecentRecipientsAsync(user, MaxSuggestions, cancellationToken);
         var result = new List<string>(recent);
-        var admin = services.GetService<IDirectoryAdmin>();
-        if (admin is not null && result.Count < MaxSuggestions)
-        {
-            var domain = user[(user.LastIndexOf('@') + 1)..];
-            try
-            {
-                var users = await admin.ListUsersAsync(cancellationToken);
-                result.AddRange(users
-                    .Where(u => u.Enabled && u.Address.EndsWith("@" + domain, StringComparison.OrdinalIgnoreCase) && !u.Address.Equals(user, StringComparison.OrdinalIgnoreCase))
-                    .Select(u => new MailboxAddress(u.DisplayName, u.Address).ToString())
-                    .Where(s => !result.Contains(s, StringComparer.OrdinalIgnoreCase))
-                    .Take(MaxSuggestions - result.Count));
-            }
-            catch (DirectoryUnavailableException)
-            {
-                // Suggestions from the directory are a convenience; recent recipients still work.
-            }
-        }
+        var domain = user[(user.LastIndexOf('@') + 1)..];
+        var fromDirectory = (await DomainUsersAsync(domain, cancellationToken))
+            .Where(s => !s.Equals(user, StringComparison.OrdinalIgnoreCase) && !s.EndsWith("<" + user + ">", StringComparison.OrdinalIgnoreCase)
+                && !result.Contains(s, StringComparer.OrdinalIgnoreCase))
+            .Take(Math.Max(0, MaxSuggestions - result.Count))
+            .ToList();
+        result.AddRange(fromDirectory);
         return result;
+    }
+
+    /// <summary>
+    /// Up to <see cref="MaxSuggestions"/> enabled users of <paramref name="domain"/> as <c>Name &lt;address&gt;</c>, cached per
+    /// node for <see cref="DirectorySuggestionLifetime"/> so opening the composer does not list the directory each time.
+    /// </summary>
+    private async Task<string[]> DomainUsersAsync(string domain, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_domainUsers.TryGetValue(domain, out var cached) && cached.Expires > now)
+        {
+            return cached.Users;
+        }
+        var admin = services.GetService<IDirectoryAdmin>();
+        if (admin is null)
+        {
+            return [];
+        }
+        try
+        {
+            var users = (await admin.ListUsersAsync(cancellationToken))
+                .Where(u => u.Enabled && u.Address.EndsWith("@" + domain, StringComparison.OrdinalIgnoreCase))
+                .Take(MaxSuggestions)
+                .Select(u => new MailboxAddress(u.DisplayName, u.Address).ToString())
+                .ToArray();
+            _domainUsers[domain] = (now + DirectorySuggestionLifetime, users);
+            return users;
+        }
+        catch (DirectoryUnavailableException)
+        {
+            // Suggestions from the directory are a convenience; recent recipients still work.
+            return cached.Users ?? [];
+        }
     }
 
     private static WebmailIdentityView? ChooseIdentity(MimeMessage original, IReadOnlyList<WebmailIdentityView> identities)
@@ -354,8 +394,6 @@ public sealed class WebmailComposeService(
         var subject = WebmailMessageComposer.SafeFileName(string.IsNullOrWhiteSpace(message.Subject) ? "message" : message.Subject);
         return (subject.Length > 100 ? subject[..100] : subject) + ".eml";
     }
-
-    private static long EstimateSize(MimeMessage message) => MeasureOctets(message);
 
     private static long MeasureOctets(MimeMessage message)
     {

@@ -11,6 +11,9 @@ public sealed record WebmailStoredMessage(string Folder, uint Uid);
 
 public sealed partial class WebmailMailSession
 {
+    /// <summary>The signed-in user's credentials (for the outbox, which submits later on their behalf).</summary>
+    internal WebmailCredentials Credentials => _credentials;
+
     /// <summary>
     /// Saves <paramref name="message"/> to the Drafts mailbox (special use <c>\Drafts</c>, RFC 6154; created when
     /// missing) with <c>\Draft \Seen</c>, then removes the draft it replaces (<paramref name="replaces"/>) with
@@ -112,10 +115,4 @@ public sealed partial class WebmailMailSession
             return created ?? await client.GetFolderAsync(fallbackName, ct);
         }
     }
-}
-
-public sealed partial class WebmailMailSession
-{
-    /// <summary>The signed-in user's credentials (for the outbox, which submits later on their behalf).</summary>
-    internal WebmailCredentials Credentials => _credentials;
 }

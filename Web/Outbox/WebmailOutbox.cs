@@ -41,6 +41,9 @@ public sealed class WebmailOutbox(
     /// <summary>Shortest and longest undo-send window, in seconds.</summary>
     public const int MinUndoSeconds = 5, MaxUndoSeconds = 30;
 
+    /// <summary>Most messages one user may have waiting (held or failed); the composer refuses more and keeps the draft.</summary>
+    public const int MaxHeldPerUser = 100;
+
     /// <summary>Furthest a message can be scheduled ahead, in days.</summary>
     public const int MaxScheduleDays = 366;
 
@@ -132,8 +135,25 @@ public sealed class WebmailOutbox(
     }
 
     /// <summary>One of the user's outbox entries, or null.</summary>
-    public async Task<WebmailOutboxItem?> FindAsync(string userAddress, string id, CancellationToken cancellationToken) =>
-        (await ListAsync(userAddress, cancellationToken)).FirstOrDefault(i => i.Id == id);
+    public async Task<WebmailOutboxItem?> FindAsync(string userAddress, string id, CancellationToken cancellationToken)
+    {
+        var user = userAddress.ToLowerInvariant();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var r = await db.WebmailOutbox.AsNoTracking()
+            .Where(o => o.Id == id && o.UserAddress == user)
+            .Select(o => new { o.Id, o.Kind, o.State, o.Subject, o.Recipients, o.DueUtc, o.LastError })
+            .FirstOrDefaultAsync(cancellationToken);
+        return r is null ? null
+            : new WebmailOutboxItem(r.Id, r.Kind, r.State, r.Subject, r.Recipients.Split('\n', StringSplitOptions.RemoveEmptyEntries), r.DueUtc, r.LastError);
+    }
+
+    /// <summary>How many messages of the user wait in the outbox (held or failed).</summary>
+    public async Task<int> CountAsync(string userAddress, CancellationToken cancellationToken)
+    {
+        var user = userAddress.ToLowerInvariant();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.WebmailOutbox.CountAsync(o => o.UserAddress == user, cancellationToken);
+    }
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 }

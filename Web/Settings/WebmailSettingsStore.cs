@@ -1,5 +1,6 @@
 using Mail.Shared.Directory;
 using Mail.Shared.Platform;
+using Mail.Web.Webmail;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 
@@ -134,7 +135,7 @@ public sealed class WebmailSettingsStore(IDbContextFactory<PlatformDbContext> db
             db.WebmailIdentities.Add(row);
         }
         row.FromAddress = from;
-        row.DisplayName = Clip(OneLine(displayName ?? ""), 256);
+        row.DisplayName = Clip(WebmailMessageComposer.OneLine(displayName ?? ""), 256);
         row.Signature = Clip((signature ?? "").Replace("\r\n", "\n", StringComparison.Ordinal), 8192);
         row.IsDefault = isDefault;
         if (isDefault)
@@ -202,7 +203,7 @@ public sealed class WebmailSettingsStore(IDbContextFactory<PlatformDbContext> db
     public async Task<bool> AllowRemoteImagesAsync(string user, string sender, CancellationToken cancellationToken)
     {
         var key = Normalize(user);
-        var value = Normalize(OneLine(sender ?? "")).Trim().TrimStart('@');
+        var value = Normalize(WebmailMessageComposer.OneLine(sender ?? "")).Trim().TrimStart('@');
         if (value.Length is 0 or > PlatformDbContext.MaxAddressLength || value.Any(c => c is ' ' or '<' or '>' or ',' or ';')
             || (!value.Contains('@', StringComparison.Ordinal) && !value.Contains('.', StringComparison.Ordinal)))
         {
@@ -252,7 +253,7 @@ public sealed class WebmailSettingsStore(IDbContextFactory<PlatformDbContext> db
             }
             if (!string.IsNullOrWhiteSpace(recipient.Name))
             {
-                row.DisplayName = Clip(OneLine(recipient.Name), 256);
+                row.DisplayName = Clip(WebmailMessageComposer.OneLine(recipient.Name), 256);
             }
             row.LastUsedUtc = now;
             row.UseCount++;
@@ -280,6 +281,4 @@ public sealed class WebmailSettingsStore(IDbContextFactory<PlatformDbContext> db
     private static string Normalize(string address) => address.Trim().ToLowerInvariant();
 
     private static string Clip(string value, int max) => value.Length <= max ? value : value[..max];
-
-    private static string OneLine(string value) => new([.. value.Select(c => char.IsControl(c) ? ' ' : c)]);
 }

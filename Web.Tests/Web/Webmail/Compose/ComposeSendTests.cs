@@ -159,6 +159,38 @@ public sealed class ComposeSendTests(ComposeHostFixture host)
     }
 
     [Fact]
+    public async Task Send_WithTheOutboxFull_IsRefused_AndTheDraftIsKept()
+    {
+        var user = $"full{Guid.NewGuid():N}"[..14] + "@" + MailHostFixture.Domain;
+        Assert.Equal(Mail.Shared.Directory.DirectoryChangeResult.Done,
+            await host.Services.GetRequiredService<Mail.Shared.Directory.IDirectoryAdmin>().AddUserAsync(user, MailHostFixture.Password, CancellationToken.None));
+        var outbox = host.Services.GetRequiredService<WebmailOutbox>();
+        var held = new MimeMessage();
+        held.From.Add(new MailboxAddress("", user));
+        held.Body = new TextPart("plain") { Text = "later" };
+        for (var i = 0; i < WebmailOutbox.MaxHeldPerUser; i++)
+        {
+            await outbox.EnqueueAsync(new Mail.Web.Webmail.WebmailCredentials(user, MailHostFixture.Password), held, [new MailboxAddress("", MailHostFixture.Bob)],
+                Mail.Shared.Platform.WebmailOutboxKind.Scheduled, DateTime.UtcNow.AddDays(30), null, null, CancellationToken.None);
+        }
+        using var client = await host.SignedInClientAsync(user);
+        var subject = Unique("One too many");
+        var html = await ComposeHostFixture.OpenComposerAsync(client);
+        using var response = await ComposeHostFixture.PostComposerAsync(client, html, new Dictionary<string, string>
+        {
+            ["From"] = user,
+            ["To"] = MailHostFixture.Bob,
+            ["Subject"] = subject,
+            ["Text"] = "x",
+            ["Action"] = "send",
+        });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("messages can wait in the outbox", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(WebmailOutbox.MaxHeldPerUser, await outbox.CountAsync(user, CancellationToken.None));
+        Assert.Single(await host.FindMessagesAsync(user, "Drafts", subject));
+    }
+
+    [Fact]
     public async Task Undo_WithoutAntiforgeryToken_IsRefused()
     {
         using var client = await host.SignedInClientAsync(MailHostFixture.Alice);
