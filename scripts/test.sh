@@ -46,7 +46,7 @@ log "test"
 rm -rf "$ROOT/TestResults"
 rc=0
 dotnet test Webmail.sln -c Debug --no-build -nologo \
-  --logger "console;verbosity=normal" --logger "trx;LogFileName=results.trx" \
+  --logger "console;verbosity=minimal" --logger "trx;LogFileName=results.trx" \
   --results-directory "$ROOT/TestResults" "$@" || rc=$?
 
 # The end-to-end tests' reports (pass/total per client pair, crash figures), then one closing line in the
@@ -66,6 +66,19 @@ for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
     if c is not None:
         p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0))
         s += int(c.get("notExecuted", 0))
+# Failed tests last, so the tail of a CI log names them with their first lines of error.
+for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
+    root = ET.parse(path).getroot()
+    for r in root.iterfind(".//t:UnitTestResult", ns):
+        if r.get("outcome") not in ("Failed", "Error", "Timeout"):
+            continue
+        msg = r.find("t:Output/t:ErrorInfo/t:Message", ns)
+        st = r.find("t:Output/t:ErrorInfo/t:StackTrace", ns)
+        print(f"FAILED {r.get('testName')} ({r.get('duration')})")
+        for line in ((msg.text if msg is not None and msg.text else "") .splitlines()[:15]):
+            print(f"  | {line}")
+        for line in ((st.text if st is not None and st.text else "").splitlines()[:6]):
+            print(f"  | {line}")
 print(f"tests: {p} passed, {f} failed, {s} skipped")
 PY
 exit "$rc"
