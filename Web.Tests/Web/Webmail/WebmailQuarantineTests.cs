@@ -28,6 +28,7 @@ public sealed class WebmailQuarantineTests : IAsyncLifetime
     public async Task InitializeAsync() => _host = await MailHostFixture.StartAsync(new Dictionary<string, string?>
     {
         ["Mail:Filters:Clamd:Endpoint"] = FilterDaemons.Clamd,
+        ["Mail:Filters:Clamd:TimeoutSeconds"] = "90",
         ["Mail:Filters:Quarantine:Domains:example.com:Viruses"] = "true",
         ["Mail:Filters:Quarantine:ReleasePollMilliseconds"] = "100",
     });

@@ -19,6 +19,9 @@ public sealed class QuarantineSmtpTests
         {
             [$"Mail:Filters:Quarantine:Domains:{domain}:Viruses"] = "true",
             ["Mail:Filters:Quarantine:ReleasePollMilliseconds"] = "100",
+            // A loaded machine: the scanners' timeouts are not under test here.
+            ["Mail:Filters:Spamd:TimeoutSeconds"] = "90",
+            ["Mail:Filters:Clamd:TimeoutSeconds"] = "90",
         };
         if (spamScore is not null)
         {

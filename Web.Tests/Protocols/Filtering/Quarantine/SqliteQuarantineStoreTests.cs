@@ -101,6 +101,21 @@ public sealed class SqliteQuarantineStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task List_LongerThanMaxListed_NewestFirstCut()
+    {
+        var options = new FilterOptions { Quarantine = new QuarantineOptions { MaxListed = 2 } };
+        using var store = new SqliteQuarantineStore(Options.Create(new MailOptions { DataPath = _dir }), Options.Create(options), TimeProvider.System);
+        for (var i = 0; i < 3; i++)
+        {
+            await HoldAsync(T0.AddMinutes(i), "alice@example.com");
+        }
+
+        var listed = await store.ListAsync("alice@example.com", CancellationToken.None);
+
+        Assert.Equal([T0.AddMinutes(2), T0.AddMinutes(1)], listed.Select(e => e.ReceivedAt));
+    }
+
+    [Fact]
     public void Options_DomainOrWildcard()
     {
         var options = new QuarantineOptions();
