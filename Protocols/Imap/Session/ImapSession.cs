@@ -142,6 +142,7 @@ public sealed partial class ImapSession : IAsyncDisposable
         User = user;
         Account = account;
         account.MailboxChanged += OnMailboxChanged;
+        account.MailboxListChanged += OnMailboxListChanged;
         State = ImapState.Authenticated;
     }
 
@@ -248,6 +249,7 @@ public sealed partial class ImapSession : IAsyncDisposable
         if (Account is not null)
         {
             Account.MailboxChanged -= OnMailboxChanged;
+            Account.MailboxListChanged -= OnMailboxListChanged;
         }
         await _reader.CompleteAsync();
         await _writer.CompleteAsync();
