@@ -144,6 +144,8 @@ public sealed partial class ImapSession : IAsyncDisposable
         account.MailboxChanged += OnMailboxChanged;
         account.MailboxListChanged += OnMailboxListChanged;
         State = ImapState.Authenticated;
+        // From now on large APPEND literals stream into the account's store (ImapLimits.AppendSpoolThresholdOctets).
+        _commandReader.SpoolAllowed = true;
     }
 
     /// <summary>Enters the Selected state.</summary>
@@ -251,6 +253,8 @@ public sealed partial class ImapSession : IAsyncDisposable
             Account.MailboxChanged -= OnMailboxChanged;
             Account.MailboxListChanged -= OnMailboxListChanged;
         }
+        // Removes the tmp/ file of a literal cut off by the disconnect.
+        _commandReader.Reset();
         await _reader.CompleteAsync();
         await _writer.CompleteAsync();
         if (!ReferenceEquals(_stream, _networkStream))
