@@ -53,6 +53,7 @@ public static class WebmailServiceCollectionExtensions
         services.AddSingleton<WebmailMailSessionFactory>();
         services.AddScoped<WebmailCurrentSession>();
         services.AddWebmailCompose();
+        services.AddWebmailReader();
         return services;
     }
 
@@ -72,6 +73,7 @@ public static class WebmailServiceCollectionExtensions
         app.MapStaticAssets();
         app.MapWebmailApi();
         app.MapWebmailComposeApi();
+        app.MapWebmailReader();
         app.MapWebmailLanguage();
         // WebmailSecurityHeaders sends the whole policy (frame-ancestors 'none'); the framework's own
         // "frame-ancestors 'self'" header would replace it.
