@@ -12,7 +12,7 @@ namespace Mail.Web.Hosting;
 /// Attachment previews and "download all": <c>GET /mail/preview</c> re-serves an image attachment only when its bytes
 /// are a raster format (PNG, JPEG, GIF, WebP, BMP; SVG and everything else never), under the download headers
 /// (<c>nosniff</c>, a sandboxing CSP, <c>Content-Disposition: attachment</c>, which an <c>&lt;img&gt;</c> ignores);
-/// <c>GET /mail/attachments.zip</c> streams every attachment into one zip whose entry names are sanitized
+/// <c>GET /mail/attachments.zip</c> packs every attachment into one zip (in a temporary file, streamed out) whose entry names are sanitized
 /// (<see cref="WebmailZipNames"/>).
 /// </summary>
 public static class WebmailAttachmentEndpoints
@@ -63,18 +63,31 @@ public static class WebmailAttachmentEndpoints
             return Results.NotFound();
         }
         var zipName = WebmailZipNames.Sanitize(string.IsNullOrWhiteSpace(message.Subject) ? "attachments" : message.Subject, 80) + ".zip";
-        return Results.Stream(async body =>
+        // The archive is built in a temporary file (deleted on close), never in memory, then streamed to the response:
+        // ZipArchive writes its central directory synchronously, which Kestrel's response stream refuses.
+        var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920,
+            FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        try
         {
-            // Create mode writes forward only (data descriptors), so the archive goes straight to the response.
-            await using var zip = await ZipArchive.CreateAsync(body, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: Encoding.UTF8, cancellationToken);
-            var names = new WebmailZipNames();
-            for (var i = 0; i < attachments.Count; i++)
+            await using (var zip = await ZipArchive.CreateAsync(file, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: Encoding.UTF8, cancellationToken))
             {
-                var entry = zip.CreateEntry(names.Add(WebmailMessageParts.FileNameOf(attachments[i], i)), CompressionLevel.Fastest);
-                await using var stream = await entry.OpenAsync(cancellationToken);
-                await WebmailMessageParts.WriteContentAsync(attachments[i], stream, cancellationToken);
+                var names = new WebmailZipNames();
+                for (var i = 0; i < attachments.Count; i++)
+                {
+                    var entry = zip.CreateEntry(names.Add(WebmailMessageParts.FileNameOf(attachments[i], i)), CompressionLevel.Fastest);
+                    await using var stream = await entry.OpenAsync(cancellationToken);
+                    await WebmailMessageParts.WriteContentAsync(attachments[i], stream, cancellationToken);
+                }
             }
-        }, "application/zip", zipName);
+            file.Position = 0;
+        }
+        catch
+        {
+            await file.DisposeAsync();
+            throw;
+        }
+        context.Response.RegisterForDisposeAsync(file);
+        return Results.Stream(file, "application/zip", zipName);
     }
 
     private static async Task<(IResult Status, MimeMessage? Message)> LoadAsync(

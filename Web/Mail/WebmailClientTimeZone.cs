@@ -3,8 +3,8 @@ namespace Mail.Web.Webmail;
 /// <summary>
 /// The browser's time zone, for times shown in the user's zone (invitation cards): <c>wwwroot/theme.js</c> stores the
 /// IANA name from <c>Intl.DateTimeFormat().resolvedOptions().timeZone</c> in the <c>mail.tz</c> cookie, read here from
-/// the request (the page request when prerendering, the circuit's connection request when interactive). An unknown or
-/// missing zone is UTC.
+/// the page request when prerendering; interactive components ask the browser over JS interop (<see cref="SetFromBrowser"/>).
+/// An unknown or missing zone is UTC.
 /// </summary>
 public sealed class WebmailClientTimeZone(IHttpContextAccessor accessor)
 {
@@ -15,6 +15,16 @@ public sealed class WebmailClientTimeZone(IHttpContextAccessor accessor)
 
     /// <summary>The user's time zone, UTC when unknown.</summary>
     public TimeZoneInfo Zone => _zone ??= Resolve(accessor.HttpContext?.Request.Cookies[CookieName]);
+
+    /// <summary>True once the zone came from the browser itself (<see cref="SetFromBrowser"/>).</summary>
+    public bool FromBrowser { get; private set; }
+
+    /// <summary>Sets the zone the browser reported over JS interop (<c>window.mailTimeZone()</c>); unknown names mean UTC.</summary>
+    public void SetFromBrowser(string? id)
+    {
+        _zone = Resolve(id);
+        FromBrowser = true;
+    }
 
     /// <summary><paramref name="instant"/> in the user's time zone.</summary>
     public DateTimeOffset ToLocal(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone);
