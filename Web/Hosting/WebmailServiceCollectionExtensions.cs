@@ -52,6 +52,7 @@ public static class WebmailServiceCollectionExtensions
         services.AddSingleton<WebmailCredentialProtector>();
         services.AddSingleton<WebmailMailSessionFactory>();
         services.AddScoped<WebmailCurrentSession>();
+        services.AddScoped<Components.Mailbox.ListDrag>();
         services.AddWebmailCompose();
         return services;
     }
