@@ -55,6 +55,7 @@ public static class WebmailServiceCollectionExtensions
         services.AddScoped<Components.Mailbox.ListDrag>();
         services.AddWebmailCompose();
         services.AddWebmailQuarantine();
+        services.AddWebmailReader();
         return services;
     }
 
@@ -75,6 +76,7 @@ public static class WebmailServiceCollectionExtensions
         app.MapWebmailApi();
         app.MapWebmailComposeApi();
         app.MapWebmailQuarantineApi();
+        app.MapWebmailReader();
         app.MapWebmailLanguage();
         // WebmailSecurityHeaders sends the whole policy (frame-ancestors 'none'); the framework's own
         // "frame-ancestors 'self'" header would replace it.
