@@ -1,7 +1,9 @@
 using System.Runtime.InteropServices;
+using Mail.Protocols.Imap.Acl;
 using Mail.Protocols.Imap.Protocol;
 using Mail.Protocols.Imap.Session;
 using Mail.Protocols.Store;
+using Mail.Protocols.Store.Acl;
 
 namespace Mail.Protocols.Imap.Commands;
 
@@ -84,6 +86,18 @@ public sealed class AppendCommand : ImapCommand
             return ImapCommandResult.No("Empty message");
         }
         var account = session.Account!;
+        var mailbox = _mailbox;
+        var rights = MailboxRights.All;
+        if (ImapSharedNamespace.IsShared(_mailbox))
+        {
+            // RFC 4314 §4: APPEND needs i; flags the user may not set are dropped silently.
+            var target = await session.ResolveMailboxAsync(_mailbox, cancellationToken);
+            if (ImapCommandHelpers.Require(target, MailboxRights.Insert) is { } denied)
+            {
+                return denied;
+            }
+            (account, mailbox, rights) = (target!.Store, target.StoreName, target.Rights);
+        }
         var uids = new List<uint>();
         uint uidValidity = 0;
         foreach (var (flags, keywords, date, message) in _messages)
@@ -93,10 +107,10 @@ public sealed class AppendCommand : ImapCommand
                 segment = new ArraySegment<byte>(message.ToArray());
             }
             using var stream = new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false);
-            var result = await account.AppendAsync(_mailbox, stream, flags, keywords, date ?? session.Server.Time.GetUtcNow(), cancellationToken);
+            var result = await account.AppendAsync(mailbox, stream, ImapCommandHelpers.AllowedFlags(flags, rights), (rights & MailboxRights.Write) != 0 ? keywords : [], date ?? session.Server.Time.GetUtcNow(), cancellationToken);
             if (result.Status != StoreStatus.Ok)
             {
-                if (uids.Count > 0 && await account.GetMailboxAsync(_mailbox, cancellationToken) is { } info)
+                if (uids.Count > 0 && await account.GetMailboxAsync(mailbox, cancellationToken) is { } info)
                 {
                     await account.ExpungeAsync(info.Id, uids, requireDeleted: false, CancellationToken.None);
                 }

@@ -148,6 +148,8 @@ public sealed partial class ImapSession : IAsyncDisposable
     /// <summary>Enters the Selected state.</summary>
     internal void SetSelected(ImapSelectedMailbox mailbox)
     {
+        UnwatchSharedStore();
+        WatchSharedStore(mailbox.Store);
         Selected = mailbox;
         State = ImapState.Selected;
     }
@@ -155,6 +157,7 @@ public sealed partial class ImapSession : IAsyncDisposable
     /// <summary>Leaves the Selected state (CLOSE, UNSELECT, failed SELECT).</summary>
     internal void ClearSelected()
     {
+        UnwatchSharedStore();
         Selected = null;
         if (State == ImapState.Selected)
         {
@@ -180,7 +183,7 @@ public sealed partial class ImapSession : IAsyncDisposable
             return;
         }
         CondStore = true;
-        if (Selected is { } selected && Account is not null && await Account.GetMailboxAsync(selected.Name, cancellationToken) is { } info)
+        if (Selected is { } selected && await selected.Store.GetMailboxAsync(selected.Name, cancellationToken) is { } info)
         {
             Out.Raw("* OK [HIGHESTMODSEQ "u8).Number(info.HighestModSeq).Raw("] Highest\r\n"u8);
         }
@@ -249,6 +252,7 @@ public sealed partial class ImapSession : IAsyncDisposable
         {
             Account.MailboxChanged -= OnMailboxChanged;
         }
+        UnwatchSharedStore();
         await _reader.CompleteAsync();
         await _writer.CompleteAsync();
         if (!ReferenceEquals(_stream, _networkStream))
