@@ -39,8 +39,8 @@ public sealed class ImapSelectedMailbox
     /// <summary>The name the client selected it by (<c>Other Users/owner/...</c> for a shared mailbox).</summary>
     public string DisplayName { get; }
 
-    /// <summary>The session user's rights on the mailbox (RFC 4314), as at SELECT.</summary>
-    public MailboxRights Rights { get; }
+    /// <summary>The session user's rights on the mailbox (RFC 4314), re-read before each command for a shared mailbox.</summary>
+    public MailboxRights Rights { get; internal set; }
 
     /// <summary>The mailbox belongs to another user.</summary>
     public bool IsShared { get; }

@@ -93,6 +93,28 @@ public sealed partial class ImapSession
         return me is not null && string.Equals(me.MailHost, other.MailHost, StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// Before each command on a selected shared mailbox: re-reads the user's rights, so that a revoked grant
+    /// takes effect at once. When <c>r</c> is gone the mailbox is deselected and a command that needs the
+    /// Selected state gets <c>NO [NOPERM]</c>; other commands run in the Authenticated state.
+    /// </summary>
+    private async ValueTask<ImapCommandResult?> RevokedSelectionAsync(string commandName, CancellationToken cancellationToken)
+    {
+        if (Selected is not { IsShared: true } selected)
+        {
+            return null;
+        }
+        selected.Rights = await Server.Acl.GetRightsAsync(selected.Store.Account, selected.Id, User!, cancellationToken);
+        if ((selected.Rights & MailboxRights.Read) != 0)
+        {
+            return null;
+        }
+        ClearSelected();
+        return ImapStateTable.AllowedStates(commandName) == ImapState.Selected
+            ? ImapCommandResult.No("Access to the selected mailbox was revoked", "NOPERM") with { SkipSync = true }
+            : null;
+    }
+
     private void WatchSharedStore(IAccountStore store)
     {
         if (ReferenceEquals(store, Account))

@@ -133,4 +133,23 @@ public sealed class SharedMailboxAttackTests(ImapHostFixture host)
         Assert.StartsWith("r3 NO ", Assert.Single(await g.CommandAsync($"r3 RENAME INBOX \"Other Users/{owner}/{box}/x\"")), StringComparison.Ordinal);
         Assert.Equal(["l1 OK LIST completed"], await c.CommandAsync($"l1 LIST \"\" \"{box}/*\""));
     }
+
+    [Fact]
+    public async Task RevokedGrant_TakesEffectOnTheNextCommandOfASelectedSession()
+    {
+        var box = ImapTranscript.Unique("Revoke");
+        var (c, owner, grantee) = await AclTestUsers.ShareAsync(host, box, "lrsw", ImapTestMessages.Simple("one"));
+        await using var _ = c;
+        await using var g = await host.LoginAsync(grantee);
+        Assert.Equal("e1 OK [READ-WRITE] SELECT completed", (await g.CommandAsync($"e1 SELECT {AclTestUsers.Shared(owner, box)}"))[^1]);
+        Assert.Equal("f1 OK STORE completed", (await g.CommandAsync("f1 STORE 1 +FLAGS.SILENT (\\Flagged)"))[^1]);
+
+        Assert.Equal(["s1 OK SETACL completed"], await c.CommandAsync($"s1 SETACL {box} {grantee} -w"));
+        Assert.Equal(["f2 NO [NOPERM] Permission denied (needs right w)"], await g.CommandAsync("f2 STORE 1 -FLAGS.SILENT (\\Flagged)"));
+
+        Assert.Equal(["d1 OK DELETEACL completed"], await c.CommandAsync($"d1 DELETEACL {box} {grantee}"));
+        Assert.Equal(["f3 NO [NOPERM] Access to the selected mailbox was revoked"], await g.CommandAsync("f3 FETCH 1 BODY.PEEK[]"));
+        Assert.StartsWith("f4 BAD ", Assert.Single(await g.CommandAsync("f4 FETCH 1 FLAGS")), StringComparison.Ordinal);
+        Assert.Equal(["n1 OK NOOP completed"], await g.CommandAsync("n1 NOOP"));
+    }
 }
