@@ -58,6 +58,13 @@ public sealed class ImapLimits
     /// </summary>
     public int MaxAppendOctets { get; set; }
 
+    /// <summary>
+    /// APPEND literals (APPEND, MULTIAPPEND) larger than this, in octets, are streamed from the connection straight into
+    /// the store's <c>tmp/</c> file instead of memory, so a huge message costs a bounded amount of memory; smaller ones
+    /// are read into memory with the command. Applies after login. Default 64 KiB.
+    /// </summary>
+    public int AppendSpoolThresholdOctets { get; set; } = 64 * 1024;
+
     /// <summary>Largest complete command (lines plus literals, APPEND excluded), in octets. Default 1 MiB.</summary>
     public int MaxCommandOctets { get; set; } = 1024 * 1024;
 
@@ -69,6 +76,15 @@ public sealed class ImapLimits
 
     /// <summary>SEARCH RETURN (UPDATE) contexts a session may keep at once (RFC 5267 §4.2); one more gets <c>NO [NOUPDATE "tag"]</c>. Default 10.</summary>
     public int MaxSearchUpdates { get; set; } = 10;
+
+    /// <summary>
+    /// NOTIFY events a session may have queued and not yet written (RFC 5465 §5.8); one more means the session has fallen
+    /// behind: <c>* OK [NOTIFICATIONOVERFLOW]</c> and NOTIFY is turned off (<see cref="ImapRejectReason.NotificationOverflow"/>). Default 1000.
+    /// </summary>
+    public int MaxPendingNotifications { get; set; } = 1000;
+
+    /// <summary>Mailbox names one NOTIFY SET may list in its subtree/mailboxes filters; more get <c>NO [NOTIFICATIONOVERFLOW]</c>. Default 100.</summary>
+    public int MaxNotifyMailboxNames { get; set; } = 100;
 
     /// <summary>Commands allowed per connection (0 = unlimited). Default 0.</summary>
     public long MaxCommandsPerConnection { get; set; }

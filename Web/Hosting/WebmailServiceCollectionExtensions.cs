@@ -52,7 +52,9 @@ public static class WebmailServiceCollectionExtensions
         services.AddSingleton<WebmailCredentialProtector>();
         services.AddSingleton<WebmailMailSessionFactory>();
         services.AddScoped<WebmailCurrentSession>();
+        services.AddScoped<Components.Mailbox.ListDrag>();
         services.AddWebmailCompose();
+        services.AddWebmailReader();
         return services;
     }
 
@@ -72,6 +74,7 @@ public static class WebmailServiceCollectionExtensions
         app.MapStaticAssets();
         app.MapWebmailApi();
         app.MapWebmailComposeApi();
+        app.MapWebmailReader();
         app.MapWebmailLanguage();
         // WebmailSecurityHeaders sends the whole policy (frame-ancestors 'none'); the framework's own
         // "frame-ancestors 'self'" header would replace it.

@@ -11,12 +11,14 @@ namespace Mail.Protocols.Imap.Commands;
 /// APPEND mailbox [(flags)] [date-time] literal ... (RFC 9051 §6.3.12, MULTIAPPEND RFC 3502, UIDPLUS RFC 4315 §3, LITERAL+ RFC 7888).
 /// Authenticated or selected state. Stores the literal's octets exactly; replies
 /// <c>OK [APPENDUID validity uid]</c>, <c>NO [TRYCREATE]</c> for a missing mailbox, <c>NO [TOOBIG]</c>,
-/// <c>NO [OVERQUOTA]</c>. The literal limit is <see cref="ImapLimits.MaxAppendOctets"/>.
+/// <c>NO [OVERQUOTA]</c>. The literal limit is <see cref="ImapLimits.MaxAppendOctets"/>; literals over
+/// <see cref="ImapLimits.AppendSpoolThresholdOctets"/> arrive already streamed into the store (<see cref="MessageUpload"/>),
+/// owned and disposed by the command reader.
 /// </summary>
 public sealed class AppendCommand : ImapCommand
 {
     public const string WireName = "APPEND";
-    private readonly List<(MessageFlags Flags, List<string> Keywords, DateTimeOffset? Date, ReadOnlyMemory<byte> Message)> _messages = [];
+    private readonly List<(MessageFlags Flags, List<string> Keywords, DateTimeOffset? Date, ReadOnlyMemory<byte> Message, MessageUpload? Upload)> _messages = [];
     private string _mailbox = "";
 
     public override string Name => WireName;
@@ -67,11 +69,15 @@ public sealed class AppendCommand : ImapCommand
         {
             return tokenizer.Fail("Expected a literal with the message");
         }
-        if (!tokenizer.TryReadStringOctets(out var message))
+        if (!tokenizer.TryReadMessageLiteral(out var message, out var spooled))
         {
             return false;
         }
-        _messages.Add((flags, keywords, date, message));
+        if (spooled is not null && spooled.Content is not MessageUpload)
+        {
+            return tokenizer.Fail("Unexpected spooled literal");
+        }
+        _messages.Add((flags, keywords, date, message, spooled?.Content as MessageUpload));
         return true;
     }
 
@@ -81,7 +87,7 @@ public sealed class AppendCommand : ImapCommand
     /// </summary>
     public override async ValueTask<ImapCommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
     {
-        if (_messages.Any(m => m.Message.Length == 0))
+        if (_messages.Any(m => m.Message.Length == 0 && m.Upload is null))
         {
             return ImapCommandResult.No("Empty message");
         }
@@ -100,14 +106,26 @@ public sealed class AppendCommand : ImapCommand
         }
         var uids = new List<uint>();
         uint uidValidity = 0;
-        foreach (var (flags, keywords, date, message) in _messages)
+        foreach (var (flags, keywords, date, message, upload) in _messages)
         {
-            if (!MemoryMarshal.TryGetArray(message, out var segment))
+            var internalDate = date ?? session.Server.Time.GetUtcNow();
+            var allowedFlags = ImapCommandHelpers.AllowedFlags(flags, rights);
+            IReadOnlyList<string> allowedKeywords = (rights & MailboxRights.Write) != 0 ? keywords : [];
+            AppendResult result;
+            if (upload is not null)
             {
-                segment = new ArraySegment<byte>(message.ToArray());
+                // A large literal already streamed into the store's tmp/ file (ImapLimits.AppendSpoolThresholdOctets).
+                result = await AppendUploadAsync(account, mailbox, upload, allowedFlags, allowedKeywords, internalDate, cancellationToken);
             }
-            using var stream = new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false);
-            var result = await account.AppendAsync(mailbox, stream, ImapCommandHelpers.AllowedFlags(flags, rights), (rights & MailboxRights.Write) != 0 ? keywords : [], date ?? session.Server.Time.GetUtcNow(), cancellationToken);
+            else
+            {
+                if (!MemoryMarshal.TryGetArray(message, out var segment))
+                {
+                    segment = new ArraySegment<byte>(message.ToArray());
+                }
+                using var stream = new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false);
+                result = await account.AppendAsync(mailbox, stream, allowedFlags, allowedKeywords, internalDate, cancellationToken);
+            }
             if (result.Status != StoreStatus.Ok)
             {
                 if (uids.Count > 0 && await account.GetMailboxAsync(mailbox, cancellationToken) is { } info)
@@ -122,5 +140,27 @@ public sealed class AppendCommand : ImapCommand
             uids.Add(result.Uid);
         }
         return ImapCommandResult.Ok("APPEND completed", $"APPENDUID {uidValidity} {ImapSequenceSet.Format(uids)}");
+    }
+
+    /// <summary>
+    /// Stores a streamed literal. The upload sits in the session user's own store; into another user's
+    /// (shared) mailbox it is read back from that file and appended there, and the file is removed.
+    /// </summary>
+    private static async Task<AppendResult> AppendUploadAsync(IAccountStore account, string mailbox, MessageUpload upload, MessageFlags flags, IReadOnlyList<string> keywords, DateTimeOffset internalDate, CancellationToken cancellationToken)
+    {
+        if (ReferenceEquals(upload.Owner, account))
+        {
+            return await account.AppendUploadAsync(mailbox, upload, flags, keywords, internalDate, cancellationToken);
+        }
+        using (upload)
+        {
+            if (upload.TooBig)
+            {
+                return new AppendResult(StoreStatus.TooBig, 0, 0);
+            }
+            await upload.CompleteAsync(cancellationToken);
+            await using var file = File.OpenRead(upload.TmpPath);
+            return await account.AppendAsync(mailbox, file, flags, keywords, internalDate, cancellationToken);
+        }
     }
 }

@@ -23,12 +23,13 @@ public sealed partial class ImapSession
         using var idleTimer = new CancellationTokenSource(timeout, Server.Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idleTimer.Token);
         _idleTimer = idleTimer;
+        var midCommand = false;
         while (true)
         {
             ReadResult result;
             try
             {
-                result = await _reader.ReadAsync(linked.Token);
+                result = await ReadWithNotificationsAsync(midCommand, linked.Token, cancellationToken);
             }
             catch (OperationCanceledException) when (idleTimer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -38,6 +39,9 @@ public sealed partial class ImapSession
             }
 
             var status = _commandReader.TryRead(result.Buffer, out var consumed, out var examined);
+            // A half-received command (partial line, or a literal awaited): NOTIFY writes nothing until it is complete.
+            midCommand = status == ImapReadStatus.ContinuationNeeded
+                || (status == ImapReadStatus.NeedMore && (_commandReader.Command.Length > 0 || _commandReader.InLiteral || !result.Buffer.IsEmpty));
             switch (status)
             {
                 case ImapReadStatus.NeedMore:
@@ -52,6 +56,23 @@ public sealed partial class ImapSession
                     _reader.AdvanceTo(consumed);
                     Out.Raw("+ Ready for literal data\r\n"u8);
                     await Out.FlushAsync(cancellationToken);
+                    break;
+
+                case ImapReadStatus.SpoolLiteral:
+                    _reader.AdvanceTo(consumed);
+                    try
+                    {
+                        if (!await SpoolLiteralAsync(idleTimer, linked.Token))
+                        {
+                            return;
+                        }
+                    }
+                    catch (OperationCanceledException) when (idleTimer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                    {
+                        ImapLog.Autologout(Logger, Id);
+                        await TryByeAsync("Autologout; idle for too long");
+                        return;
+                    }
                     break;
 
                 case ImapReadStatus.Rejected:
@@ -83,6 +104,47 @@ public sealed partial class ImapSession
                     throw new InvalidOperationException("Unknown read status.");
             }
         }
+    }
+
+    /// <summary>
+    /// Moves an announced APPEND literal (<see cref="ImapReadStatus.SpoolLiteral"/>) from the connection into a new
+    /// file of the store's <c>tmp/</c> directory as it arrives, so memory stays flat whatever its size. The store's
+    /// size limit applies while it streams (<see cref="Store.MessageUpload.TooBig"/>: the rest is read and dropped, the
+    /// command then gets <c>NO [TOOBIG]</c>). Returns false when the connection ended mid-literal; the file is then
+    /// removed with the reader's state (<see cref="ImapCommandReader.Reset"/>).
+    /// </summary>
+    private async ValueTask<bool> SpoolLiteralAsync(CancellationTokenSource idleTimer, CancellationToken cancellationToken)
+    {
+        var remaining = _commandReader.SpoolLength;
+        var upload = Account!.CreateUpload();
+        _commandReader.Spooled(upload);
+        if (_commandReader.SpoolSynchronizing)
+        {
+            Out.Raw("+ Ready for literal data\r\n"u8);
+            await Out.FlushAsync(cancellationToken);
+        }
+        while (remaining > 0)
+        {
+            var result = await _reader.ReadAsync(cancellationToken);
+            var buffer = result.Buffer;
+            var take = Math.Min(remaining, buffer.Length);
+            foreach (var segment in buffer.Slice(0, take))
+            {
+                await upload.WriteAsync(segment, cancellationToken);
+            }
+            remaining -= take;
+            _reader.AdvanceTo(buffer.GetPosition(take));
+            if (remaining > 0 && result.IsCompleted)
+            {
+                return false;
+            }
+            // Receiving literal data is activity (RFC 9051 §5.4 autologout counts idle time only).
+            if (idleTimer.TryReset())
+            {
+                idleTimer.CancelAfter(Server.Options.IdleTimeout);
+            }
+        }
+        return true;
     }
 
     private async ValueTask<bool> RejectAsync(CancellationToken cancellationToken)
@@ -177,6 +239,10 @@ public sealed partial class ImapSession
         {
             await SyncAsync(command.AllowsExpunge, cancellationToken);
         }
+        if (Notify is not null)
+        {
+            await WriteNotificationsAsync(cancellationToken);
+        }
         if (result.Status != ImapCompletion.Ok)
         {
             ImapLog.CommandFailed(Logger, Id, command.Name, result.Text);
@@ -214,7 +280,7 @@ public sealed partial class ImapSession
     private ImapCommandResult? Parse(out byte[] tag, out ImapCommand? command)
     {
         command = null;
-        var t = new ImapTokenizer(_commandReader.Command, Server.Options.Limits.MaxNestingDepth);
+        var t = new ImapTokenizer(_commandReader.Command, Server.Options.Limits.MaxNestingDepth, _commandReader.SpooledLiterals);
         if (!t.TryReadTag(out var tagSpan))
         {
             tag = "*"u8.ToArray();

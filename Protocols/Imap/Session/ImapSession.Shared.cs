@@ -35,6 +35,13 @@ public sealed partial class ImapSession
         return new ImapMailboxTarget(store, owner, storeName, ImapSharedNamespace.Combine(owner, storeName), info, rights, IsShared: true);
     }
 
+    /// <summary>The id of the selected mailbox when it is one of the user's own (NOTIFY compares own mailbox ids only), else null.</summary>
+    internal long? SelectedOwnId => Selected is { IsShared: false } selected ? selected.Id : null;
+
+    /// <summary>One of the user's own mailboxes as a target with every right.</summary>
+    internal ImapMailboxTarget OwnTarget(MailboxInfo info) =>
+        new(Account!, Account!.Account, info.Name, info.Name, info, MailboxRights.All, IsShared: false);
+
     /// <summary>
     /// Every mailbox other users shared with the session's user that it may see (right <c>l</c>), with its
     /// client-visible name, sorted by name.

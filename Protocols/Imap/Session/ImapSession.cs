@@ -142,7 +142,10 @@ public sealed partial class ImapSession : IAsyncDisposable
         User = user;
         Account = account;
         account.MailboxChanged += OnMailboxChanged;
+        account.MailboxListChanged += OnMailboxListChanged;
         State = ImapState.Authenticated;
+        // From now on large APPEND literals stream into the account's store (ImapLimits.AppendSpoolThresholdOctets).
+        _commandReader.SpoolAllowed = true;
     }
 
     /// <summary>Enters the Selected state.</summary>
@@ -251,8 +254,11 @@ public sealed partial class ImapSession : IAsyncDisposable
         if (Account is not null)
         {
             Account.MailboxChanged -= OnMailboxChanged;
+            Account.MailboxListChanged -= OnMailboxListChanged;
         }
         UnwatchSharedStore();
+        // Removes the tmp/ file of a literal cut off by the disconnect.
+        _commandReader.Reset();
         await _reader.CompleteAsync();
         await _writer.CompleteAsync();
         if (!ReferenceEquals(_stream, _networkStream))

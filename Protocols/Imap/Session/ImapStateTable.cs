@@ -47,6 +47,7 @@ public static class ImapStateTable
         [GetAclCommand.WireName] = ImapState.LoggedIn,
         [ListRightsCommand.WireName] = ImapState.LoggedIn,
         [MyRightsCommand.WireName] = ImapState.LoggedIn,
+        [NotifyCommand.WireName] = ImapState.LoggedIn,
 
         // §6.4: selected.
         [CloseCommand.WireName] = ImapState.Selected,

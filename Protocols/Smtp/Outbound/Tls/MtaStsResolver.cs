@@ -14,7 +14,9 @@ namespace Mail.Protocols.Smtp.Outbound.Tls;
 /// (§3.3: HttpClient, a certificate valid for that name under <see cref="CertificateVerifier"/>'s roots, no redirects,
 /// <c>text/plain</c>, at most 64 KiB). Policies are cached in memory until <c>max_age</c>; a new TXT id makes a new
 /// fetch, and a failed fetch or a vanished TXT record keeps the cached policy (§5.1: an attacker that blocks DNS or
-/// HTTPS cannot downgrade a known policy). <see cref="OutboundOptions.MtaStsPolicyEndpoint"/> redirects the
+/// HTTPS cannot downgrade a known policy). Fetched policies are also written to <see cref="MtaStsPolicyStore"/> and read
+/// back after a restart, so they are honoured until <c>max_age</c> even when the policy host is unreachable then.
+/// <see cref="OutboundOptions.MtaStsPolicyEndpoint"/> redirects the
 /// connection (not the name) for tests.
 /// </summary>
 internal sealed class MtaStsResolver : IDisposable
@@ -27,11 +29,15 @@ internal sealed class MtaStsResolver : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly HttpClient _http;
+    private readonly MtaStsPolicyStore _store;
+    private readonly TlsReporting.TlsReportCollector _reports;
     private readonly ConcurrentDictionary<string, MtaStsPolicy> _cache = new(StringComparer.OrdinalIgnoreCase);
 
-    public MtaStsResolver(OutboundDns dns, CertificateVerifier verifier, IOptions<OutboundOptions> options, TimeProvider time, ILogger<MtaStsResolver> logger)
+    public MtaStsResolver(OutboundDns dns, CertificateVerifier verifier, MtaStsPolicyStore store, TlsReporting.TlsReportCollector reports, IOptions<OutboundOptions> options, TimeProvider time, ILogger<MtaStsResolver> logger)
     {
         _dns = dns;
+        _store = store;
+        _reports = reports;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -74,7 +80,11 @@ internal sealed class MtaStsResolver : IDisposable
     {
         domain = domain.TrimEnd('.').ToLowerInvariant();
         var now = _time.GetUtcNow();
-        _cache.TryGetValue(domain, out var cached);
+        if (!_cache.TryGetValue(domain, out var cached) && _store.Load(domain, now) is { } stored)
+        {
+            // First use since the start: the policy cached by an earlier run (RFC 8461 §5.1).
+            cached = _cache.GetOrAdd(domain, stored);
+        }
         if (cached is not null && cached.Expires <= now)
         {
             _cache.TryRemove(domain, out _);
@@ -97,6 +107,15 @@ internal sealed class MtaStsResolver : IDisposable
             return cached;
         }
         _cache[domain] = fetched;
+        try
+        {
+            _store.Save(domain, fetched);
+        }
+        catch (IOException ex)
+        {
+            // The policy still applies in memory; only its survival across a restart is lost.
+            MtaStsLog.CacheWriteFailed(_logger, domain, ex.Message);
+        }
         MtaStsLog.PolicyFetched(_logger, domain, fetched.Mode, fetched.MaxAgeSeconds, id);
         return fetched;
     }
@@ -124,8 +143,7 @@ internal sealed class MtaStsResolver : IDisposable
             using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (response.StatusCode != HttpStatusCode.OK || response.Content.Headers.ContentType?.MediaType != "text/plain")
             {
-                MtaStsLog.FetchFailed(_logger, domain, $"HTTP {(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType}");
-                return null;
+                return Failed(domain, TlsReporting.TlsResultType.StsPolicyFetchError, $"HTTP {(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType}");
             }
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
             var buffer = new byte[MaxPolicyOctets + 1];
@@ -137,21 +155,26 @@ internal sealed class MtaStsResolver : IDisposable
             }
             if (length > MaxPolicyOctets)
             {
-                MtaStsLog.FetchFailed(_logger, domain, "policy larger than 64 KiB");
-                return null;
+                return Failed(domain, TlsReporting.TlsResultType.StsPolicyInvalid, "policy larger than 64 KiB");
             }
             var policy = MtaStsPolicy.Parse(Encoding.UTF8.GetString(buffer, 0, length), id, now);
-            if (policy is null)
-            {
-                MtaStsLog.FetchFailed(_logger, domain, "malformed policy");
-            }
-            return policy;
+            return policy ?? Failed(domain, TlsReporting.TlsResultType.StsPolicyInvalid, "malformed policy");
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            MtaStsLog.FetchFailed(_logger, domain, ex.Message);
-            return null;
+            // A refused certificate surfaces as an AuthenticationException inside the HttpRequestException.
+            var type = ex.InnerException is System.Security.Authentication.AuthenticationException
+                ? TlsReporting.TlsResultType.StsWebPkiInvalid : TlsReporting.TlsResultType.StsPolicyFetchError;
+            return Failed(domain, type, ex.Message);
         }
+    }
+
+    /// <summary>Logs a failed fetch and counts it for the domain's TLS report (RFC 8460 §4.3.2.2); returns null.</summary>
+    private MtaStsPolicy? Failed(string domain, string resultType, string error)
+    {
+        MtaStsLog.FetchFailed(_logger, domain, error);
+        _reports.RecordFailure(new TlsReporting.TlsReportPolicy(domain, TlsReporting.TlsReportPolicy.Sts, [], []), resultType, null, null, null, error);
+        return null;
     }
 
     public void Dispose() => _http.Dispose();
@@ -168,6 +191,9 @@ internal static partial class MtaStsLog
 
     [LoggerMessage(EventId = 6152, Level = LogLevel.Warning, Message = "MTA-STS testing mode of {Domain}: {Host} would fail: {Error}")]
     public static partial void TestingFailure(ILogger logger, string domain, string host, string error);
+
+    [LoggerMessage(EventId = 6154, Level = LogLevel.Warning, Message = "MTA-STS policy of {Domain} not saved to the policy cache: {Error}")]
+    public static partial void CacheWriteFailed(ILogger logger, string domain, string error);
 
     [LoggerMessage(EventId = 6153, Level = LogLevel.Debug, Message = "DANE: {Host} has {Count} authenticated TLSA record(s)")]
     public static partial void Dane(ILogger logger, string host, int count);
