@@ -3,7 +3,7 @@ using Mail.Web.Tests.Infrastructure;
 
 namespace Mail.Web.Tests.Protocols.Imap.Acl;
 
-/// <summary>python3 imaplib's ACL methods (setacl, getacl, myrights, listrights, deleteacl) and a grantee reading a corpus message.</summary>
+/// <summary>python3 imaplib's ACL methods (setacl, getacl, myrights, deleteacl) and a grantee reading a corpus message.</summary>
 [Collection(ImapHostCollection.Name)]
 public sealed class SharedMailboxImaplibTests(ImapHostFixture host)
 {
@@ -16,12 +16,8 @@ o.login(owner, password)
 typ, _ = o.create(box); assert typ == 'OK', typ
 typ, data = o.append(box, None, None, message); assert typ == 'OK', data
 typ, data = o.setacl(box, grantee, 'lrs'); assert typ == 'OK', data
-try:
-    o.setacl(box, stranger, 'lr'); raise SystemExit('cross-domain grant accepted')
-except imaplib.IMAP4.error as e:
-    assert '[CANNOT]' in str(e), e
+typ, data = o.setacl(box, stranger, 'lr'); assert typ == 'NO' and data[0].startswith(b'[CANNOT]'), (typ, data)
 typ, data = o.getacl(box); assert typ == 'OK' and data[0] == ('"%s" %s lrswipkxteacd %s lrs' % (box, owner, grantee)).encode(), data
-typ, data = o.listrights(box, grantee); assert typ == 'OK', data
 
 g = imaplib.IMAP4(host, port)
 g.login(grantee, password)
@@ -32,14 +28,8 @@ typ, data = g.list('""', '"Other Users/*"'); assert typ == 'OK' and any(box.enco
 typ, data = g.select(shared); assert typ == 'OK' and data[0] == b'1', data
 typ, data = g.fetch('1', '(BODY[])'); assert typ == 'OK' and data[0][1] == message, 'BODY[] differs'
 typ, data = g.fetch('1', '(FLAGS)'); assert b'\\Seen' in data[0], data
-try:
-    g.store('1', '+FLAGS', '\\Deleted'); raise SystemExit('STORE \\Deleted accepted')
-except imaplib.IMAP4.error as e:
-    assert '[NOPERM]' in str(e), e
-try:
-    g.append(shared, None, None, message); raise SystemExit('APPEND accepted')
-except imaplib.IMAP4.error as e:
-    assert '[NOPERM]' in str(e), e
+typ, data = g.store('1', '+FLAGS', '\\Deleted'); assert typ == 'NO' and data[0].startswith(b'[NOPERM]'), (typ, data)
+typ, data = g.append(shared, None, None, message); assert typ == 'NO' and data[0].startswith(b'[NOPERM]'), (typ, data)
 g.logout()
 
 typ, data = o.deleteacl(box, grantee); assert typ == 'OK', data
