@@ -116,6 +116,7 @@ public sealed partial class MessageList
                 PrerenderedRows = null;
                 StateHasChanged();
             }
+            WatchFolder(session, query);
             var index = await session.GetListIndexAsync(query, CancellationToken.None);
             if (cancellation.IsCancellationRequested)
             {
@@ -123,6 +124,7 @@ public sealed partial class MessageList
             }
             if (index is null)
             {
+                StopWatching();
                 Navigation.NotFound();
                 return;
             }
@@ -133,6 +135,7 @@ public sealed partial class MessageList
             {
                 await _virtualize.RefreshDataAsync();
             }
+            await CatchUpAsync(query);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
@@ -336,6 +339,7 @@ public sealed partial class MessageList
 
     public void Dispose()
     {
+        StopWatching();
         _loading.Cancel();
         _loading.Dispose();
     }
