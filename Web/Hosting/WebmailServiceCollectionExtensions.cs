@@ -54,6 +54,7 @@ public static class WebmailServiceCollectionExtensions
         services.AddSingleton<WebmailConnectionPool>();
         services.AddSingleton<WebmailMailSessionFactory>();
         services.AddScoped<WebmailCurrentSession>();
+        services.AddScoped<Components.Mailbox.ListDrag>();
         services.AddWebmailCompose();
         return services;
     }

@@ -193,8 +193,48 @@ public sealed partial class WebmailMailSession
                 _ => throw new ArgumentOutOfRangeException(nameof(role), role, "only Trash, Archive and Junk are move targets by role"),
             };
             var target = client.Capabilities.HasFlag(ImapCapabilities.SpecialUse) ? client.GetFolder(special) : null;
+            if (target is null && role == WebmailFolderRole.Archive)
+            {
+                target = await CreateArchiveAsync(client, ct);
+            }
             return target is null ? WebmailActionResult.NotFound : await MoveLockedAsync(client, folderName, uids, target, ct);
         }, cancellationToken);
+
+    /// <summary>Name of the Archive folder created when the account has none.</summary>
+    public const string ArchiveFolderName = "Archive";
+
+    /// <summary>
+    /// Creates <see cref="ArchiveFolderName"/> marked <c>\Archive</c> (CREATE ... (USE (\Archive)), RFC 6154 §3,
+    /// when the server has CREATE-SPECIAL-USE) and subscribes it; an existing folder of that name is used as is.
+    /// </summary>
+    private async Task<IMailFolder?> CreateArchiveAsync(ImapClient client, CancellationToken ct)
+    {
+        var root = client.GetFolder(client.PersonalNamespaces.Count > 0 ? client.PersonalNamespaces[0] : new FolderNamespace('/', ""));
+        try
+        {
+            var created = client.Capabilities.HasFlag(ImapCapabilities.CreateSpecialUse)
+                ? await root.CreateAsync(ArchiveFolderName, [SpecialFolder.Archive], ct)
+                : await root.CreateAsync(ArchiveFolderName, isMessageFolder: true, ct);
+            if (created is not null)
+            {
+                await created.SubscribeAsync(ct);
+                Changed?.Invoke();
+            }
+            return created;
+        }
+        catch (CommandException ex)
+        {
+            WebmailLog.ImapCommandFailed(_logger, ex.Message);
+            try
+            {
+                return await client.GetFolderAsync(ArchiveFolderName, ct);
+            }
+            catch (FolderNotFoundException)
+            {
+                return null;
+            }
+        }
+    }
 
     private async Task<WebmailActionResult> MoveLockedAsync(ImapClient client, string folderName, IReadOnlyList<uint> uids, IMailFolder target, CancellationToken ct)
     {

@@ -34,6 +34,7 @@ public static class OutboundServiceCollectionExtensions
         services.AddOutboundQueue();
         services.TryAddSingleton<OutboundDns>();
         services.TryAddSingleton<Tls.CertificateVerifier>();
+        services.TryAddSingleton<Tls.MtaStsPolicyStore>();
         services.TryAddSingleton<Tls.MtaStsResolver>();
         services.TryAddSingleton<Tls.TlsPolicyResolver>();
         services.TryAddSingleton<SmtpDeliveryAgent>();

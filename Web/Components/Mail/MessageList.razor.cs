@@ -92,6 +92,8 @@ public sealed partial class MessageList
         Query = query;
         _searchText = query.Text ?? "";
         _problem = null;
+        ClearSelection();
+        _moveTargets = null;
         await _loading.CancelAsync();
         _loading.Dispose();
         _loading = new CancellationTokenSource();
@@ -112,7 +114,7 @@ public sealed partial class MessageList
             }
             if (PrerenderedRows is { } handed)
             {
-                _prerendered = [.. handed.Select(s => new MessageListRow(query.Folder, s))];
+                _prerendered = [.. handed.Select((s, i) => new MessageListRow(query.Folder, s, 0, i))];
                 PrerenderedRows = null;
                 StateHasChanged();
             }
@@ -171,7 +173,7 @@ public sealed partial class MessageList
             var folder = index.Folders[e.FolderIndex];
             if (_cache.TryGetValue((folder, e.Uid), out var summary))
             {
-                rows.Add(new MessageListRow(folder, summary, e.Depth));
+                rows.Add(new MessageListRow(folder, summary, e.Depth, rows.Count));
             }
         }
         _prerendered = rows;
@@ -235,10 +237,10 @@ public sealed partial class MessageList
                 return new([], index.Entries.Length);
             }
         }
-        var rows = window.Select(e =>
+        var rows = window.Select((e, i) =>
         {
             var folder = index.Folders[e.FolderIndex];
-            return new MessageListRow(folder, _cache.GetValueOrDefault((folder, e.Uid)), e.Depth);
+            return new MessageListRow(folder, _cache.GetValueOrDefault((folder, e.Uid)), e.Depth, request.StartIndex + i);
         }).ToList();
         return new(rows, index.Entries.Length);
     }
@@ -349,7 +351,14 @@ public sealed partial class MessageList
 /// <param name="Folder">The message's folder.</param>
 /// <param name="Summary">Envelope, flags, size.</param>
 /// <param name="Depth">Thread depth.</param>
-public sealed record MessageListRow(string Folder, WebmailMessageSummary? Summary, int Depth = 0);
+/// <param name="Position">Zero-based position in the list (for Shift-click ranges and aria-rowindex).</param>
+public sealed record MessageListRow(string Folder, WebmailMessageSummary? Summary, int Depth = 0, int Position = 0);
+
+/// <summary>A click on a row's selection checkbox.</summary>
+/// <param name="Row">The row.</param>
+/// <param name="Range">Shift was held: select from the last clicked row to this one.</param>
+/// <param name="Toggle">Ctrl or Cmd was held (a Ctrl-click on the row itself arrives as this).</param>
+public sealed record RowSelectRequest(MessageListRow Row, bool Range, bool Toggle);
 
 /// <summary>A button of a list row.</summary>
 public enum RowAction

@@ -14,7 +14,9 @@ namespace Mail.Protocols.Smtp.Outbound.Tls;
 /// (§3.3: HttpClient, a certificate valid for that name under <see cref="CertificateVerifier"/>'s roots, no redirects,
 /// <c>text/plain</c>, at most 64 KiB). Policies are cached in memory until <c>max_age</c>; a new TXT id makes a new
 /// fetch, and a failed fetch or a vanished TXT record keeps the cached policy (§5.1: an attacker that blocks DNS or
-/// HTTPS cannot downgrade a known policy). <see cref="OutboundOptions.MtaStsPolicyEndpoint"/> redirects the
+/// HTTPS cannot downgrade a known policy). Fetched policies are also written to <see cref="MtaStsPolicyStore"/> and read
+/// back after a restart, so they are honoured until <c>max_age</c> even when the policy host is unreachable then.
+/// <see cref="OutboundOptions.MtaStsPolicyEndpoint"/> redirects the
 /// connection (not the name) for tests.
 /// </summary>
 internal sealed class MtaStsResolver : IDisposable
@@ -27,11 +29,13 @@ internal sealed class MtaStsResolver : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly HttpClient _http;
+    private readonly MtaStsPolicyStore _store;
     private readonly ConcurrentDictionary<string, MtaStsPolicy> _cache = new(StringComparer.OrdinalIgnoreCase);
 
-    public MtaStsResolver(OutboundDns dns, CertificateVerifier verifier, IOptions<OutboundOptions> options, TimeProvider time, ILogger<MtaStsResolver> logger)
+    public MtaStsResolver(OutboundDns dns, CertificateVerifier verifier, MtaStsPolicyStore store, IOptions<OutboundOptions> options, TimeProvider time, ILogger<MtaStsResolver> logger)
     {
         _dns = dns;
+        _store = store;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -74,7 +78,11 @@ internal sealed class MtaStsResolver : IDisposable
     {
         domain = domain.TrimEnd('.').ToLowerInvariant();
         var now = _time.GetUtcNow();
-        _cache.TryGetValue(domain, out var cached);
+        if (!_cache.TryGetValue(domain, out var cached) && _store.Load(domain, now) is { } stored)
+        {
+            // First use since the start: the policy cached by an earlier run (RFC 8461 §5.1).
+            cached = _cache.GetOrAdd(domain, stored);
+        }
         if (cached is not null && cached.Expires <= now)
         {
             _cache.TryRemove(domain, out _);
@@ -97,6 +105,15 @@ internal sealed class MtaStsResolver : IDisposable
             return cached;
         }
         _cache[domain] = fetched;
+        try
+        {
+            _store.Save(domain, fetched);
+        }
+        catch (IOException ex)
+        {
+            // The policy still applies in memory; only its survival across a restart is lost.
+            MtaStsLog.CacheWriteFailed(_logger, domain, ex.Message);
+        }
         MtaStsLog.PolicyFetched(_logger, domain, fetched.Mode, fetched.MaxAgeSeconds, id);
         return fetched;
     }
@@ -168,6 +185,9 @@ internal static partial class MtaStsLog
 
     [LoggerMessage(EventId = 6152, Level = LogLevel.Warning, Message = "MTA-STS testing mode of {Domain}: {Host} would fail: {Error}")]
     public static partial void TestingFailure(ILogger logger, string domain, string host, string error);
+
+    [LoggerMessage(EventId = 6154, Level = LogLevel.Warning, Message = "MTA-STS policy of {Domain} not saved to the policy cache: {Error}")]
+    public static partial void CacheWriteFailed(ILogger logger, string domain, string error);
 
     [LoggerMessage(EventId = 6153, Level = LogLevel.Debug, Message = "DANE: {Host} has {Count} authenticated TLSA record(s)")]
     public static partial void Dane(ILogger logger, string host, int count);

@@ -62,19 +62,42 @@ public sealed class MtaStsTests : IAsyncLifetime
 
     private int WebPort => new Uri(_web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
 
-    private async Task<OutboundTestHost> HostAsync(int smtpPort)
+    private async Task<OutboundTestHost> HostAsync(int smtpPort, string? dataPath = null, string? policyEndpoint = null, TimeProvider? time = null)
     {
         var host = await OutboundTestHost.StartAsync(new Dictionary<string, string?>
         {
             ["Mail:Outbound:DnsServers:0"] = _dns.EndPoint.ToString(),
             ["Mail:Outbound:SmtpPort"] = smtpPort.ToString(CultureInfo.InvariantCulture),
             ["Mail:Outbound:TrustedRootCertificates:0"] = _pki.RootPemPath,
-            ["Mail:Outbound:MtaStsPolicyEndpoint"] = $"127.0.0.1:{WebPort}",
+            ["Mail:Outbound:MtaStsPolicyEndpoint"] = policyEndpoint ?? $"127.0.0.1:{WebPort}",
             // Each message opens its own session, so each one meets the policy (a cached session was checked when opened).
             ["Mail:Outbound:ConnectionCacheSeconds"] = "0",
-        });
+        }, time, dataPath);
         _owned.Add(host);
         return host;
+    }
+
+    /// <summary>Delivers one message under the enforce policy, then stops the host keeping its data; returns the data path.</summary>
+    private async Task<string> FirstRunAsync(TestSmtpReceiver receiver)
+    {
+        var first = await HostAsync(receiver.Port);
+        await SubmitAsync(first, "first");
+        await OutboundTestHost.WaitUntilAsync(() => receiver.Messages.Count == 1 && first.Queue.ReadAll().Count == 0, "first delivery");
+        Assert.True(File.Exists(Path.Combine(first.DataPath, "mta-sts", "sts.test.json")));
+        first.KeepData = true;
+        _owned.Remove(first);
+        await first.DisposeAsync();
+        return first.DataPath;
+    }
+
+    /// <summary>A loopback port nothing listens on (bound, then released).</summary>
+    private static string ClosedEndpoint()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return $"127.0.0.1:{port}";
     }
 
     private TestSmtpReceiver Receiver(X509Certificate2 certificate, X509Certificate2? intermediate)
@@ -163,6 +186,69 @@ public sealed class MtaStsTests : IAsyncLifetime
         Assert.StartsWith("451 4.7.5 MTA-STS: evil.attacker.test is not an mx", host.Queue.Read(id)!.Recipients[0].LastReply, StringComparison.Ordinal);
         Assert.Single(receiver.Messages);
         Assert.Equal(1, _fetches);
+    }
+
+    [Fact]
+    public async Task Policy_SurvivesRestart_AndHoldsWhenThePolicyHostIsUnreachable()
+    {
+        Publish("mx1.sts.test");
+        var receiver = Receiver(_pki.Leaf("mx1.sts.test"), _pki.Intermediate);
+        var dataPath = await FirstRunAsync(receiver);
+
+        // After the restart the policy host is unreachable, the TXT record is gone and MX points elsewhere:
+        // the enforce policy read back from the data path still refuses the unlisted MX (RFC 8461 §5.1).
+        _dns.RemoveAll("_mta-sts.sts.test");
+        _dns.RemoveAll("sts.test");
+        _dns.AddMx("sts.test", 10, "evil.attacker.test");
+        _dns.AddAddress("evil.attacker.test", IPAddress.Loopback);
+        var host = await HostAsync(receiver.Port, dataPath, ClosedEndpoint());
+        var id = await SubmitAsync(host, "second");
+        await OutboundTestHost.WaitUntilAsync(() => host.Queue.Read(id) is { Attempts: 1 }, "the attempt after the restart");
+        Assert.StartsWith("451 4.7.5 MTA-STS: evil.attacker.test is not an mx", host.Queue.Read(id)!.Recipients[0].LastReply, StringComparison.Ordinal);
+        Assert.Single(receiver.Messages);
+        Assert.Equal(1, _fetches);
+    }
+
+    [Fact]
+    public async Task Policy_AfterRestart_IsUsedWithoutFetch_AndFetchedAgainWhenTheTxtIdChanges()
+    {
+        Publish("mx1.sts.test");
+        var receiver = Receiver(_pki.Leaf("mx1.sts.test"), _pki.Intermediate);
+        var dataPath = await FirstRunAsync(receiver);
+
+        var host = await HostAsync(receiver.Port, dataPath);
+        await SubmitAsync(host, "same id");
+        await OutboundTestHost.WaitUntilAsync(() => receiver.Messages.Count == 2 && host.Queue.ReadAll().Count == 0, "delivery under the stored policy");
+        Assert.Equal(1, _fetches);
+
+        // A new id: the new policy (mx listing only another host) replaces the stored one, in memory and on disk.
+        Policy = Enforce.Replace("*.sts.test", "mx9.sts.test", StringComparison.Ordinal);
+        _dns.RemoveAll("_mta-sts.sts.test");
+        _dns.AddTxt("_mta-sts.sts.test", "v=STSv1; id=2");
+        var id = await SubmitAsync(host, "new id");
+        await OutboundTestHost.WaitUntilAsync(() => host.Queue.Read(id) is { Attempts: 1 }, "the attempt under the new policy");
+        Assert.StartsWith("451 4.7.5 MTA-STS: mx1.sts.test is not an mx", host.Queue.Read(id)!.Recipients[0].LastReply, StringComparison.Ordinal);
+        Assert.Equal(2, _fetches);
+        Assert.Contains("mx9.sts.test", await File.ReadAllTextAsync(Path.Combine(dataPath, "mta-sts", "sts.test.json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StoredPolicy_PastMaxAge_IsDropped_AfterRestart()
+    {
+        Publish("mx1.sts.test");
+        var receiver = Receiver(_pki.Leaf("mx1.sts.test"), _pki.Intermediate);
+        var dataPath = await FirstRunAsync(receiver);
+
+        // Two days later (max_age is one day), no TXT record and an unreachable policy host: no policy applies.
+        _dns.RemoveAll("_mta-sts.sts.test");
+        _dns.RemoveAll("sts.test");
+        _dns.AddMx("sts.test", 10, "other.elsewhere.test");
+        _dns.AddAddress("other.elsewhere.test", IPAddress.Loopback);
+        var later = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(2));
+        var host = await HostAsync(receiver.Port, dataPath, ClosedEndpoint(), later);
+        await SubmitAsync(host, "after max_age");
+        await OutboundTestHost.WaitUntilAsync(() => receiver.Messages.Count == 2 && host.Queue.ReadAll().Count == 0, "opportunistic delivery");
+        Assert.False(File.Exists(Path.Combine(dataPath, "mta-sts", "sts.test.json")));
     }
 
     [Theory]

@@ -30,6 +30,9 @@ internal sealed class OutboundTestHost : IAsyncDisposable
 
     public string DataPath { get; }
 
+    /// <summary>When true, disposing stops the host but keeps <see cref="DataPath"/> for a restart on the same data.</summary>
+    public bool KeepData { get; set; }
+
     public IServiceProvider Services => _host.Services;
 
     public OutboundQueueStore Queue => Services.GetRequiredService<OutboundQueueStore>();
@@ -158,6 +161,10 @@ internal sealed class OutboundTestHost : IAsyncDisposable
     {
         await _host.StopAsync();
         _host.Dispose();
+        if (KeepData)
+        {
+            return;
+        }
         try
         {
             Directory.Delete(DataPath, recursive: true);
