@@ -56,6 +56,7 @@ public static class WebmailServiceCollectionExtensions
         services.AddScoped<WebmailCurrentSession>();
         services.AddScoped<Components.Mailbox.ListDrag>();
         services.AddWebmailCompose();
+        services.AddWebmailReader();
         return services;
     }
 
@@ -75,6 +76,7 @@ public static class WebmailServiceCollectionExtensions
         app.MapStaticAssets();
         app.MapWebmailApi();
         app.MapWebmailComposeApi();
+        app.MapWebmailReader();
         app.MapWebmailLanguage();
         // WebmailSecurityHeaders sends the whole policy (frame-ancestors 'none'); the framework's own
         // "frame-ancestors 'self'" header would replace it.
