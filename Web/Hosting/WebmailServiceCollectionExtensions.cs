@@ -56,6 +56,7 @@ public static class WebmailServiceCollectionExtensions
         services.AddScoped<WebmailCurrentSession>();
         services.AddScoped<Components.Mailbox.ListDrag>();
         services.AddWebmailCompose();
+        services.AddWebmailQuarantine();
         services.AddWebmailReader();
         return services;
     }
@@ -76,6 +77,7 @@ public static class WebmailServiceCollectionExtensions
         app.MapStaticAssets();
         app.MapWebmailApi();
         app.MapWebmailComposeApi();
+        app.MapWebmailQuarantineApi();
         app.MapWebmailReader();
         app.MapWebmailLanguage();
         // WebmailSecurityHeaders sends the whole policy (frame-ancestors 'none'); the framework's own
