@@ -50,6 +50,8 @@ public static class WebmailServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WebmailImapConnector>();
         services.AddSingleton<WebmailCredentialProtector>();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<WebmailConnectionPool>();
         services.AddSingleton<WebmailMailSessionFactory>();
         services.AddScoped<WebmailCurrentSession>();
         services.AddScoped<Components.Mailbox.ListDrag>();
