@@ -50,4 +50,4 @@ IMAP=$(free_port); HTTP=$(free_port)
 SERVER_PID=$!
 for ((i = 0; i < 600; i++)); do (exec 3<>"/dev/tcp/127.0.0.1/$IMAP") 2>/dev/null && break; sleep 0.1; done
 echo "## machine: nproc $(nproc); load $(cut -d' ' -f1-3 /proc/loadavg); index $(du -sh "$DATA/mail" | cut -f1)"
-"$PY" "$ROOT/bench/imap_search.py" 127.0.0.1 "$IMAP" search@bench.test pass "$REPS"
+"$PY" "$ROOT/bench/imap_search.py" 127.0.0.1 "$IMAP" search@bench.test pass "$REPS" "$SERVER_PID"

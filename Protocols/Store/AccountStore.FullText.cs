@@ -25,11 +25,12 @@ internal sealed partial class AccountStore
         else if (text.EnumerateRunes().Take(3).Count() >= 3)
         {
             // A phrase of trigrams is a substring match (case folded by the tokenizer); MATERIALIZED keeps
-            // SQLite from probing the FTS table once per message of the mailbox.
+            // SQLite from probing the FTS table once per message of the mailbox, and CROSS JOIN fixes the join order
+            // (hits, then their files, then their messages): the cost follows the hits, never the mailbox's size.
             var phrase = "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
             cmd.CommandText = """
                 WITH hits(id) AS MATERIALIZED (SELECT rowid FROM fts_text WHERE fts_text MATCH @q)
-                SELECT m.uid FROM hits JOIN fts_files f ON f.id = hits.id JOIN messages m ON m.file = f.file
+                SELECT m.uid FROM hits CROSS JOIN fts_files f ON f.id = hits.id CROSS JOIN messages m ON m.file = f.file
                 WHERE m.mailbox_id = @id
                 """;
             cmd.Parameters.AddWithValue("@q", scope == TextSearchScope.Body ? "body : " + phrase : phrase);
