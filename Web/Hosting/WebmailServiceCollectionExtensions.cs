@@ -54,6 +54,7 @@ public static class WebmailServiceCollectionExtensions
         services.AddScoped<WebmailCurrentSession>();
         services.AddScoped<Components.Mailbox.ListDrag>();
         services.AddWebmailCompose();
+        services.AddWebmailReader();
         return services;
     }
 
@@ -73,6 +74,7 @@ public static class WebmailServiceCollectionExtensions
         app.MapStaticAssets();
         app.MapWebmailApi();
         app.MapWebmailComposeApi();
+        app.MapWebmailReader();
         app.MapWebmailLanguage();
         // WebmailSecurityHeaders sends the whole policy (frame-ancestors 'none'); the framework's own
         // "frame-ancestors 'self'" header would replace it.
