@@ -50,10 +50,13 @@ public static class WebmailServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WebmailImapConnector>();
         services.AddSingleton<WebmailCredentialProtector>();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<WebmailConnectionPool>();
         services.AddSingleton<WebmailMailSessionFactory>();
         services.AddScoped<WebmailCurrentSession>();
         services.AddScoped<Components.Mailbox.ListDrag>();
         services.AddWebmailCompose();
+        services.AddWebmailQuarantine();
         services.AddWebmailReader();
         return services;
     }
@@ -74,6 +77,7 @@ public static class WebmailServiceCollectionExtensions
         app.MapStaticAssets();
         app.MapWebmailApi();
         app.MapWebmailComposeApi();
+        app.MapWebmailQuarantineApi();
         app.MapWebmailReader();
         app.MapWebmailLanguage();
         // WebmailSecurityHeaders sends the whole policy (frame-ancestors 'none'); the framework's own
