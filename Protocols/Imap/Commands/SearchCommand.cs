@@ -211,7 +211,7 @@ public class SearchCommand : ImapCommand
     internal static async ValueTask<List<int>> MatchAsync(ImapSession session, IReadOnlyList<Store.MessageRecord> messages, ImapSearchKey program, CancellationToken cancellationToken)
     {
         var selected = session.Selected!;
-        var account = session.Account!;
+        var account = session.Selected!.Store;
         var evaluator = new ImapSearchEvaluator(program);
         var needsContent = program.NeedsContent;
         Dictionary<ImapSearchKey, IReadOnlySet<uint>>? textMatches = null;
