@@ -96,12 +96,18 @@ public sealed class SaslAuthenticator
         };
     }
 
-    /// <summary>Checks a password (one hash run whether or not the user exists); the enabled user, or null.</summary>
+    /// <summary>
+    /// Checks a password (one hash run whether or not the user exists); the enabled user, or null. The user name and
+    /// password are prepared with SASLprep first (RFC 4013; RFC 4616 §4 for PLAIN), so <c>"pass\u00A0Ⅸ"</c> checks as
+    /// <c>"pass IX"</c>; input with prohibited characters fails after the same hash work as a wrong password.
+    /// </summary>
     /// <exception cref="DirectoryUnavailableException">The directory cannot be reached.</exception>
     public async Task<DirectoryUser?> VerifyPasswordAsync(string login, string password, CancellationToken cancellationToken)
     {
-        var user = await _directory.AuthenticateAsync(login, password, cancellationToken);
-        return user is { Enabled: true } ? user : null;
+        var loginOk = SaslPreparation.TryPrepare(login, out var preparedLogin);
+        var passwordOk = SaslPreparation.TryPrepare(password, out var preparedPassword);
+        var user = await _directory.AuthenticateAsync(preparedLogin, preparedPassword, cancellationToken);
+        return loginOk && passwordOk && user is { Enabled: true } ? user : null;
     }
 
     /// <summary>
@@ -110,10 +116,13 @@ public sealed class SaslAuthenticator
     /// with a null user.
     /// </summary>
     /// <exception cref="DirectoryUnavailableException">The directory cannot be reached.</exception>
+    /// <remarks>The user name is prepared with SASLprep (RFC 5802 §5.1); one with prohibited characters gets the made-up credential.</remarks>
     internal async Task<ScramLookup> FindScramAsync(string login, CancellationToken cancellationToken)
     {
+        var prepared = SaslPreparation.TryPrepare(login, out var preparedLogin);
+        login = preparedLogin;
         var found = _scram is null ? null : await _scram.FindScramSha256Async(login, cancellationToken);
-        if (found is not null)
+        if (found is not null && prepared)
         {
             return new ScramLookup(found.User, found.Credential);
         }

@@ -58,6 +58,13 @@ public sealed class ImapLimits
     /// </summary>
     public int MaxAppendOctets { get; set; }
 
+    /// <summary>
+    /// APPEND literals (APPEND, MULTIAPPEND) larger than this, in octets, are streamed from the connection straight into
+    /// the store's <c>tmp/</c> file instead of memory, so a huge message costs a bounded amount of memory; smaller ones
+    /// are read into memory with the command. Applies after login. Default 64 KiB.
+    /// </summary>
+    public int AppendSpoolThresholdOctets { get; set; } = 64 * 1024;
+
     /// <summary>Largest complete command (lines plus literals, APPEND excluded), in octets. Default 1 MiB.</summary>
     public int MaxCommandOctets { get; set; } = 1024 * 1024;
 

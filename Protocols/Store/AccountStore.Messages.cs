@@ -61,6 +61,41 @@ internal sealed partial class AccountStore
         return await StoreNewAsync(name, message, flags, keywordText, internalDate, cancellationToken);
     }
 
+    /// <inheritdoc />
+    public MessageUpload CreateUpload()
+    {
+        var fileName = MessageFiles.NewName(_context.Time);
+        return new MessageUpload(this, Path.Combine(_tmpDirectory, fileName), fileName, _context.Limits.MaxMessageOctets);
+    }
+
+    /// <inheritdoc />
+    public async Task<AppendResult> AppendUploadAsync(string mailboxName, MessageUpload upload, MessageFlags flags, IReadOnlyList<string> keywords, DateTimeOffset internalDate, CancellationToken cancellationToken)
+    {
+        if (!ReferenceEquals(upload.Owner, this))
+        {
+            throw new ArgumentException("The upload belongs to another account.", nameof(upload));
+        }
+        using (upload)
+        {
+            var name = MailboxName.Normalize(mailboxName);
+            if (upload.TooBig)
+            {
+                return new AppendResult(StoreStatus.TooBig, 0, 0);
+            }
+            if (name is null || !MailboxExists(name))
+            {
+                return new AppendResult(StoreStatus.NoSuchMailbox, 0, 0);
+            }
+            var quota = await _context.Quota.GetQuotaOctetsAsync(Account, cancellationToken);
+            if ((quota > 0 && Interlocked.Read(ref _usedOctets) + upload.Length > quota) || !await DomainHasRoomAsync(upload.Length, cancellationToken))
+            {
+                return new AppendResult(StoreStatus.OverQuota, 0, 0);
+            }
+            await upload.CompleteAsync(cancellationToken);
+            return await CommitFileAsync(name, upload.TmpPath, upload.FileName, upload.Length, flags, Keywords.Encode(keywords), internalDate, quota, upload.MarkCommitted);
+        }
+    }
+
     /// <summary>
     /// Delivers a message straight from its stream into INBOX or Junk (the single-recipient case: no
     /// spool file, one rename instead of link and unlink).
@@ -106,8 +141,24 @@ internal sealed partial class AccountStore
             MessageFiles.TryDelete(tmpPath);
             return new AppendResult(StoreStatus.OverQuota, 0, 0);
         }
-        var text = ExtractText(tmpPath);
-        File.Move(tmpPath, Path.Combine(_curDirectory, fileName));
+        return await CommitFileAsync(mailboxName, tmpPath, fileName, size, flags, keywords, internalDate, quota, onRenamed: null);
+    }
+
+    /// <summary>Extracts the text of a durable <c>tmp/</c> file, renames it into <c>cur/</c> and commits it.</summary>
+    private async Task<AppendResult> CommitFileAsync(string mailboxName, string tmpPath, string fileName, long size, MessageFlags flags, string keywords, DateTimeOffset internalDate, long quota, Action? onRenamed)
+    {
+        MessageText text;
+        try
+        {
+            text = ExtractText(tmpPath);
+            File.Move(tmpPath, Path.Combine(_curDirectory, fileName));
+        }
+        catch
+        {
+            MessageFiles.TryDelete(tmpPath);
+            throw;
+        }
+        onRenamed?.Invoke();
         var item = new PendingMessage
         {
             Text = text,

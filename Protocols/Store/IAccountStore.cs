@@ -66,6 +66,21 @@ public interface IAccountStore
     Task<AppendResult> AppendAsync(string mailboxName, Stream message, MessageFlags flags, IReadOnlyList<string> keywords, DateTimeOffset internalDate, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Starts a new message file in the account's <c>tmp/</c> directory, written piece by piece by the caller (an IMAP
+    /// APPEND literal streamed from the connection) and then stored with <see cref="AppendUploadAsync"/>.
+    /// The caller disposes it (which removes the file unless it was stored).
+    /// </summary>
+    MessageUpload CreateUpload();
+
+    /// <summary>
+    /// Stores a message written with <see cref="CreateUpload"/> like <see cref="AppendAsync"/> does (fsync, quota
+    /// check, full-text extraction, rename into <c>cur/</c>, group commit), without copying it again.
+    /// </summary>
+    /// <returns>As <see cref="AppendAsync"/>; <see cref="StoreStatus.TooBig"/> when the upload exceeded the store's limit.
+    /// The temporary file is gone afterwards whatever the outcome.</returns>
+    Task<AppendResult> AppendUploadAsync(string mailboxName, MessageUpload upload, MessageFlags flags, IReadOnlyList<string> keywords, DateTimeOffset internalDate, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Changes flags of the given UIDs (STORE, RFC 9051 §6.4.6). UIDs that no longer exist are ignored.
     /// With <paramref name="unchangedSince"/> (CONDSTORE), messages whose MODSEQ is greater are not
     /// changed and are returned in <see cref="FlagUpdateResult.Failed"/>.

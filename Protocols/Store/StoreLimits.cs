@@ -13,10 +13,16 @@ public sealed class StoreLimits
     public long MaxMessageOctets { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>
-    /// Characters of header text and of body text indexed per message for SEARCH BODY/TEXT (default 4 Mi each);
+    /// Characters of header text and of body text indexed per message for SEARCH BODY/TEXT (default 1 Mi each);
     /// text beyond it is not found by those keys.
     /// </summary>
-    public int MaxIndexedTextChars { get; set; } = 4 * 1024 * 1024;
+    /// <remarks>
+    /// This is also what indexing a new message costs in memory, whatever the message's size: only this many characters
+    /// of its text are decoded (a larger text part is streamed, not loaded), and holding, binding and tokenizing them
+    /// takes about 8 octets per character (the text as UTF-16 twice, SQLite's copy, its UTF-8 form and the FTS5
+    /// position lists), so about 8 MiB per message being stored at the default.
+    /// </remarks>
+    public int MaxIndexedTextChars { get; set; } = 1024 * 1024;
 
     /// <summary>Largest METADATA entry value (RFC 5464 §4.3), in octets (default 16 KiB); larger: <see cref="MetadataStatus.TooLarge"/>.</summary>
     public int MaxMetadataValueOctets { get; set; } = 16 * 1024;

@@ -9,12 +9,14 @@ namespace Mail.Protocols.Imap.Commands;
 /// APPEND mailbox [(flags)] [date-time] literal ... (RFC 9051 §6.3.12, MULTIAPPEND RFC 3502, UIDPLUS RFC 4315 §3, LITERAL+ RFC 7888).
 /// Authenticated or selected state. Stores the literal's octets exactly; replies
 /// <c>OK [APPENDUID validity uid]</c>, <c>NO [TRYCREATE]</c> for a missing mailbox, <c>NO [TOOBIG]</c>,
-/// <c>NO [OVERQUOTA]</c>. The literal limit is <see cref="ImapLimits.MaxAppendOctets"/>.
+/// <c>NO [OVERQUOTA]</c>. The literal limit is <see cref="ImapLimits.MaxAppendOctets"/>; literals over
+/// <see cref="ImapLimits.AppendSpoolThresholdOctets"/> arrive already streamed into the store (<see cref="MessageUpload"/>),
+/// owned and disposed by the command reader.
 /// </summary>
 public sealed class AppendCommand : ImapCommand
 {
     public const string WireName = "APPEND";
-    private readonly List<(MessageFlags Flags, List<string> Keywords, DateTimeOffset? Date, ReadOnlyMemory<byte> Message)> _messages = [];
+    private readonly List<(MessageFlags Flags, List<string> Keywords, DateTimeOffset? Date, ReadOnlyMemory<byte> Message, MessageUpload? Upload)> _messages = [];
     private string _mailbox = "";
 
     public override string Name => WireName;
@@ -65,11 +67,15 @@ public sealed class AppendCommand : ImapCommand
         {
             return tokenizer.Fail("Expected a literal with the message");
         }
-        if (!tokenizer.TryReadStringOctets(out var message))
+        if (!tokenizer.TryReadMessageLiteral(out var message, out var spooled))
         {
             return false;
         }
-        _messages.Add((flags, keywords, date, message));
+        if (spooled is not null && spooled.Content is not MessageUpload)
+        {
+            return tokenizer.Fail("Unexpected spooled literal");
+        }
+        _messages.Add((flags, keywords, date, message, spooled?.Content as MessageUpload));
         return true;
     }
 
@@ -79,21 +85,31 @@ public sealed class AppendCommand : ImapCommand
     /// </summary>
     public override async ValueTask<ImapCommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
     {
-        if (_messages.Any(m => m.Message.Length == 0))
+        if (_messages.Any(m => m.Message.Length == 0 && m.Upload is null))
         {
             return ImapCommandResult.No("Empty message");
         }
         var account = session.Account!;
         var uids = new List<uint>();
         uint uidValidity = 0;
-        foreach (var (flags, keywords, date, message) in _messages)
+        foreach (var (flags, keywords, date, message, upload) in _messages)
         {
-            if (!MemoryMarshal.TryGetArray(message, out var segment))
+            var internalDate = date ?? session.Server.Time.GetUtcNow();
+            AppendResult result;
+            if (upload is not null)
             {
-                segment = new ArraySegment<byte>(message.ToArray());
+                // A large literal already streamed into the store's tmp/ file (ImapLimits.AppendSpoolThresholdOctets).
+                result = await account.AppendUploadAsync(_mailbox, upload, flags, keywords, internalDate, cancellationToken);
             }
-            using var stream = new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false);
-            var result = await account.AppendAsync(_mailbox, stream, flags, keywords, date ?? session.Server.Time.GetUtcNow(), cancellationToken);
+            else
+            {
+                if (!MemoryMarshal.TryGetArray(message, out var segment))
+                {
+                    segment = new ArraySegment<byte>(message.ToArray());
+                }
+                using var stream = new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false);
+                result = await account.AppendAsync(_mailbox, stream, flags, keywords, internalDate, cancellationToken);
+            }
             if (result.Status != StoreStatus.Ok)
             {
                 if (uids.Count > 0 && await account.GetMailboxAsync(_mailbox, cancellationToken) is { } info)

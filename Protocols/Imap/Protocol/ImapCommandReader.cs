@@ -17,7 +17,24 @@ public enum ImapReadStatus
 
     /// <summary>The input was refused (<see cref="ImapCommandReader.RejectReason"/>); the reader is ready for the next command.</summary>
     Rejected,
+
+    /// <summary>
+    /// An APPEND literal larger than <see cref="ImapLimits.AppendSpoolThresholdOctets"/> was announced within limits
+    /// (<see cref="ImapCommandReader.SpoolLength"/> octets, synchronizing when <see cref="ImapCommandReader.SpoolSynchronizing"/>):
+    /// the caller sends the continuation if synchronizing, moves the octets from the input to a sink itself, hands the
+    /// sink to <see cref="ImapCommandReader.Spooled"/> and calls <see cref="ImapCommandReader.TryRead"/> again for the rest of the command.
+    /// </summary>
+    SpoolLiteral,
 }
+
+/// <summary>
+/// A literal of the framed command that is not in <see cref="ImapCommandReader.Command"/>: its octets went to
+/// <see cref="Content"/> (a file) while they arrived. <see cref="Offset"/> is where they would start in the command.
+/// </summary>
+/// <param name="Offset">Offset in the command just after the literal announcement's CRLF.</param>
+/// <param name="Length">Octets announced.</param>
+/// <param name="Content">Where the octets went; disposed by the reader when the command is done.</param>
+public sealed record ImapSpooledLiteral(int Offset, long Length, IDisposable Content);
 
 /// <summary>
 /// Frames IMAP commands out of a byte stream (RFC 9051 §2.2, §4.3): a command is one or more
@@ -45,7 +62,9 @@ public sealed class ImapCommandReader
     private long _discardRemaining;
     private bool _discardingLine;
     private ImapRejectReason _discardReason = ImapRejectReason.LineTooLong;
+    private readonly List<ImapSpooledLiteral> _spooled = [];
     private bool _isAppend;
+    private long _appendOctets;
     private bool _firstLine = true;
     private byte[] _tag = [];
 
@@ -76,6 +95,31 @@ public sealed class ImapCommandReader
     /// <summary>Octets of literal data announced and not yet received.</summary>
     public long LiteralRemaining => _literalRemaining;
 
+    /// <summary>
+    /// Large APPEND literals may be spooled (<see cref="ImapReadStatus.SpoolLiteral"/>); set by the session once a store
+    /// can take them (after login). When false every literal is read into <see cref="Command"/>.
+    /// </summary>
+    public bool SpoolAllowed { get; set; }
+
+    /// <summary>Length of the literal to spool (after <see cref="ImapReadStatus.SpoolLiteral"/>), in octets.</summary>
+    public long SpoolLength { get; private set; }
+
+    /// <summary>Whether the literal to spool is synchronizing (the client waits for a continuation).</summary>
+    public bool SpoolSynchronizing { get; private set; }
+
+    /// <summary>The literals of the framed command that were spooled, in order (valid until <see cref="Reset"/>).</summary>
+    public IReadOnlyList<ImapSpooledLiteral> SpooledLiterals => _spooled;
+
+    /// <summary>
+    /// Records where the literal announced by <see cref="ImapReadStatus.SpoolLiteral"/> went. Call it before moving the
+    /// octets (so that <see cref="Reset"/> disposes the sink if the connection ends meanwhile); the reader owns it from now on.
+    /// </summary>
+    public void Spooled(IDisposable content)
+    {
+        _spooled.Add(new ImapSpooledLiteral(_command.WrittenCount, SpoolLength, content));
+        SpoolLength = 0;
+    }
+
     /// <summary>Forgets the current command (call after handling <see cref="ImapReadStatus.Command"/> or <see cref="ImapReadStatus.Rejected"/>).</summary>
     public void Reset()
     {
@@ -87,6 +131,13 @@ public sealed class ImapCommandReader
         }
         _literalRemaining = 0;
         _isAppend = false;
+        _appendOctets = 0;
+        SpoolLength = 0;
+        foreach (var spooled in _spooled)
+        {
+            spooled.Content.Dispose();
+        }
+        _spooled.Clear();
         _firstLine = true;
         _tag = [];
         RejectReason = ImapRejectReason.None;
@@ -192,7 +243,7 @@ public sealed class ImapCommandReader
             var limit = _isAppend ? _limits.MaxAppendOctets : _limits.MaxLiteralOctets;
             // A MULTIAPPEND (RFC 3502) holds all its messages: together they stay within one APPEND's limit.
             var overCommand = _isAppend
-                ? _command.WrittenCount + literal > (long)_limits.MaxAppendOctets + _limits.MaxLineOctets
+                ? _appendOctets + literal > _limits.MaxAppendOctets || _command.WrittenCount > (long)_limits.MaxAppendOctets + _limits.MaxLineOctets
                 : _command.WrittenCount + literal > _limits.MaxCommandOctets;
             if (literal > limit || overCommand)
             {
@@ -204,6 +255,17 @@ public sealed class ImapCommandReader
                 // RFC 7888 §4: the client has sent (or is sending) the octets; skip them and refuse the command.
                 _discardRemaining = literal;
                 continue;
+            }
+            if (_isAppend)
+            {
+                _appendOctets += literal;
+                if (SpoolAllowed && literal > _limits.AppendSpoolThresholdOctets)
+                {
+                    SpoolLength = literal;
+                    SpoolSynchronizing = !nonSynchronizing;
+                    consumed = examined = rest.Start;
+                    return ImapReadStatus.SpoolLiteral;
+                }
             }
             _literalRemaining = literal;
             if (!nonSynchronizing && literal > 0)

@@ -18,11 +18,16 @@ public ref struct ImapTokenizer
     private readonly ReadOnlyMemory<byte> _memory;
     private readonly ReadOnlySpan<byte> _span;
     private readonly int _maxDepth;
+    private readonly IReadOnlyList<ImapSpooledLiteral>? _spooled;
     private int _pos;
     private int _depth;
 
-    public ImapTokenizer(ReadOnlyMemory<byte> command, int maxNestingDepth)
+    /// <param name="command">The framed command's octets.</param>
+    /// <param name="maxNestingDepth">Deepest parenthesized nesting accepted.</param>
+    /// <param name="spooled">Literals of the command that were spooled instead of framed (<see cref="ImapCommandReader.SpooledLiterals"/>).</param>
+    public ImapTokenizer(ReadOnlyMemory<byte> command, int maxNestingDepth, IReadOnlyList<ImapSpooledLiteral>? spooled = null)
     {
+        _spooled = spooled;
         _memory = command;
         _span = command.Span;
         _maxDepth = maxNestingDepth;
@@ -281,9 +286,19 @@ public ref struct ImapTokenizer
     /// Reads a <c>string</c>: a quoted string (unescaped) or a literal <c>{n}</c>/<c>{n+}</c> CRLF octets
     /// (also <c>~{n}</c>, RFC 3516 literal8). The result of a literal is a slice of the command.
     /// </summary>
-    public bool TryReadStringOctets(out ReadOnlyMemory<byte> octets)
+    public bool TryReadStringOctets(out ReadOnlyMemory<byte> octets) => TryReadStringOrSpooled(out octets, out _, allowSpooled: false);
+
+    /// <summary>
+    /// Reads a message literal (APPEND): like <see cref="TryReadStringOctets(out ReadOnlyMemory{byte})"/>, but a literal
+    /// that was spooled (<see cref="ImapSpooledLiteral"/>) gives its <paramref name="spooled"/> record and empty octets.
+    /// </summary>
+    public bool TryReadMessageLiteral(out ReadOnlyMemory<byte> octets, out ImapSpooledLiteral? spooled) =>
+        TryReadStringOrSpooled(out octets, out spooled, allowSpooled: true);
+
+    private bool TryReadStringOrSpooled(out ReadOnlyMemory<byte> octets, out ImapSpooledLiteral? spooled, bool allowSpooled)
     {
         octets = default;
+        spooled = null;
         if (TryConsume((byte)'"'))
         {
             var start = _pos;
@@ -354,6 +369,18 @@ public ref struct ImapTokenizer
         if (!TryConsume((byte)'\n'))
         {
             return Fail("Literal announcement must end the line");
+        }
+        if (_spooled is not null)
+        {
+            foreach (var literal in _spooled)
+            {
+                if (literal.Offset == _pos)
+                {
+                    // Its octets are not in the command: the next token follows the announcement directly.
+                    spooled = literal;
+                    return allowSpooled || Fail("Literal too large here");
+                }
+            }
         }
         if (_span.Length - _pos < length)
         {

@@ -54,6 +54,23 @@ public sealed partial class ImapSession
                     await Out.FlushAsync(cancellationToken);
                     break;
 
+                case ImapReadStatus.SpoolLiteral:
+                    _reader.AdvanceTo(consumed);
+                    try
+                    {
+                        if (!await SpoolLiteralAsync(idleTimer, linked.Token))
+                        {
+                            return;
+                        }
+                    }
+                    catch (OperationCanceledException) when (idleTimer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                    {
+                        ImapLog.Autologout(Logger, Id);
+                        await TryByeAsync("Autologout; idle for too long");
+                        return;
+                    }
+                    break;
+
                 case ImapReadStatus.Rejected:
                     _reader.AdvanceTo(consumed);
                     var keep = await RejectAsync(cancellationToken);
@@ -83,6 +100,47 @@ public sealed partial class ImapSession
                     throw new InvalidOperationException("Unknown read status.");
             }
         }
+    }
+
+    /// <summary>
+    /// Moves an announced APPEND literal (<see cref="ImapReadStatus.SpoolLiteral"/>) from the connection into a new
+    /// file of the store's <c>tmp/</c> directory as it arrives, so memory stays flat whatever its size. The store's
+    /// size limit applies while it streams (<see cref="Store.MessageUpload.TooBig"/>: the rest is read and dropped, the
+    /// command then gets <c>NO [TOOBIG]</c>). Returns false when the connection ended mid-literal; the file is then
+    /// removed with the reader's state (<see cref="ImapCommandReader.Reset"/>).
+    /// </summary>
+    private async ValueTask<bool> SpoolLiteralAsync(CancellationTokenSource idleTimer, CancellationToken cancellationToken)
+    {
+        var remaining = _commandReader.SpoolLength;
+        var upload = Account!.CreateUpload();
+        _commandReader.Spooled(upload);
+        if (_commandReader.SpoolSynchronizing)
+        {
+            Out.Raw("+ Ready for literal data\r\n"u8);
+            await Out.FlushAsync(cancellationToken);
+        }
+        while (remaining > 0)
+        {
+            var result = await _reader.ReadAsync(cancellationToken);
+            var buffer = result.Buffer;
+            var take = Math.Min(remaining, buffer.Length);
+            foreach (var segment in buffer.Slice(0, take))
+            {
+                await upload.WriteAsync(segment, cancellationToken);
+            }
+            remaining -= take;
+            _reader.AdvanceTo(buffer.GetPosition(take));
+            if (remaining > 0 && result.IsCompleted)
+            {
+                return false;
+            }
+            // Receiving literal data is activity (RFC 9051 §5.4 autologout counts idle time only).
+            if (idleTimer.TryReset())
+            {
+                idleTimer.CancelAfter(Server.Options.IdleTimeout);
+            }
+        }
+        return true;
     }
 
     private async ValueTask<bool> RejectAsync(CancellationToken cancellationToken)
@@ -214,7 +272,7 @@ public sealed partial class ImapSession
     private ImapCommandResult? Parse(out byte[] tag, out ImapCommand? command)
     {
         command = null;
-        var t = new ImapTokenizer(_commandReader.Command, Server.Options.Limits.MaxNestingDepth);
+        var t = new ImapTokenizer(_commandReader.Command, Server.Options.Limits.MaxNestingDepth, _commandReader.SpooledLiterals);
         if (!t.TryReadTag(out var tagSpan))
         {
             tag = "*"u8.ToArray();

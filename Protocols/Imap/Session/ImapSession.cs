@@ -143,6 +143,8 @@ public sealed partial class ImapSession : IAsyncDisposable
         Account = account;
         account.MailboxChanged += OnMailboxChanged;
         State = ImapState.Authenticated;
+        // From now on large APPEND literals stream into the account's store (ImapLimits.AppendSpoolThresholdOctets).
+        _commandReader.SpoolAllowed = true;
     }
 
     /// <summary>Enters the Selected state.</summary>
@@ -249,6 +251,8 @@ public sealed partial class ImapSession : IAsyncDisposable
         {
             Account.MailboxChanged -= OnMailboxChanged;
         }
+        // Removes the tmp/ file of a literal cut off by the disconnect.
+        _commandReader.Reset();
         await _reader.CompleteAsync();
         await _writer.CompleteAsync();
         if (!ReferenceEquals(_stream, _networkStream))
