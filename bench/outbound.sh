@@ -10,7 +10,11 @@
 #    fsynced in the queue) and end to end (until the queue is empty, every message at the sink);
 # 4. run 2, delivery alone: the same submission with the Outbound role off (the queue fills), then the server is
 #    restarted with the Outbound role and the time to drain the full queue gives delivery messages/s;
-# 5. the server's peak RSS in each phase (queue memory).
+# 5. the server's peak RSS in each phase (queue memory);
+# 6. run 3, the reference: Debian's Postfix (a private instance under $BENCH_DIR/postfix, fsync on, chroot off) as a
+#    relay for 127.0.0.0/8 taking the same submission (no AUTH) and delivering everything to the same smtp-sink
+#    (default_transport smtp:[127.0.0.1]:sink, one destination with CONCURRENCY connections: Postfix's resolver cannot
+#    be pointed at the bench DNS server), timed like run 1; prints our end-to-end rate over Postfix's. POSTFIX=0 skips it.
 #
 # Knobs (environment): MSGS (10000) SESSIONS (20) DOMAINS (100) SIZE (2048) PER_DOMAIN (4) CONCURRENCY (50)
 #   BENCH_DIR (/tmp/mail-bench-outbound) NO_BUILD=1
@@ -26,7 +30,7 @@ PER_DOMAIN=${PER_DOMAIN:-4}
 CONCURRENCY=${CONCURRENCY:-50}
 DLL=$ROOT/Web/bin/Release/net10.0/Mail.Web.dll
 PY=$(command -v /usr/bin/python3 || command -v python3)
-SERVER_PID= SINK_PID= DNS_PID=
+SERVER_PID= SINK_PID= DNS_PID= PF=$B/postfix
 
 log() { printf 'outbound.sh: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -37,6 +41,7 @@ wait_port() {
   return 1
 }
 cleanup() {
+  if [ -f "$PF/etc/main.cf" ]; then postfix -c "$PF/etc" stop >/dev/null 2>&1 || true; fi
   for pid in $SERVER_PID $SINK_PID $DNS_PID; do
     if kill -0 "$pid" 2>/dev/null; then kill "$pid"; wait "$pid" 2>/dev/null || true; fi
   done
@@ -100,6 +105,7 @@ EMPTY=$(now)
 echo "run 1 (submission and delivery together): $(cat "$B/submit1.out")"
 echo "  accepted:   $(rate "$MSGS" "$START" "$SUBMITTED") messages/s to the last 250"
 echo "  end to end: queue empty after $(secs "$START" "$EMPTY") s: $(rate "$MSGS" "$START" "$EMPTY") messages/s; at most $MAX_QUEUE queued; peak RSS $((PEAK_RSS / 1024)) MiB"
+RUN1_E2E=$(rate "$MSGS" "$START" "$EMPTY")
 stop_server
 
 log "run 2: the same submission with delivery off, then delivery of the full queue"
@@ -117,3 +123,69 @@ EMPTY=$(now)
 echo "run 2 (delivery alone): $(cat "$B/submit2.out"), $QUEUED in the queue"
 echo "  accepted:   $(rate "$MSGS" "$START" "$SUBMITTED") messages/s to the last 250 (queueing only)"
 echo "  delivery:   $QUEUED messages to $DOMAINS domains in $(secs "$DRAIN" "$EMPTY") s (from the restart, recovery included): $(rate "$QUEUED" "$DRAIN" "$EMPTY") messages/s; peak RSS $((PEAK_RSS / 1024)) MiB"
+
+[ "${POSTFIX:-1}" = 1 ] || exit 0
+command -v postfix >/dev/null || die "postfix missing: run scripts/services.sh install"
+[ "$(id -u)" = 0 ] || die "the Postfix run needs root (postfix start)"
+log "run 3: Postfix relaying the same submission to the same sink"
+RELAY=$(free_port)
+mkdir -p "$PF/etc" "$PF/spool" "$PF/data"
+chown postfix "$PF/data"
+cat >"$PF/etc/main.cf" <<EOF
+compatibility_level = 3.6
+queue_directory = $PF/spool
+data_directory = $PF/data
+meta_directory = /etc/postfix
+mail_owner = postfix
+setgid_group = postdrop
+maillog_file_prefixes = $B
+maillog_file = $PF/maillog
+myhostname = relay.bench.test
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+mydestination =
+local_recipient_maps =
+alias_maps =
+alias_database =
+relay_domains =
+smtpd_relay_restrictions = permit_mynetworks, reject
+default_transport = smtp:[127.0.0.1]:$SINK
+default_destination_concurrency_limit = $CONCURRENCY
+default_process_limit = $((CONCURRENCY + SESSIONS + 10))
+EOF
+cat >"$PF/etc/master.cf" <<EOF
+127.0.0.1:$RELAY inet n - n - - smtpd
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+smtp      unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+EOF
+postfix -c "$PF/etc" check
+postfix -c "$PF/etc" start >/dev/null
+wait_port "$RELAY" || die "postfix did not open 127.0.0.1:$RELAY; see $PF/maillog"
+pf_queue() { find "$PF/spool/maildrop" "$PF/spool/incoming" "$PF/spool/active" "$PF/spool/deferred" -type f 2>/dev/null | wc -l; }
+START=$(now)
+"$PY" "$ROOT/bench/outbound_submit.py" "$RELAY" - - "$MSGS" "$SESSIONS" "$DOMAINS" "$SIZE" >"$B/submit3.out" || die "the submission to Postfix failed: $(cat "$B/submit3.out")"
+SUBMITTED=$(now)
+while [ "$(pf_queue)" -gt 0 ]; do sleep 0.2; done
+EMPTY=$(now)
+DEFERRED=$(find "$PF/spool/deferred" -type f 2>/dev/null | wc -l)
+echo "run 3 (Postfix $(postconf -d -h mail_version), submission and delivery together): $(cat "$B/submit3.out"), $DEFERRED deferred"
+echo "  accepted:   $(rate "$MSGS" "$START" "$SUBMITTED") messages/s to the last 250"
+echo "  end to end: queue empty after $(secs "$START" "$EMPTY") s: $(rate "$MSGS" "$START" "$EMPTY") messages/s"
+echo "ratio, end to end ours / Postfix: $("$PY" -c "print(f'{$RUN1_E2E / ($MSGS / ($EMPTY - $START)):.2f}')")"

@@ -31,6 +31,7 @@ internal static class AdminCli
         new QueueControlCommand("hold", "stop delivery attempts for a queued message"),
         new QueueControlCommand("release", "resume delivery of a held message, now"),
         new QueueControlCommand("delete", "remove a queued message without a DSN"),
+        new TlsReportSendCommand(),
         new DkimGenerateCommand(),
         new SenderListAddCommand(),
         new SenderListRemoveCommand(),

@@ -12,6 +12,8 @@ public static class WebmailRoutes
     public const string Read = "/mail/read";
     public const string Body = "/mail/body";
     public const string Attachment = "/mail/attachment";
+    public const string Preview = "/mail/preview";
+    public const string Zip = "/mail/attachments.zip";
     public const string Error = "/error";
     public const string NotFound = "/not-found";
 
@@ -65,6 +67,13 @@ public static class WebmailRoutes
     /// <summary>Download of attachment <paramref name="index"/>.</summary>
     public static string AttachmentOf(string folder, uint uid, int index) =>
         $"mail/attachment?folder={Uri.EscapeDataString(folder)}&uid={uid}&index={index}";
+
+    /// <summary>Inline preview of image attachment <paramref name="index"/> (raster types only).</summary>
+    public static string PreviewOf(string folder, uint uid, int index) =>
+        $"mail/preview?folder={Uri.EscapeDataString(folder)}&uid={uid}&index={index}";
+
+    /// <summary>All attachments of a message as one zip download.</summary>
+    public static string ZipOf(string folder, uint uid) => $"mail/attachments.zip?folder={Uri.EscapeDataString(folder)}&uid={uid}";
 
     /// <summary>True when <paramref name="url"/> is a local path safe to redirect to (no scheme, host or protocol-relative form).</summary>
     public static bool IsLocal(string? url) =>

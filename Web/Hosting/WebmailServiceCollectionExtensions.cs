@@ -55,6 +55,7 @@ public static class WebmailServiceCollectionExtensions
         services.AddScoped<Components.Mailbox.ListDrag>();
         services.AddSingleton<WebmailThreadIndex>();
         services.AddWebmailCompose();
+        services.AddWebmailReader();
         return services;
     }
 
@@ -74,6 +75,7 @@ public static class WebmailServiceCollectionExtensions
         app.MapStaticAssets();
         app.MapWebmailApi();
         app.MapWebmailComposeApi();
+        app.MapWebmailReader();
         app.MapWebmailLanguage();
         // WebmailSecurityHeaders sends the whole policy (frame-ancestors 'none'); the framework's own
         // "frame-ancestors 'self'" header would replace it.

@@ -66,25 +66,15 @@ public sealed class RemoteImageFetcher : IDisposable
     private static readonly string[] s_imageTypes = ["image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp", "image/x-icon", "image/vnd.microsoft.icon"];
 
     private readonly RemoteImageProxyOptions _options;
-    private readonly List<(IPAddress Network, int Prefix)> _allowed;
+    private readonly SsrfGuard _guard;
     private readonly HttpClient _client;
 
     public RemoteImageFetcher(IOptions<RemoteImageProxyOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
-        _allowed = [.. _options.AllowedNetworks.Select(ParseNetwork).OfType<(IPAddress, int)>()];
-        var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            UseProxy = false,
-            Credentials = null,
-            ConnectTimeout = TimeSpan.FromSeconds(Math.Max(1, _options.TimeoutSeconds)),
-            ConnectCallback = ConnectAsync,
-        };
-        _client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(Math.Max(1, _options.TimeoutSeconds)) };
-        _client.DefaultRequestHeaders.UserAgent.ParseAdd("MailWebmailImageProxy/1.0");
+        _guard = new SsrfGuard(_options.AllowedNetworks);
+        _client = _guard.CreateClient(TimeSpan.FromSeconds(Math.Max(1, _options.TimeoutSeconds)), "MailWebmailImageProxy/1.0");
     }
 
     /// <summary>Fetches <paramref name="url"/> (absolute http or https).</summary>
@@ -100,7 +90,7 @@ public sealed class RemoteImageFetcher : IDisposable
         {
             for (var redirects = 0; ; redirects++)
             {
-                if (IPAddress.TryParse(target.IdnHost.Trim('[', ']'), out var literal) && !IsAllowed(literal))
+                if (_guard.IsForbiddenLiteral(target))
                 {
                     return new RemoteImage(RemoteImageRefusal.ForbiddenAddress);
                 }
@@ -158,81 +148,12 @@ public sealed class RemoteImageFetcher : IDisposable
     /// True when an image may be fetched from <paramref name="address"/>: a public unicast address, or one inside
     /// <see cref="RemoteImageProxyOptions.AllowedNetworks"/>.
     /// </summary>
-    public bool IsAllowed(IPAddress address)
-    {
-        ArgumentNullException.ThrowIfNull(address);
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-        if (_allowed.Any(n => InNetwork(address, n.Network, n.Prefix)))
-        {
-            return true;
-        }
-        return IsPublic(address);
-    }
+    public bool IsAllowed(IPAddress address) => _guard.IsAllowed(address);
 
-    /// <summary>True for a globally routable unicast address (not loopback, private, link-local, CGNAT, multicast, documentation or reserved).</summary>
-    public static bool IsPublic(IPAddress address)
-    {
-        ArgumentNullException.ThrowIfNull(address);
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.Broadcast))
-        {
-            return false;
-        }
-        if (address.AddressFamily == AddressFamily.InterNetwork)
-        {
-            var b = address.GetAddressBytes();
-            return !(b[0] == 0 || b[0] == 10 || b[0] == 127 || b[0] >= 224
-                || (b[0] == 100 && b[1] >= 64 && b[1] < 128)
-                || (b[0] == 169 && b[1] == 254)
-                || (b[0] == 172 && b[1] >= 16 && b[1] < 32)
-                || (b[0] == 192 && b[1] == 168)
-                || (b[0] == 192 && b[1] == 0 && (b[2] == 0 || b[2] == 2))
-                || (b[0] == 198 && (b[1] == 18 || b[1] == 19))
-                || (b[0] == 198 && b[1] == 51 && b[2] == 100)
-                || (b[0] == 203 && b[1] == 0 && b[2] == 113));
-        }
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            var b = address.GetAddressBytes();
-            var globalUnicast = (b[0] & 0xe0) == 0x20;
-            var documentation = b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8;
-            var teredoOr6to4 = (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) || (b[0] == 0x20 && b[1] == 0x02);
-            return globalUnicast && !documentation && !teredoOr6to4 && !address.IsIPv6SiteLocal && !address.IsIPv6LinkLocal;
-        }
-        return false;
-    }
+    /// <summary>True for a globally routable unicast address (see <see cref="SsrfGuard.IsPublic"/>).</summary>
+    public static bool IsPublic(IPAddress address) => SsrfGuard.IsPublic(address);
 
     public void Dispose() => _client.Dispose();
-
-    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var host = context.DnsEndPoint.Host;
-        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
-            ? [literal]
-            : await Dns.GetHostAddressesAsync(host, cancellationToken);
-        var allowed = addresses.Where(IsAllowed).ToList();
-        if (allowed.Count == 0)
-        {
-            throw new ForbiddenAddressException();
-        }
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(allowed[0], context.DnsEndPoint.Port, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
 
     private static bool TryParseTarget(string url, out Uri target)
     {
@@ -244,45 +165,5 @@ public sealed class RemoteImageFetcher : IDisposable
         }
         target = uri;
         return true;
-    }
-
-    private static (IPAddress, int)? ParseNetwork(string cidr)
-    {
-        var slash = cidr.IndexOf('/', StringComparison.Ordinal);
-        var text = slash < 0 ? cidr : cidr[..slash];
-        if (!IPAddress.TryParse(text.Trim(), out var network))
-        {
-            return null;
-        }
-        var max = network.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
-        var prefix = slash < 0 ? max : int.TryParse(cidr.AsSpan(slash + 1), out var p) ? Math.Clamp(p, 0, max) : max;
-        return (network, prefix);
-    }
-
-    private static bool InNetwork(IPAddress address, IPAddress network, int prefix)
-    {
-        if (address.AddressFamily != network.AddressFamily)
-        {
-            return false;
-        }
-        var a = address.GetAddressBytes();
-        var n = network.GetAddressBytes();
-        for (var i = 0; i < a.Length && prefix > 0; i++, prefix -= 8)
-        {
-            var mask = prefix >= 8 ? 0xff : (byte)(0xff << (8 - prefix));
-            if ((a[i] & mask) != (n[i] & mask))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private sealed class ForbiddenAddressException : IOException
-    {
-        public ForbiddenAddressException()
-            : base("The host resolves only to addresses the image proxy may not reach.")
-        {
-        }
     }
 }

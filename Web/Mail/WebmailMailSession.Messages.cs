@@ -163,6 +163,8 @@ public sealed partial class WebmailMailSession
             TooLarge = false,
             Attachments = [.. parts.Attachments.Select((a, i) => new WebmailAttachment(
                 i, WebmailMessageParts.FileNameOf(a, i), a.ContentType.MimeType, WebmailMessageParts.SizeOf(a)))],
+            Headers = message.Headers,
+            Calendars = WebmailCalendar.PartsOf(message),
         };
     }
 

@@ -1,3 +1,5 @@
+using MimeKit;
+
 namespace Mail.Web.Webmail;
 
 /// <summary>Role of a folder from its RFC 6154 special-use attribute (or INBOX).</summary>
@@ -75,4 +77,10 @@ public sealed record WebmailMessage
     public required bool TooLarge { get; init; }
 
     public required IReadOnlyList<WebmailAttachment> Attachments { get; init; }
+
+    /// <summary>The message's header fields (MimeKit), for authentication results, the verdict record and List-Unsubscribe; null when <see cref="TooLarge"/>.</summary>
+    public HeaderList? Headers { get; init; }
+
+    /// <summary>The text of each text/calendar part (RFC 5545), in message order; empty when none.</summary>
+    public IReadOnlyList<string> Calendars { get; init; } = [];
 }

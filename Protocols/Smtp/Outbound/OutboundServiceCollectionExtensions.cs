@@ -27,7 +27,7 @@ public static class OutboundServiceCollectionExtensions
 
     /// <summary>
     /// Adds queue delivery (options <c>Mail:Outbound</c>): MX delivery, the local shortcut (when the node also
-    /// has an <c>IMailStore</c>), retries and DSNs.
+    /// has an <c>IMailStore</c>), retries and DSNs, and TLS reports (<c>Mail:Outbound:TlsReporting</c>, RFC 8460).
     /// </summary>
     public static IServiceCollection AddOutbound(this IServiceCollection services)
     {
@@ -37,6 +37,10 @@ public static class OutboundServiceCollectionExtensions
         services.TryAddSingleton<Tls.MtaStsPolicyStore>();
         services.TryAddSingleton<Tls.MtaStsResolver>();
         services.TryAddSingleton<Tls.TlsPolicyResolver>();
+        services.AddOptions<TlsReporting.TlsReportOptions>().BindConfiguration(TlsReporting.TlsReportOptions.Section);
+        services.TryAddSingleton<TlsReporting.TlsReportCollector>();
+        services.TryAddSingleton<TlsReporting.TlsReportSender>();
+        services.AddHostedService(sp => sp.GetRequiredService<TlsReporting.TlsReportSender>());
         services.TryAddSingleton<SmtpDeliveryAgent>();
         services.AddForwarding();
         services.TryAddSingleton<LocalDeliveryAgent>();

@@ -21,6 +21,7 @@ namespace Mail.Protocols.Smtp.Outbound;
 /// (<c>451 4.7.5</c> per host when it fails); REQUIRETLS relayed and required of the next hop (<c>550 5.7.30</c>);
 /// 8BITMIME downgraded to 7bit by MimeKit, and the DKIM signature made again, for a hop without 8BITMIME; BDAT when
 /// CHUNKING is offered (RFC 3030); AUTH only at the smarthost. Results are per recipient: RCPT refusals are recorded, not thrown.
+/// The TLS outcome of each session to an MX host goes to <see cref="TlsReporting.TlsReportCollector"/> (RFC 8460).
 /// </summary>
 internal sealed partial class SmtpDeliveryAgent(
     OutboundDns dns,
@@ -28,6 +29,7 @@ internal sealed partial class SmtpDeliveryAgent(
     TlsPolicyResolver policies,
     CertificateVerifier verifier,
     DkimMessageSigner dkim,
+    TlsReporting.TlsReportCollector reports,
     IOptions<OutboundOptions> options,
     IOptions<MailOptions> mail,
     TimeProvider time,
@@ -69,6 +71,10 @@ internal sealed partial class SmtpDeliveryAgent(
             var (policy, refusal) = await policies.ForHostAsync(entry, host, port, !routed, stsPolicy, cancellationToken);
             if (policy is null)
             {
+                if (!routed)
+                {
+                    reports.RecordFailure(TlsReporting.TlsReportPolicy.For(domain, stsPolicy, null), TlsReporting.TlsResultType.ValidationFailure, null, host, null, "mx not listed in the policy");
+                }
                 errors.Add(refusal!);
                 continue;
             }
@@ -80,7 +86,8 @@ internal sealed partial class SmtpDeliveryAgent(
             }
             foreach (var address in addresses)
             {
-                var attempt = await TryHostAsync(entry, domain, host, address, port, smarthost, policy, recipients, cancellationToken);
+                var reportPolicy = routed ? null : TlsReporting.TlsReportPolicy.For(domain, stsPolicy, policy);
+                var attempt = await TryHostAsync(entry, domain, host, address, port, smarthost, policy, reportPolicy, recipients, cancellationToken);
                 if (attempt.Results is not null)
                 {
                     return attempt.Results;
@@ -140,8 +147,10 @@ internal sealed partial class SmtpDeliveryAgent(
     }
 
     private async Task<(List<DeliveryResult>? Results, string? Error, bool Permanent)> TryHostAsync(
-        OutboundQueueEntry entry, string domain, string host, IPAddress address, int port, bool smarthost, OutboundTlsPolicy policy, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
+        OutboundQueueEntry entry, string domain, string host, IPAddress address, int port, bool smarthost, OutboundTlsPolicy policy,
+        TlsReporting.TlsReportPolicy? reportPolicy, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
+        string? sendingIp = null;
         var where = $"{host}[{address}]:{port}";
         string? tlsError = null;
         var client = new RecordingSmtpClient
@@ -168,6 +177,7 @@ internal sealed partial class SmtpDeliveryAgent(
                 using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 connectTimeout.CancelAfter(TimeSpan.FromSeconds(_options.ConnectTimeoutSeconds));
                 await socket.ConnectAsync(new IPEndPoint(address, port), connectTimeout.Token);
+                sendingIp = (socket.LocalEndPoint as IPEndPoint)?.Address.ToString();
             }
             catch
             {
@@ -176,6 +186,18 @@ internal sealed partial class SmtpDeliveryAgent(
             }
             await client.ConnectAsync(socket, host, port, required ? SecureSocketOptions.StartTls : SecureSocketOptions.StartTlsWhenAvailable, cancellationToken);
             client.Verified = required;
+            if (reportPolicy is not null)
+            {
+                // RFC 8460 §4.4: a success is a session that negotiated TLS; without STARTTLS offered, a failure.
+                if (client.IsSecure)
+                {
+                    reports.RecordSuccess(reportPolicy);
+                }
+                else
+                {
+                    reports.RecordFailure(reportPolicy, TlsReporting.TlsResultType.StartTlsNotSupported, sendingIp, host, address.ToString(), null);
+                }
+            }
             if (entry.RequireTls && !client.Capabilities.HasFlag(SmtpCapabilities.RequireTLS))
             {
                 client.Dispose();
@@ -190,12 +212,21 @@ internal sealed partial class SmtpDeliveryAgent(
         {
             client.Dispose();
             var reason = ex is NotSupportedException ? "STARTTLS not offered" : tlsError ?? ex.Message;
+            if (reportPolicy is not null)
+            {
+                var type = ex is NotSupportedException ? TlsReporting.TlsResultType.StartTlsNotSupported : TlsReporting.TlsResultType.OfCertificateError(tlsError);
+                reports.RecordFailure(reportPolicy, type, sendingIp, host, address.ToString(), tlsError);
+            }
             return (null, $"{policy.Source}: TLS to {where} required: {reason}", false);
         }
         catch (Exception ex) when (ex is SocketException or IOException or SmtpProtocolException or SmtpCommandException or SslHandshakeException or AuthenticationException
             || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             client.Dispose();
+            if (reportPolicy is not null && ex is SslHandshakeException)
+            {
+                reports.RecordFailure(reportPolicy, TlsReporting.TlsResultType.ValidationFailure, sendingIp, host, address.ToString(), "TLS handshake failed");
+            }
             return (null, $"connect to {where}: {ex.Message}", false);
         }
 

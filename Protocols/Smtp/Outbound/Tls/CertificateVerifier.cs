@@ -17,9 +17,11 @@ namespace Mail.Protocols.Smtp.Outbound.Tls;
 internal sealed class CertificateVerifier
 {
     private readonly X509Certificate2Collection _roots = [];
+    private readonly TimeProvider _time;
 
-    public CertificateVerifier(IOptions<OutboundOptions> options)
+    public CertificateVerifier(IOptions<OutboundOptions> options, TimeProvider time)
     {
+        _time = time;
         foreach (var path in options.Value.TrustedRootCertificates)
         {
             _roots.ImportFromPemFile(path);
@@ -96,7 +98,10 @@ internal sealed class CertificateVerifier
         {
             return true;
         }
-        error = anchor is null ? "certificate chain not trusted" : "certificate does not chain to the DANE-TA trust anchor";
+        var now = _time.GetUtcNow().UtcDateTime;
+        error = leaf.NotAfter.ToUniversalTime() < now ? "certificate expired"
+            : leaf.NotBefore.ToUniversalTime() > now ? "certificate not yet valid"
+            : anchor is null ? "certificate chain not trusted" : "certificate does not chain to the DANE-TA trust anchor";
         return false;
     }
 

@@ -30,12 +30,14 @@ internal sealed class MtaStsResolver : IDisposable
     private readonly ILogger _logger;
     private readonly HttpClient _http;
     private readonly MtaStsPolicyStore _store;
+    private readonly TlsReporting.TlsReportCollector _reports;
     private readonly ConcurrentDictionary<string, MtaStsPolicy> _cache = new(StringComparer.OrdinalIgnoreCase);
 
-    public MtaStsResolver(OutboundDns dns, CertificateVerifier verifier, MtaStsPolicyStore store, IOptions<OutboundOptions> options, TimeProvider time, ILogger<MtaStsResolver> logger)
+    public MtaStsResolver(OutboundDns dns, CertificateVerifier verifier, MtaStsPolicyStore store, TlsReporting.TlsReportCollector reports, IOptions<OutboundOptions> options, TimeProvider time, ILogger<MtaStsResolver> logger)
     {
         _dns = dns;
         _store = store;
+        _reports = reports;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -141,8 +143,7 @@ internal sealed class MtaStsResolver : IDisposable
             using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (response.StatusCode != HttpStatusCode.OK || response.Content.Headers.ContentType?.MediaType != "text/plain")
             {
-                MtaStsLog.FetchFailed(_logger, domain, $"HTTP {(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType}");
-                return null;
+                return Failed(domain, TlsReporting.TlsResultType.StsPolicyFetchError, $"HTTP {(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType}");
             }
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
             var buffer = new byte[MaxPolicyOctets + 1];
@@ -154,21 +155,26 @@ internal sealed class MtaStsResolver : IDisposable
             }
             if (length > MaxPolicyOctets)
             {
-                MtaStsLog.FetchFailed(_logger, domain, "policy larger than 64 KiB");
-                return null;
+                return Failed(domain, TlsReporting.TlsResultType.StsPolicyInvalid, "policy larger than 64 KiB");
             }
             var policy = MtaStsPolicy.Parse(Encoding.UTF8.GetString(buffer, 0, length), id, now);
-            if (policy is null)
-            {
-                MtaStsLog.FetchFailed(_logger, domain, "malformed policy");
-            }
-            return policy;
+            return policy ?? Failed(domain, TlsReporting.TlsResultType.StsPolicyInvalid, "malformed policy");
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            MtaStsLog.FetchFailed(_logger, domain, ex.Message);
-            return null;
+            // A refused certificate surfaces as an AuthenticationException inside the HttpRequestException.
+            var type = ex.InnerException is System.Security.Authentication.AuthenticationException
+                ? TlsReporting.TlsResultType.StsWebPkiInvalid : TlsReporting.TlsResultType.StsPolicyFetchError;
+            return Failed(domain, type, ex.Message);
         }
+    }
+
+    /// <summary>Logs a failed fetch and counts it for the domain's TLS report (RFC 8460 §4.3.2.2); returns null.</summary>
+    private MtaStsPolicy? Failed(string domain, string resultType, string error)
+    {
+        MtaStsLog.FetchFailed(_logger, domain, error);
+        _reports.RecordFailure(new TlsReporting.TlsReportPolicy(domain, TlsReporting.TlsReportPolicy.Sts, [], []), resultType, null, null, null, error);
+        return null;
     }
 
     public void Dispose() => _http.Dispose();
