@@ -42,17 +42,7 @@ public abstract class TcpSessionListener : BackgroundService
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         var configured = _endpoints.Configured(_endpointName);
-        var socket = new Socket(configured.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            socket.Bind(configured);
-            socket.Listen(512);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        var socket = ListeningSocket.Open(configured);
         _socket = socket;
         var bound = (IPEndPoint)socket.LocalEndPoint!;
         _endpoints.SetBound(_endpointName, bound);

@@ -51,6 +51,9 @@ internal static partial class ImapLog
     [LoggerMessage(EventId = 3114, Level = LogLevel.Debug, Message = "IMAP {ConnectionId} autologout after inactivity")]
     public static partial void Autologout(ILogger logger, long connectionId);
 
+    [LoggerMessage(EventId = 3150, Level = LogLevel.Information, Message = "IMAP {ConnectionId} fell behind on NOTIFY events (more than {Limit} queued); NOTIFY turned off")]
+    public static partial void NotificationOverflow(ILogger logger, long connectionId, int limit);
+
     [LoggerMessage(EventId = 3140, Level = LogLevel.Debug, Message = "IMAP {ConnectionId} COMPRESS DEFLATE active")]
     public static partial void CompressionStarted(ILogger logger, long connectionId);
 }

@@ -77,6 +77,15 @@ public sealed class ImapLimits
     /// <summary>SEARCH RETURN (UPDATE) contexts a session may keep at once (RFC 5267 §4.2); one more gets <c>NO [NOUPDATE "tag"]</c>. Default 10.</summary>
     public int MaxSearchUpdates { get; set; } = 10;
 
+    /// <summary>
+    /// NOTIFY events a session may have queued and not yet written (RFC 5465 §5.8); one more means the session has fallen
+    /// behind: <c>* OK [NOTIFICATIONOVERFLOW]</c> and NOTIFY is turned off (<see cref="ImapRejectReason.NotificationOverflow"/>). Default 1000.
+    /// </summary>
+    public int MaxPendingNotifications { get; set; } = 1000;
+
+    /// <summary>Mailbox names one NOTIFY SET may list in its subtree/mailboxes filters; more get <c>NO [NOTIFICATIONOVERFLOW]</c>. Default 100.</summary>
+    public int MaxNotifyMailboxNames { get; set; } = 100;
+
     /// <summary>Commands allowed per connection (0 = unlimited). Default 0.</summary>
     public long MaxCommandsPerConnection { get; set; }
 }

@@ -41,4 +41,7 @@ public enum ImapRejectReason
 
     /// <summary>Command count per connection exceeded (<see cref="ImapLimits.MaxCommandsPerConnection"/>): <c>* BYE</c>.</summary>
     TooManyCommands,
+
+    /// <summary>More NOTIFY events queued than <see cref="ImapLimits.MaxPendingNotifications"/>: <c>* OK [NOTIFICATIONOVERFLOW]</c>, NOTIFY off (RFC 5465 §5.8).</summary>
+    NotificationOverflow,
 }

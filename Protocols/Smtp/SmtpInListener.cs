@@ -91,21 +91,7 @@ internal sealed class SmtpInListener : BackgroundService
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         var configured = _endpoints.Configured(MailEndpoints.SmtpIn);
-        var socket = new Socket(configured.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            if (configured.AddressFamily == AddressFamily.InterNetworkV6)
-            {
-                socket.DualMode = true;
-            }
-            socket.Bind(configured);
-            socket.Listen(512);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        var socket = ListeningSocket.Open(configured);
         _socket = socket;
         var bound = (IPEndPoint)socket.LocalEndPoint!;
         _endpoints.SetBound(MailEndpoints.SmtpIn, bound);

@@ -57,6 +57,7 @@ internal sealed partial class AccountStore
             InsertMailbox(tx, normalized, specialUse);
             tx.Commit();
         }
+        RaiseListChanged(new MailboxListChange(MailboxListChangeKind.Created, normalized));
         return StoreStatus.Ok;
     }
 
@@ -100,6 +101,7 @@ internal sealed partial class AccountStore
             RemoveUnreferencedFiles(files);
         }
         RaiseChanged([id]);
+        RaiseListChanged(new MailboxListChange(MailboxListChangeKind.Deleted, normalized));
         return StoreStatus.Ok;
     }
 
@@ -117,6 +119,7 @@ internal sealed partial class AccountStore
             return StoreStatus.InvalidName;
         }
         var changed = new List<long>();
+        var renamed = new List<MailboxListChange>();
         using (await LockAsync(cancellationToken))
         {
             using var tx = _writer.BeginTransaction();
@@ -133,7 +136,7 @@ internal sealed partial class AccountStore
             {
                 return StoreStatus.NotAllowed;
             }
-            var status = MailboxName.IsInbox(from) ? RenameInbox(tx, source, to, changed) : RenameTree(tx, source, to, changed);
+            var status = MailboxName.IsInbox(from) ? RenameInbox(tx, source, to, changed) : RenameTree(tx, source, to, changed, renamed);
             if (status != StoreStatus.Ok)
             {
                 return status;
@@ -141,6 +144,15 @@ internal sealed partial class AccountStore
             tx.Commit();
         }
         RaiseChanged(changed);
+        if (MailboxName.IsInbox(from))
+        {
+            // INBOX stays; its messages went to a new mailbox.
+            renamed.Add(new MailboxListChange(MailboxListChangeKind.Created, to));
+        }
+        foreach (var change in renamed)
+        {
+            RaiseListChanged(change);
+        }
         return StoreStatus.Ok;
     }
 
@@ -168,7 +180,7 @@ internal sealed partial class AccountStore
     }
 
     /// <summary>Renames a mailbox and every child (<c>a</c> → <c>b</c> renames <c>a/x</c> → <c>b/x</c>), keeping ids and UIDVALIDITY; subscriptions follow.</summary>
-    private StoreStatus RenameTree(SqliteTransaction tx, MailboxRow source, string to, List<long> changed)
+    private StoreStatus RenameTree(SqliteTransaction tx, MailboxRow source, string to, List<long> changed, List<MailboxListChange> renamed)
     {
         var renames = new List<(string From, string To)> { (source.Name, to) };
         foreach (var child in ChildNames(tx, source.Name))
@@ -184,6 +196,7 @@ internal sealed partial class AccountStore
         foreach (var (oldName, newName) in renames)
         {
             changed.Add(FindMailbox(tx, oldName)!.Id);
+            renamed.Add(new MailboxListChange(MailboxListChangeKind.Renamed, newName, oldName));
             Execute(tx, "UPDATE mailboxes SET name = @to WHERE name = @from", ("@to", newName), ("@from", oldName));
             if (Execute(tx, "DELETE FROM subscriptions WHERE name = @from", ("@from", oldName)) > 0)
             {
@@ -207,6 +220,7 @@ internal sealed partial class AccountStore
             Execute(tx, subscribed ? "INSERT OR IGNORE INTO subscriptions (name) VALUES (@name)" : "DELETE FROM subscriptions WHERE name = @name", ("@name", normalized));
             tx.Commit();
         }
+        RaiseListChanged(new MailboxListChange(subscribed ? MailboxListChangeKind.Subscribed : MailboxListChangeKind.Unsubscribed, normalized));
         return StoreStatus.Ok;
     }
 

@@ -78,6 +78,8 @@ internal sealed partial class AccountStore
             }
             tx.Commit();
         }
+        var changedName = mailboxName.Length > 0 ? MailboxName.Normalize(mailboxName) ?? mailboxName : "";
+        RaiseListChanged(new MailboxListChange(MailboxListChangeKind.MetadataChanged, changedName, Entries: changes.Select(c => c.Name).ToList(), User: user));
         return (MetadataStatus.Ok, 0);
     }
 }

@@ -59,6 +59,9 @@ internal sealed partial class AccountStore : IAccountStore, IDisposable
     /// <inheritdoc />
     public event Action<long>? MailboxChanged;
 
+    /// <inheritdoc />
+    public event Action<MailboxListChange>? MailboxListChanged;
+
     /// <summary>Test hook: runs inside the index transaction just before COMMIT (a throw simulates a crash there).</summary>
     internal Action? BeforeCommit { get; set; }
 
@@ -168,6 +171,8 @@ internal sealed partial class AccountStore : IAccountStore, IDisposable
             handler(id);
         }
     }
+
+    private void RaiseListChanged(MailboxListChange change) => MailboxListChanged?.Invoke(change);
 
     private SqliteConnection OpenReader()
     {

@@ -23,6 +23,12 @@ public interface IAccountStore
     /// </summary>
     event Action<long>? MailboxChanged;
 
+    /// <summary>
+    /// Raised after a committed change to the mailbox list (create, delete, rename, subscribe, unsubscribe) or to METADATA
+    /// entries. Handlers must be quick and must not throw; IMAP NOTIFY (RFC 5465 §5.6-5.9) reports them.
+    /// </summary>
+    event Action<MailboxListChange>? MailboxListChanged;
+
     /// <summary>All mailboxes, sorted by name (INBOX first).</summary>
     Task<IReadOnlyList<MailboxInfo>> ListMailboxesAsync(CancellationToken cancellationToken);
 

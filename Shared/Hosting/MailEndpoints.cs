@@ -53,6 +53,21 @@ public sealed class MailEndpoints
     /// <summary>The endpoint a listener bound, or null when that listener is not running (yet).</summary>
     public IPEndPoint? Bound(string name) => _bound.TryGetValue(name, out var ep) ? ep : null;
 
+    /// <summary>
+    /// Where a client on this node dials the listener <paramref name="name"/>: the bound endpoint (else the
+    /// configured one), with an any-address (<c>0.0.0.0</c>, <c>::</c>) replaced by the matching loopback.
+    /// </summary>
+    /// <returns>An IP address literal and a TCP port.</returns>
+    /// <exception cref="FormatException">The configured value is not <c>host:port</c>.</exception>
+    public (string Host, int Port) LocalDialTarget(string name)
+    {
+        var endpoint = Bound(name) ?? Configured(name);
+        var address = endpoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback
+            : endpoint.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback
+            : endpoint.Address;
+        return (address.ToString(), endpoint.Port);
+    }
+
     /// <summary>All bound endpoints by name.</summary>
     public IReadOnlyDictionary<string, IPEndPoint> AllBound => _bound;
 

@@ -105,11 +105,7 @@ public sealed class WebmailImapConnector(IOptions<WebmailOptions> options, MailE
         {
             return (_options.ImapHost, _options.ImapPort);
         }
-        var endpoint = endpoints.Bound(MailEndpoints.Imap) ?? endpoints.Configured(MailEndpoints.Imap);
-        var address = endpoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback
-            : endpoint.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback
-            : endpoint.Address;
-        return (address.ToString(), endpoint.Port);
+        return endpoints.LocalDialTarget(MailEndpoints.Imap);
     }
 
     private SecureSocketOptions ResolveSecurity(string host)

@@ -95,11 +95,7 @@ public sealed class WebmailSubmissionClient(
             }
             return (text, 587);
         }
-        var endpoint = endpoints.Bound(MailEndpoints.Submission) ?? endpoints.Configured(MailEndpoints.Submission);
-        var address = endpoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback
-            : endpoint.Address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback
-            : endpoint.Address;
-        return (address.ToString(), endpoint.Port);
+        return endpoints.LocalDialTarget(MailEndpoints.Submission);
     }
 
     private bool ValidateCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)

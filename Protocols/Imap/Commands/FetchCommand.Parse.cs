@@ -6,6 +6,34 @@ namespace Mail.Protocols.Imap.Commands;
 
 public partial class FetchCommand
 {
+    /// <summary>
+    /// Parses the fetch-att list of NOTIFY's MessageNew (RFC 5465 §5.2) into a UID FETCH run later with
+    /// <see cref="ExecuteForUidsAsync"/>; false with the tokenizer's error on bad syntax.
+    /// </summary>
+    internal static bool TryParseNotifyAttributes(ref ImapTokenizer tokenizer, ImapSession session, out FetchCommand command)
+    {
+        command = new UidFetchCommand();
+        if (!tokenizer.TryOpenList())
+        {
+            return tokenizer.Fail("Expected a list of fetch attributes");
+        }
+        while (!tokenizer.TryCloseList())
+        {
+            if ((command._items.Count > 0 && !tokenizer.Space()) || !command.TryReadItem(ref tokenizer))
+            {
+                return false;
+            }
+        }
+        return command._items.Count > 0 || tokenizer.Fail("Empty fetch item list");
+    }
+
+    /// <summary>Runs the parsed fetch attributes for <paramref name="uids"/> of the selected mailbox (NOTIFY MessageNew).</summary>
+    internal ValueTask<ImapCommandResult> ExecuteForUidsAsync(ImapSession session, IReadOnlyList<uint> uids, CancellationToken cancellationToken)
+    {
+        _set = new ImapSequenceSet(uids.Select(u => new ImapSequenceRange(u, u)).ToList());
+        return ExecuteAsync(session, cancellationToken);
+    }
+
     public override bool Parse(ref ImapTokenizer tokenizer, ImapSession session)
     {
         if (!tokenizer.Space() || !tokenizer.TryReadSequenceSet(out _set) || !tokenizer.Space())

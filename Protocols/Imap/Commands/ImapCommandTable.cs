@@ -15,6 +15,7 @@ public static class ImapCommandTable
         [LoginCommand.WireName] = () => new LoginCommand(),
         [AuthenticateCommand.WireName] = () => new AuthenticateCommand(),
         [EnableCommand.WireName] = () => new EnableCommand(),
+        [NotifyCommand.WireName] = () => new NotifyCommand(),
         [SelectCommand.WireName] = () => new SelectCommand(),
         [ExamineCommand.WireName] = () => new ExamineCommand(),
         [CreateCommand.WireName] = () => new CreateCommand(),

@@ -81,6 +81,18 @@ public class SearchCommand : ImapCommand
     /// <summary>PARTIAL m:n (RFC 5267 §4.4): 1-based positions in the result, either order, no <c>*</c>.</summary>
     private bool TryReadPartial(ref ImapTokenizer tokenizer)
     {
+        if (!TryReadPartialRange(ref tokenizer, out var range))
+        {
+            return false;
+        }
+        _partial = range;
+        return true;
+    }
+
+    /// <summary>Reads <c>SP m:n</c> of PARTIAL (SEARCH and SORT, RFC 5267 §4.4) as an ascending range.</summary>
+    internal static bool TryReadPartialRange(ref ImapTokenizer tokenizer, out (uint First, uint Last) range)
+    {
+        range = default;
         if (!tokenizer.Space() || !tokenizer.TryReadUInt32(out var first) || !tokenizer.TryConsume((byte)':') || !tokenizer.TryReadUInt32(out var last))
         {
             return tokenizer.Fail("PARTIAL needs a range m:n");
@@ -89,7 +101,7 @@ public class SearchCommand : ImapCommand
         {
             return tokenizer.Fail("PARTIAL positions start at 1");
         }
-        _partial = (Math.Min(first, last), Math.Max(first, last));
+        range = (Math.Min(first, last), Math.Max(first, last));
         return true;
     }
 

@@ -13,7 +13,8 @@ namespace Mail.Protocols.Imap.Commands;
 /// state. Criteria ARRIVAL, CC, DATE, FROM, SIZE, SUBJECT, TO, DISPLAYFROM, DISPLAYTO, each optionally
 /// preceded by REVERSE; ties fall back to ascending sequence order. Strings compare with
 /// i;ascii-casemap; SUBJECT uses the base subject (RFC 5256 §2.1); DATE falls back to INTERNALDATE.
-/// Charsets other than UTF-8/US-ASCII: <c>NO [BADCHARSET]</c>.
+/// Charsets other than UTF-8/US-ASCII: <c>NO [BADCHARSET]</c>. <c>RETURN (UPDATE)</c> (CONTEXT=SORT, RFC 5267 §4) keeps
+/// the sorted result live: later changes come as <c>ADDTO</c>/<c>REMOVEFROM</c> with positions in the sorted result.
 /// </summary>
 public class SortCommand : ImapCommand
 {
@@ -23,6 +24,7 @@ public class SortCommand : ImapCommand
     private string _charset = "";
     private HashSet<string>? _return;
     private string _tag = "";
+    private (uint First, uint Last)? _partial;
 
     public override string Name => WireName;
 
@@ -40,7 +42,7 @@ public class SortCommand : ImapCommand
         }
         if (tokenizer.TryKeyword("RETURN"u8))
         {
-            // ESORT (RFC 5267 §3): RETURN (MIN MAX COUNT ALL) answered with ESEARCH.
+            // ESORT (RFC 5267 §3): RETURN (MIN MAX COUNT ALL) answered with ESEARCH; UPDATE keeps the result live (CONTEXT=SORT, §4).
             _return = new HashSet<string>(StringComparer.Ordinal);
             if (!tokenizer.Space() || !tokenizer.TryOpenList())
             {
@@ -53,9 +55,17 @@ public class SortCommand : ImapCommand
                     return false;
                 }
                 var name = Encoding.ASCII.GetString(option).ToUpperInvariant();
-                if (name is not ("MIN" or "MAX" or "COUNT" or "ALL"))
+                if (name is not ("MIN" or "MAX" or "COUNT" or "ALL" or "UPDATE" or "PARTIAL"))
                 {
                     return tokenizer.Fail("Unknown RETURN option " + name);
+                }
+                if (name == "PARTIAL")
+                {
+                    if (!SearchCommand.TryReadPartialRange(ref tokenizer, out var range))
+                    {
+                        return false;
+                    }
+                    _partial = range;
                 }
                 _return.Add(name);
             }
@@ -115,18 +125,21 @@ public class SortCommand : ImapCommand
         }
         var messages = session.Selected!.Messages.ToList();
         var matches = await SearchCommand.MatchAsync(session, messages, _program!, cancellationToken);
-        var needHeaders = _criteria.Any(c => c.Key is not ("ARRIVAL" or "SIZE"));
-        var keys = new List<SortKeys>(matches.Count);
-        foreach (var index in matches)
+        var keys = await OrderAsync(session, messages, matches, cancellationToken);
+        if (_return?.Contains("UPDATE") == true)
         {
-            var headers = needHeaders ? await LoadHeadersAsync(session, messages[index].Uid, cancellationToken) : null;
-            keys.Add(new SortKeys(index, messages[index], headers));
+            var updates = session.Selected!.SearchUpdates;
+            if (updates.Count >= session.Server.Options.Limits.MaxSearchUpdates)
+            {
+                return ImapCommandResult.No("Too many search updates", "NOUPDATE \"" + _tag + "\"");
+            }
+            var order = keys.Select(i => messages[i].Uid).ToList();
+            updates.Add(new ImapSearchUpdate(_tag, ByUid, _program!, order) { Sort = this, Order = order });
         }
-        keys.Sort(Compare);
         var o = session.Out;
         if (_return is not null)
         {
-            var numbers = keys.Select(k => ByUid ? k.Record.Uid : (uint)(k.Index + 1)).ToList();
+            var numbers = keys.Select(i => ByUid ? messages[i].Uid : (uint)(i + 1)).ToList();
             o.Raw("* ESEARCH (TAG "u8).String(_tag).Raw(")"u8);
             if (ByUid)
             {
@@ -148,16 +161,48 @@ public class SortCommand : ImapCommand
             {
                 o.Raw(" ALL "u8).Ascii(SortedSet(numbers));
             }
+            if (_partial is { } partial)
+            {
+                // RFC 5267 §4.4: positions m..n of the sorted result, in sort order; NIL when none is in range.
+                o.Raw(" PARTIAL ("u8).Number(partial.First).Raw(":"u8).Number(partial.Last).Space();
+                var slice = numbers.Skip((int)partial.First - 1).Take((int)(partial.Last - partial.First + 1)).ToList();
+                if (slice.Count == 0)
+                {
+                    o.Nil();
+                }
+                else
+                {
+                    o.Ascii(SortedSet(slice));
+                }
+                o.Raw(")"u8);
+            }
             o.Crlf();
             return ImapCommandResult.Ok(Name + " completed");
         }
         o.Raw("* SORT"u8);
-        foreach (var k in keys)
+        foreach (var i in keys)
         {
-            o.Space().Number(ByUid ? k.Record.Uid : (uint)(k.Index + 1));
+            o.Space().Number(ByUid ? messages[i].Uid : (uint)(i + 1));
         }
         o.Crlf();
         return ImapCommandResult.Ok(Name + " completed");
+    }
+
+    /// <summary>
+    /// Puts <paramref name="matches"/> (indexes into <paramref name="messages"/>, the selected snapshot) in this command's
+    /// sort order; ties keep snapshot order. Also re-sorts a SORT RETURN (UPDATE) result (RFC 5267 §4).
+    /// </summary>
+    internal async ValueTask<List<int>> OrderAsync(ImapSession session, IReadOnlyList<MessageRecord> messages, IReadOnlyList<int> matches, CancellationToken cancellationToken)
+    {
+        var needHeaders = _criteria.Any(c => c.Key is not ("ARRIVAL" or "SIZE"));
+        var keys = new List<SortKeys>(matches.Count);
+        foreach (var index in matches)
+        {
+            var headers = needHeaders ? await LoadHeadersAsync(session, messages[index].Uid, cancellationToken) : null;
+            keys.Add(new SortKeys(index, messages[index], headers));
+        }
+        keys.Sort(Compare);
+        return keys.ConvertAll(k => k.Index);
     }
 
     /// <summary>Numbers in sort order, ascending runs written as ranges (RFC 5267 §3.1 ALL).</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Mail.Protocols.Hosting;
 using Mail.Protocols.Imap.Session;
 using Mail.Shared.Hosting;
 using Microsoft.Extensions.Hosting;
@@ -38,10 +39,7 @@ public sealed class ImapListener : BackgroundService
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         var endpoint = _endpoints.Configured(_endpointName);
-        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        socket.Bind(endpoint);
-        socket.Listen(512);
+        var socket = ListeningSocket.Open(endpoint);
         _socket = socket;
         var bound = (IPEndPoint)socket.LocalEndPoint!;
         _endpoints.SetBound(_endpointName, bound);

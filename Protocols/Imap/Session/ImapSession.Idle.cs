@@ -7,7 +7,8 @@ public sealed partial class ImapSession
 {
     /// <summary>
     /// IDLE (RFC 2177, RFC 9051 §6.3.13): sends a continuation, then reports changes of the selected
-    /// mailbox as they happen (EXISTS, EXPUNGE, FETCH FLAGS) until the client sends <c>DONE</c>.
+    /// mailbox as they happen (EXISTS, EXPUNGE, FETCH FLAGS), and with NOTIFY the queued notifications (RFC 5465 §5), until
+    /// the client sends <c>DONE</c>.
     /// The inactivity autologout still applies.
     /// </summary>
     internal async ValueTask<ImapCommandResult> IdleAsync(CancellationToken cancellationToken)
@@ -19,9 +20,10 @@ public sealed partial class ImapSession
         while (true)
         {
             var changed = ChangeSignal;
-            if (Selected?.IsDirty == true)
+            if (Selected?.IsDirty == true || NotificationsPending)
             {
                 await SyncAsync(allowExpunge: true, cancellationToken);
+                await WriteNotificationsAsync(cancellationToken);
                 await Out.FlushAsync(cancellationToken);
                 continue;
             }

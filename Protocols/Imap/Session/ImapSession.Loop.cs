@@ -23,12 +23,13 @@ public sealed partial class ImapSession
         using var idleTimer = new CancellationTokenSource(timeout, Server.Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idleTimer.Token);
         _idleTimer = idleTimer;
+        var midCommand = false;
         while (true)
         {
             ReadResult result;
             try
             {
-                result = await _reader.ReadAsync(linked.Token);
+                result = await ReadWithNotificationsAsync(midCommand, linked.Token, cancellationToken);
             }
             catch (OperationCanceledException) when (idleTimer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -38,6 +39,9 @@ public sealed partial class ImapSession
             }
 
             var status = _commandReader.TryRead(result.Buffer, out var consumed, out var examined);
+            // A half-received command (partial line, or a literal awaited): NOTIFY writes nothing until it is complete.
+            midCommand = status == ImapReadStatus.ContinuationNeeded
+                || (status == ImapReadStatus.NeedMore && (_commandReader.Command.Length > 0 || _commandReader.InLiteral || !result.Buffer.IsEmpty));
             switch (status)
             {
                 case ImapReadStatus.NeedMore:
@@ -234,6 +238,10 @@ public sealed partial class ImapSession
         if (State == ImapState.Selected && !result.SkipSync)
         {
             await SyncAsync(command.AllowsExpunge, cancellationToken);
+        }
+        if (Notify is not null)
+        {
+            await WriteNotificationsAsync(cancellationToken);
         }
         if (result.Status != ImapCompletion.Ok)
         {

@@ -16,13 +16,21 @@ public sealed partial class ImapSession
         {
             SignalChange();
         }
+        else
+        {
+            QueueMailboxNotification(mailboxId);
+        }
     }
 
     private void SignalChange()
     {
         Selected?.MarkDirty();
-        Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        WakeUp();
     }
+
+    /// <summary>Completes <see cref="ChangeSignal"/>: IDLE or a NOTIFY session waiting between commands looks for work.</summary>
+    private void WakeUp() =>
+        Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     /// <summary>
     /// Brings the snapshot of the selected mailbox up to date and writes the untagged updates
@@ -121,6 +129,7 @@ public sealed partial class ImapSession
             {
                 Out.Raw("* "u8).Number(selected.Recent.Count).Raw(" RECENT\r\n"u8);
             }
+            await WriteNewMessageFetchAsync(added, cancellationToken);
         }
         if (deferred)
         {

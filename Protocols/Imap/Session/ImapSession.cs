@@ -142,6 +142,7 @@ public sealed partial class ImapSession : IAsyncDisposable
         User = user;
         Account = account;
         account.MailboxChanged += OnMailboxChanged;
+        account.MailboxListChanged += OnMailboxListChanged;
         State = ImapState.Authenticated;
         // From now on large APPEND literals stream into the account's store (ImapLimits.AppendSpoolThresholdOctets).
         _commandReader.SpoolAllowed = true;
@@ -250,6 +251,7 @@ public sealed partial class ImapSession : IAsyncDisposable
         if (Account is not null)
         {
             Account.MailboxChanged -= OnMailboxChanged;
+            Account.MailboxListChanged -= OnMailboxListChanged;
         }
         // Removes the tmp/ file of a literal cut off by the disconnect.
         _commandReader.Reset();

@@ -42,6 +42,7 @@ public static class ImapStateTable
         [CompressCommand.WireName] = ImapState.LoggedIn,
         [GetMetadataCommand.WireName] = ImapState.LoggedIn,
         [SetMetadataCommand.WireName] = ImapState.LoggedIn,
+        [NotifyCommand.WireName] = ImapState.LoggedIn,
 
         // §6.4: selected.
         [CloseCommand.WireName] = ImapState.Selected,

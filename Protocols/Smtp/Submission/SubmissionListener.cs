@@ -82,21 +82,7 @@ internal sealed class SubmissionListener : BackgroundService
     private SmtpServerEngine CreateServer(string name, bool implicitTls)
     {
         var configured = _endpoints.Configured(name);
-        var socket = new Socket(configured.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            if (configured.AddressFamily == AddressFamily.InterNetworkV6)
-            {
-                socket.DualMode = true;
-            }
-            socket.Bind(configured);
-            socket.Listen(512);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        var socket = ListeningSocket.Open(configured);
         _sockets.Add(socket);
         var bound = (IPEndPoint)socket.LocalEndPoint!;
         _endpoints.SetBound(name, bound);

@@ -61,6 +61,7 @@ public sealed partial class LdapMailDirectory
         {
             return DirectoryChangeResult.InvalidAddress;
         }
+        password = SaslPreparation.Prepare(password);
         var hash = _passwords.Hash(password);
         var result = await WriteAsync(connection =>
         {
@@ -100,6 +101,7 @@ public sealed partial class LdapMailDirectory
         {
             return DirectoryChangeResult.InvalidAddress;
         }
+        password = SaslPreparation.Prepare(password);
         var hash = _passwords.Hash(password);
         var scram = ScramSha256Credential.Create(password).Format();
         var result = await WriteAsync(connection =>

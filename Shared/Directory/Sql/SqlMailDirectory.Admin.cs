@@ -57,8 +57,9 @@ public sealed partial class SqlMailDirectory
                 return DirectoryChangeResult.AlreadyExists;
             }
             var user = new PlatformUser { Address = normalized, Domain = domain, PasswordHash = "", QuotaOctets = domainRow.DefaultQuotaOctets, CreatedUtc = UtcNow };
-            user.PasswordHash = _hasher.HashPassword(user, password);
-            user.ScramSha256 = ScramSha256Credential.Create(password).Format();
+            var prepared = SaslPreparation.Prepare(password);
+            user.PasswordHash = _hasher.HashPassword(user, prepared);
+            user.ScramSha256 = ScramSha256Credential.Create(prepared).Format();
             db.Users.Add(user);
             return DirectoryChangeResult.Done;
         }, cancellationToken);
@@ -82,8 +83,9 @@ public sealed partial class SqlMailDirectory
             {
                 return DirectoryChangeResult.UnknownUser;
             }
-            user.PasswordHash = _hasher.HashPassword(user, password);
-            user.ScramSha256 = ScramSha256Credential.Create(password).Format();
+            var prepared = SaslPreparation.Prepare(password);
+            user.PasswordHash = _hasher.HashPassword(user, prepared);
+            user.ScramSha256 = ScramSha256Credential.Create(prepared).Format();
             return DirectoryChangeResult.Done;
         }, cancellationToken);
         DirectoryLog.Changed(_logger, "user passwd", normalized, result);

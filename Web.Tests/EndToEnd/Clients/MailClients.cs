@@ -328,9 +328,10 @@ public sealed class FetchmailReader : IMailboxReader
         }
         await ClientScripts.RunToolAsync(
             "fetchmail",
-            ["-f", rc, "-i", Path.Combine(root, "fetchids"), "--nosyslog", "--nodetach", "--silent"],
+            ["-f", rc, "-i", Path.Combine(root, "fetchids"), "--pidfile", Path.Combine(root, "fetchmail.pid"), "--nosyslog", "--nodetach", "--silent"],
             root,
-            // Its lock file (.fetchmail.pid) goes here instead of $HOME, so runs never see each other's.
+            // Its lock file goes here instead of $HOME (or /var/run/fetchmail.pid when run as root, as CI does),
+            // so concurrent runs never see each other's.
             new Dictionary<string, string> { ["FETCHMAILHOME"] = root });
         return new ReaderResult([.. ClientScripts.ReadFolder(folder).Select(ClientScripts.LfToCrlf)]);
     }

@@ -95,7 +95,7 @@ public sealed class RetrievalSyncTests(SyncServerFixture fixture, ITestOutputHel
             {
                 File.SetUnixFileMode(rc, UnixFileMode.UserRead | UnixFileMode.UserWrite); // fetchmail refuses a readable rc file
             }
-            var result = await ExternalProcess.RunAsync("fetchmail", ["-f", rc, "--nosyslog", "--nodetach", "--silent"], TimeSpan.FromMinutes(5),
+            var result = await ExternalProcess.RunAsync("fetchmail", ["-f", rc, "--pidfile", Path.Combine(work, "fetchmail.pid"), "--nosyslog", "--nodetach", "--silent"], TimeSpan.FromMinutes(5),
                 workingDirectory: work, environment: new Dictionary<string, string> { ["FETCHMAILHOME"] = work });
             // Exit 1 is "no mail", not an error (fetchmail(1), EXIT CODES).
             Assert.True(result.ExitCode is 0 or 1, result.Transcript);

@@ -22,10 +22,10 @@ public sealed class SaslPrepTests(MailHostFixture host)
     private const string Unprepared = "pass\u00A0\u2168";
     private const string Failed = "a NO [AUTHENTICATIONFAILED] Authentication failed";
 
-    private async Task<string> AddUserAsync()
+    private async Task<string> AddUserAsync(string password = Prepared)
     {
         var address = "prep" + Guid.NewGuid().ToString("N")[..10] + "@" + MailHostFixture.Domain;
-        var result = await host.Services.GetRequiredService<IDirectoryAdmin>().AddUserAsync(address, Prepared, CancellationToken.None);
+        var result = await host.Services.GetRequiredService<IDirectoryAdmin>().AddUserAsync(address, password, CancellationToken.None);
         Assert.Equal(DirectoryChangeResult.Done, result);
         return address;
     }
@@ -94,6 +94,18 @@ public sealed class SaslPrepTests(MailHostFixture host)
         await client.AuthenticateAsync(new NetworkCredential(user, Unprepared));
         Assert.True(client.IsAuthenticated);
         await client.DisconnectAsync(true);
+    }
+
+    [Fact]
+    public async Task PasswordSetUnprepared_StoredPrepared_BothFormsAuthenticate()
+    {
+        var user = await AddUserAsync(Unprepared);
+        Assert.StartsWith("a OK", (await PlainAsync(user, Prepared))[^1]);
+        Assert.StartsWith("a OK", (await PlainAsync(user, Unprepared))[^1]);
+        using var client = new ImapClient();
+        await client.ConnectAsync("127.0.0.1", host.Endpoint(MailEndpoints.Imap).Port, SecureSocketOptions.None);
+        await client.AuthenticateAsync(new SaslMechanismScramSha256(new NetworkCredential(user, Prepared)));
+        Assert.True(client.IsAuthenticated);
     }
 
     [Theory]
