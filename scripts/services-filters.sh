@@ -9,7 +9,11 @@
 #   scripts/services-filters.sh env       print the environment the tests need (export lines)
 #
 # spamd runs with -L (local tests only: no DNS, no network rules), -m 2 children, rules as shipped
-# by Debian (no sa-update). clamd loads only a local database holding an EICAR body signature (.ndb,
+# by Debian (no sa-update), and --allow-tell: TELL trains its Bayes data in $DIR/spamd/bayes (bayes_path
+# set explicitly: spamd's child runs as nobody, whose home /nonexistent would make every TELL "Did nothing"),
+# see Mail:Filters:Spamd:Learn. Test scores stay deterministic: use_bayes_rules 0 (learned data never
+# scores) and bayes_auto_learn 0 (a CHECK never writes). A spamd already running without --allow-tell is kept (and named in a
+# warning): `scripts/services-filters.sh stop` then `start` restarts it with the flag. clamd loads only a local database holding an EICAR body signature (.ndb,
 # offset *, so it matches inside base64 attachments and zips; freshclam cannot download here), see
 # ../shared/notes/real-services.md sections 2 and 6. Signature name: Mail.Test.EICAR-NDB.UNOFFICIAL.
 #
@@ -59,13 +63,22 @@ cmd_install() {
 spamd_ping() { spamc -d 127.0.0.1 -p "$SPAMD_PORT" -K >/dev/null 2>&1; }
 
 start_spamd() {
-  if spamd_ping; then log "spamd already answering on 127.0.0.1:$SPAMD_PORT"; return 0; fi
+  if spamd_ping; then
+    log "spamd already answering on 127.0.0.1:$SPAMD_PORT"
+    local running
+    running=$(pidfile_pid "$DIR/spamd/spamd.pid")
+    if pid_alive "$running" && ! tr '\0' ' ' <"/proc/$running/cmdline" | grep -q -- '--allow-tell'; then
+      log "warning: spamd (pid $running) runs without --allow-tell: TELL is refused; stop and start to add it"
+    fi
+    return 0
+  fi
   local pid i
   pid=$(pidfile_pid "$DIR/spamd/spamd.pid")
   pid_alive "$pid" && die "spamd (pid $pid) runs from $DIR/spamd but does not answer; see $DIR/spamd/spamd.log"
-  mkdir -p "$DIR/spamd"
-  chown nobody "$DIR/spamd" 2>/dev/null || true
-  nohup spamd -i "127.0.0.1:$SPAMD_PORT" -A 127.0.0.1 -m 2 --min-spare=1 -L -x -u nobody -H "$DIR/spamd" \
+  mkdir -p "$DIR/spamd/bayes"
+  chown nobody "$DIR/spamd" "$DIR/spamd/bayes" 2>/dev/null || true
+  nohup spamd -i "127.0.0.1:$SPAMD_PORT" -A 127.0.0.1 -m 2 --min-spare=1 -L -x --allow-tell -u nobody -H "$DIR/spamd" \
+    --cf "bayes_path $DIR/spamd/bayes/bayes" --cf 'use_bayes_rules 0' --cf 'bayes_auto_learn 0' \
     -s stderr -r "$DIR/spamd/spamd.pid" </dev/null >"$DIR/spamd/spamd.log" 2>&1 &
   for ((i = 0; i < 300; i++)); do spamd_ping && break; sleep 0.1; done
   spamd_ping || die "spamd did not answer in 30 s; see $DIR/spamd/spamd.log"

@@ -36,7 +36,16 @@ public sealed class AuthenticationOptions
     /// <summary>
     /// Networks (CIDR or single addresses) whose clients may name the real client address, as Dovecot's
     /// <c>login_trusted_networks</c>: the webmail's IMAP <c>ID ("x-originating-ip" "...")</c> before login. The
-    /// named address is then the one that failures are counted for. Empty (default): nobody is trusted.
+    /// named address is then the one that failures are counted for. Empty (default): only loopback peers are trusted,
+    /// and only while <see cref="TrustLoopbackProxies"/> is on.
     /// </summary>
     public IList<string> TrustedNetworks { get; } = [];
+
+    /// <summary>
+    /// Whether a loopback peer (127.0.0.0/8, ::1: the webmail of the same node) is trusted to name the real client
+    /// address in IMAP ID <c>x-originating-ip</c>, in addition to <see cref="TrustedNetworks"/>. Default true, so the
+    /// all-in-one node's webmail logins are throttled per browser address, not as one address for every user.
+    /// Turn it off when untrusted local users can open IMAP connections.
+    /// </summary>
+    public bool TrustLoopbackProxies { get; set; } = true;
 }

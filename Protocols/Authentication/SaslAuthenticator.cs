@@ -45,8 +45,9 @@ public sealed class SaslAuthenticator
     /// <summary>The shared options.</summary>
     public AuthenticationOptions Options => _options;
 
-    /// <summary>True when <paramref name="peer"/> may name the real client address (<see cref="AuthenticationOptions.TrustedNetworks"/>).</summary>
-    public bool IsTrustedProxy(IPAddress peer) => _trusted.Contains(peer);
+    /// <summary>True when <paramref name="peer"/> may name the real client address (<see cref="AuthenticationOptions.TrustedNetworks"/>, loopback with <see cref="AuthenticationOptions.TrustLoopbackProxies"/>).</summary>
+    public bool IsTrustedProxy(IPAddress peer) =>
+        _trusted.Contains(peer) || (_options.TrustLoopbackProxies && IPAddress.IsLoopback(peer));
 
     /// <summary>Whether plaintext mechanisms are allowed on this connection: with TLS, or from loopback when <see cref="AuthenticationOptions.AllowPlaintextOnLoopback"/>.</summary>
     public bool PlaintextAllowed(SaslConnection connection) =>

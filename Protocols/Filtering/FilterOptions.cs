@@ -70,6 +70,9 @@ public sealed class FilterOptions
     /// <summary>Milters (Sendmail/Postfix milter protocol v6 over TCP), each a scanner <c>milter:NAME</c>.</summary>
     public List<Milter.MilterOptions> Milters { get; set; } = [];
 
+    /// <summary>Per-domain quarantine of viruses and high-scoring spam, and its retention.</summary>
+    public Quarantine.QuarantineOptions Quarantine { get; set; } = new();
+
     /// <summary>The attachment policy (banned types by name, declared type and content, inside zips).</summary>
     public Attachments.AttachmentOptions Attachments { get; set; } = new();
 }

@@ -258,6 +258,13 @@ public sealed record RecipientVerdicts(FilterVerdict? Refusal, IReadOnlyList<Rec
         verdict.Delivers
             ? new(null, [new RecipientGroup(verdict, accounts)], accounts.Select(a => (a, verdict)).ToList())
             : new(verdict, [], accounts.Select(a => (a, verdict)).ToList());
+
+    /// <summary>The same verdicts without <paramref name="accounts"/> (kept in the quarantine instead); <see cref="Refusal"/> stays.</summary>
+    public RecipientVerdicts Without(IReadOnlySet<string> accounts) => this with
+    {
+        Groups = Groups.Select(g => g with { Accounts = g.Accounts.Where(a => !accounts.Contains(a)).ToList() }).Where(g => g.Accounts.Count > 0).ToList(),
+        Accounts = Accounts.Where(a => !accounts.Contains(a.Account)).ToList(),
+    };
 }
 
 /// <summary>Accounts that get the message with the same verdict.</summary>

@@ -12,8 +12,9 @@ public static class SpamControlServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="FilterOptions"/> (<c>Mail:Filters</c>), <see cref="ISpamLearner"/>
     /// (<see cref="SpamLearner"/> over <see cref="BayesStore"/>), <see cref="ISenderListStore"/>
-    /// (<see cref="SqliteSenderListStore"/>) and <see cref="IVerdictStore"/> (<see cref="SqliteVerdictStore"/>;
-    /// records are found per message with <see cref="VerdictLookup"/>). Idempotent; needs
+    /// (<see cref="SqliteSenderListStore"/>), <see cref="IVerdictStore"/> (<see cref="SqliteVerdictStore"/>;
+    /// records are found per message with <see cref="VerdictLookup"/>) and the quarantine (<see cref="Quarantine.IQuarantineStore"/>,
+    /// <see cref="Quarantine.QuarantinePolicy"/>). Idempotent; needs
     /// <c>IOptions&lt;MailOptions&gt;</c> and <see cref="TimeProvider"/> (AddMailCore).
     /// </summary>
     public static IServiceCollection AddSpamControl(this IServiceCollection services)
@@ -31,6 +32,8 @@ public static class SpamControlServiceCollectionExtensions
         services.TryAddSingleton<ISpamLearner, SpamLearner>();
         services.TryAddSingleton<ISenderListStore, SqliteSenderListStore>();
         services.TryAddSingleton<IVerdictStore, SqliteVerdictStore>();
+        services.TryAddSingleton<Quarantine.IQuarantineStore, Quarantine.SqliteQuarantineStore>();
+        services.TryAddSingleton<Quarantine.QuarantinePolicy>();
         return services;
     }
 }

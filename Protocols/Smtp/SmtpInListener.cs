@@ -45,6 +45,7 @@ internal sealed class SmtpInListener : BackgroundService
     private readonly RecipientStage _recipients;
     private readonly BlockStage _block;
     private readonly IVerdictStore _verdicts;
+    private readonly (Filtering.Quarantine.QuarantinePolicy Policy, Filtering.Quarantine.IQuarantineStore Store) _quarantine;
     private readonly FilterOptions _filterOptions;
     private readonly TlsCertificateProvider _certificates;
     private readonly TimeProvider _time;
@@ -64,6 +65,8 @@ internal sealed class SmtpInListener : BackgroundService
         RecipientStage recipients,
         BlockStage block,
         IVerdictStore verdicts,
+        Filtering.Quarantine.QuarantinePolicy quarantinePolicy,
+        Filtering.Quarantine.IQuarantineStore quarantine,
         IOptions<FilterOptions> filterOptions,
         TlsCertificateProvider certificates,
         TimeProvider time,
@@ -81,6 +84,7 @@ internal sealed class SmtpInListener : BackgroundService
         _recipients = recipients;
         _block = block;
         _verdicts = verdicts;
+        _quarantine = (quarantinePolicy, quarantine);
         _filterOptions = filterOptions.Value;
         _certificates = certificates;
         _time = time;
@@ -121,7 +125,7 @@ internal sealed class SmtpInListener : BackgroundService
         }, accepted => AdmitAsync(accepted, host)));
         services.Add((ISmtpCommandFactory)new SmtpInCommandFactory());
         services.Add((IMailboxFilter)new SmtpInMailboxFilter(_forwarder, _block, _options, _logger));
-        services.Add((IMessageStore)new SmtpInMessageStore(_store, _forwarder, _filters, _recipients, _verdicts, _filterOptions, _options, host, _time, _logger));
+        services.Add((IMessageStore)new SmtpInMessageStore(_store, _forwarder, _filters, _recipients, _verdicts, _quarantine, _filterOptions, _options, host, _time, _logger));
         _server = new SmtpServerEngine(serverOptions, services);
         _server.SessionFaulted += (_, e) => SmtpInLog.SessionFaulted(_logger, e.Exception);
         _server.SessionCreated += (_, e) => _drain.SessionStarted(e.Context);

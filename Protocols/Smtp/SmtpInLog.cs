@@ -62,4 +62,7 @@ internal static partial class SmtpInLog
 
     [LoggerMessage(2018, LogLevel.Error, "SMTP in: drain flag or status file failed")]
     public static partial void DrainFileFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2019, LogLevel.Information, "SMTP in {Remote}: message {Id} from <{Sender}> quarantined for {Count} account(s): {Reason}")]
+    public static partial void Quarantined(ILogger logger, IPEndPoint remote, string id, string sender, int count, Mail.Protocols.Filtering.Quarantine.QuarantineReason reason);
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using Mail.Protocols.Filtering;
+using Mail.Protocols.Filtering.Quarantine;
 using Mail.Protocols.Smtp.Forwarding;
 using Mail.Protocols.Store;
 using Microsoft.Extensions.Logging;
@@ -29,6 +30,11 @@ namespace Mail.Protocols.Smtp;
 /// its refusals (<c>554 5.7.1</c> virus, <c>550 5.7.1</c> spam, <c>451 4.7.1</c> scanner failure)
 /// store nothing and generate no bounce; delivered messages get its header fields between
 /// Return-Path and Received and go to INBOX or Junk; every verdict is recorded in <see cref="IVerdictStore"/>.
+/// Recipients whose domain quarantines (<see cref="QuarantinePolicy"/>: a virus, or spam from the domain's quarantine
+/// score) get the message, with the verdict's header fields, in the quarantine (<see cref="IQuarantineStore"/>) instead:
+/// the reply is <c>250 2.0.0</c> once the quarantine copy is durable (Postfix + amavisd-new's accept-and-quarantine: the
+/// sender learns nothing, the user can release it; when the copy cannot be written, <c>451 4.3.0</c> and nothing is kept).
+/// Other recipients of the same message get their usual verdict; their refusal is recorded, not sent (one reply per message).
 /// Recipients that forward (<see cref="SmtpInConnection.Forwards"/>) get the same octets without Return-Path queued
 /// once through <see cref="MailForwarder.ForwardAsync"/> (sender rewritten by SRS), before the mailboxes; a forward that
 /// cannot be queued is <c>451 4.3.0</c> with nothing stored.
@@ -42,14 +48,17 @@ internal sealed class SmtpInMessageStore : IMessageStore
     private readonly MessageScanPipeline _filters;
     private readonly RecipientStage _recipients;
     private readonly IVerdictStore _verdicts;
+    private readonly QuarantinePolicy _quarantinePolicy;
+    private readonly IQuarantineStore _quarantine;
     private readonly FilterOptions _filterOptions;
     private readonly SmtpInOptions _options;
     private readonly string _host;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public SmtpInMessageStore(IMailStore store, MailForwarder forwarder, MessageScanPipeline filters, RecipientStage recipients, IVerdictStore verdicts, FilterOptions filterOptions, SmtpInOptions options, string host, TimeProvider time, ILogger logger)
+    public SmtpInMessageStore(IMailStore store, MailForwarder forwarder, MessageScanPipeline filters, RecipientStage recipients, IVerdictStore verdicts, (QuarantinePolicy Policy, IQuarantineStore Store) quarantine, FilterOptions filterOptions, SmtpInOptions options, string host, TimeProvider time, ILogger logger)
     {
+        (_quarantinePolicy, _quarantine) = quarantine;
         _store = store;
         _forwarder = forwarder;
         _filters = filters;
@@ -106,13 +115,32 @@ internal sealed class SmtpInMessageStore : IMessageStore
         var verdict = await _filters.ScanAsync(scanned, id, _host, connection.BlockResults, cancellationToken);
         // Per local account: sender lists and Bayes data may change the verdict (RecipientStage); forwards keep the message's.
         var personal = await _recipients.DecideAsync(verdict, scanned, sender, connection.Accounts, id, _host, cancellationToken);
+        var quarantined = false;
+        if (_quarantinePolicy.Enabled)
+        {
+            var held = personal.Accounts
+                .Select(p => (p.Account, p.Verdict, Reason: _quarantinePolicy.Decide(p.Verdict, p.Account)))
+                .Where(h => h.Reason is not null)
+                .Select(h => (h.Account, h.Verdict, Reason: h.Reason!.Value))
+                .ToList();
+            if (held.Count > 0)
+            {
+                if (!await QuarantineAsync(held, id, sender, scanned, returnPath, received, body, end, now, connection, cancellationToken))
+                {
+                    // Nothing kept, nothing delivered yet: the client's retry starts over.
+                    return SmtpInReplies.StoreFailed;
+                }
+                quarantined = true;
+                personal = personal.Without(held.Select(h => h.Account).ToHashSet(StringComparer.Ordinal));
+            }
+        }
         var forwarding = verdict.Delivers && connection.Forwards.Count > 0;
         if (personal.Refusal is { } refusal && !forwarding)
         {
-            await RecordAsync(refusal, id, sender, scanned, connection.Accounts.Select(a => new DeliveryOutcome(a, StoreStatus.Ok, 0) { Mailbox = "" }).ToList(), now);
+            await RecordAsync(refusal, id, sender, scanned, personal.Accounts.Select(a => new DeliveryOutcome(a.Account, StoreStatus.Ok, 0) { Mailbox = "" }).ToList(), now);
             SmtpInLog.Filtered(_logger, connection.Remote, id, sender, refusal.Action);
-            // A milter's discard: accepted, and dropped on purpose.
-            return refusal.Action == FilterAction.Discard ? SmtpInReplies.Queued(id) : SmtpInReplies.ForVerdict(refusal);
+            // A milter's discard: accepted, and dropped on purpose; a quarantined message: accepted and kept.
+            return refusal.Action == FilterAction.Discard || quarantined ? SmtpInReplies.Queued(id) : SmtpInReplies.ForVerdict(refusal);
         }
         // A milter's edits apply to what is stored and to what is forwarded.
         ReadOnlySequence<byte>? edited = verdict.Edits.Count == 0
@@ -135,7 +163,7 @@ internal sealed class SmtpInMessageStore : IMessageStore
         {
             if (personal.Refusal is { } localRefusal)
             {
-                await RecordAsync(localRefusal, id, sender, scanned, connection.Accounts.Select(a => new DeliveryOutcome(a, StoreStatus.Ok, 0) { Mailbox = "" }).ToList(), now);
+                await RecordAsync(localRefusal, id, sender, scanned, personal.Accounts.Select(a => new DeliveryOutcome(a.Account, StoreStatus.Ok, 0) { Mailbox = "" }).ToList(), now);
             }
             return SmtpInReplies.Queued(id);
         }
@@ -193,6 +221,44 @@ internal sealed class SmtpInMessageStore : IMessageStore
             _ => SmtpInReplies.StoreFailed,
         };
     }
+
+    /// <summary>
+    /// Keeps the message for the <paramref name="held"/> accounts (one copy per distinct verdict header block) and records their
+    /// verdicts with mailbox <see cref="QuarantinePolicy.Mailbox"/>; false when a copy could not be made durable (logged; copies
+    /// already kept stay, the client's retry keeps another).
+    /// </summary>
+    private async Task<bool> QuarantineAsync(List<(string Account, FilterVerdict Verdict, QuarantineReason Reason)> held, string id, string sender, ScanMessage scanned,
+        ReadOnlySequence<byte> returnPath, ReadOnlySequence<byte> received, ReadOnlySequence<byte> body, ReadOnlySequence<byte> end, DateTimeOffset now,
+        SmtpInConnection connection, CancellationToken cancellationToken)
+    {
+        var from = Decoded(scanned.FirstHeader("From"));
+        var subject = Decoded(scanned.FirstHeader("Subject"));
+        foreach (var group in held.GroupBy(h => (h.Verdict.Headers, h.Reason)))
+        {
+            var verdict = group.First().Verdict;
+            var detail = group.Key.Reason == QuarantineReason.Virus
+                ? verdict.Reason ?? "malware"
+                : FormattableString.Invariant($"spam score {verdict.Score:0.0}");
+            var hold = new QuarantineHold(group.Select(h => h.Account).ToList(), id, group.Key.Reason, detail, verdict.Score, sender, from, subject, now);
+            try
+            {
+                await using var message = new ConcatenatedReadStream(returnPath, new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(verdict.Headers)), received, body, end);
+                await _quarantine.HoldAsync(hold, message, cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                SmtpInLog.DeliveryFailed(_logger, connection.Remote, id, ex);
+                return false;
+            }
+            SmtpInLog.Quarantined(_logger, connection.Remote, id, sender, hold.Accounts.Count, hold.Reason);
+            await RecordAsync(verdict, id, sender, scanned, hold.Accounts.Select(a => new DeliveryOutcome(a, StoreStatus.Ok, 0) { Mailbox = QuarantinePolicy.Mailbox }).ToList(), now);
+        }
+        return true;
+    }
+
+    /// <summary>An RFC 2047-decoded header value for display, empty when missing.</summary>
+    private static string Decoded(string? raw) =>
+        raw is null ? "" : MimeKit.Utils.Rfc2047.DecodeText(Encoding.Latin1.GetBytes(raw)).Trim();
 
     /// <summary>Queues the message for the transaction's forwards; false when there are none or queueing failed (logged).</summary>
     private async Task<bool> ForwardAsync(SmtpInConnection connection, string id, string sender, ConcatenatedReadStream message, CancellationToken cancellationToken)

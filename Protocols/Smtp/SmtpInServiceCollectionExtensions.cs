@@ -11,7 +11,8 @@ public static class SmtpInServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the MX listener (endpoint <c>SmtpIn</c>) with <see cref="SmtpInOptions"/> bound from
-    /// <c>Mail:SmtpIn</c>, and the scan stage (<see cref="FilteringServiceCollectionExtensions.AddMailFilters"/>). Needs <c>IMailDirectory</c>, <c>IMailStore</c> and AddMailCore's services.
+    /// <c>Mail:SmtpIn</c>, the scan stage (<see cref="FilteringServiceCollectionExtensions.AddMailFilters"/>) and the quarantine's
+    /// release/expiry worker (<see cref="Filtering.Quarantine.QuarantineReleaser"/>). Needs <c>IMailDirectory</c>, <c>IMailStore</c> and AddMailCore's services.
     /// </summary>
     public static IServiceCollection AddSmtpIn(this IServiceCollection services)
     {
@@ -20,6 +21,8 @@ public static class SmtpInServiceCollectionExtensions
         services.AddForwarding();
         services.TryAddSingleton<SmtpInDrain>();
         services.AddHostedService<SmtpInListener>();
+        // Releases from the quarantine are delivered by the node that quarantined them (it has the store).
+        services.AddHostedService<Filtering.Quarantine.QuarantineReleaser>();
         return services;
     }
 }

@@ -167,8 +167,8 @@ internal static class WebmailMailApi
         return Results.File(content, type, WebmailMessageParts.FileNameOf(entity, index));
     }
 
-    /// <summary>POST /signout: ends the session (the ticket store deletes the session row) and goes to the sign-in page.</summary>
-    public static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery, ILogger<WebmailSecurityHeaders> logger)
+    /// <summary>POST /signout: ends the session (the ticket store deletes the session row, the pool closes its IMAP connections) and goes to the sign-in page.</summary>
+    public static async Task<IResult> SignOutAsync(HttpContext context, IAntiforgery antiforgery, WebmailConnectionPool pool, ILogger<WebmailSecurityHeaders> logger)
     {
         // Sign-out changes state: it needs the form's antiforgery token like every other POST.
         if (!await antiforgery.IsRequestValidAsync(context))
@@ -179,6 +179,8 @@ internal static class WebmailMailApi
         {
             WebmailLog.SignedOut(logger, context.User.Identity.Name ?? "");
         }
+        // The session's pooled IMAP connections end with it.
+        await pool.CloseAsync(context.User);
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return Results.Redirect(WebmailRoutes.SignIn);
     }

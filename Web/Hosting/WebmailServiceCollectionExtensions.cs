@@ -50,11 +50,14 @@ public static class WebmailServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WebmailImapConnector>();
         services.AddSingleton<WebmailCredentialProtector>();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<WebmailConnectionPool>();
         services.AddSingleton<WebmailMailSessionFactory>();
         services.AddScoped<WebmailCurrentSession>();
         services.AddScoped<Components.Mailbox.ListDrag>();
         services.AddSingleton<WebmailThreadIndex>();
         services.AddWebmailCompose();
+        services.AddWebmailQuarantine();
         services.AddWebmailReader();
         return services;
     }
@@ -75,6 +78,7 @@ public static class WebmailServiceCollectionExtensions
         app.MapStaticAssets();
         app.MapWebmailApi();
         app.MapWebmailComposeApi();
+        app.MapWebmailQuarantineApi();
         app.MapWebmailReader();
         app.MapWebmailLanguage();
         // WebmailSecurityHeaders sends the whole policy (frame-ancestors 'none'); the framework's own

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
@@ -9,6 +10,9 @@ namespace Mail.Web.Webmail;
 /// <param name="Password">The IMAP password, in clear only in memory.</param>
 public sealed record WebmailCredentials(string Address, string Password)
 {
+    /// <summary>The browser's address when the session signed in, named to IMAP in ID <c>x-originating-ip</c>; null when unknown.</summary>
+    public IPAddress? ClientAddress { get; init; }
+
     /// <summary>Shows the address only, so the password never reaches a log or a debugger view by accident.</summary>
     public override string ToString() => Address;
 }
@@ -26,18 +30,25 @@ public sealed class WebmailCredentialProtector(IDataProtectionProvider dataProte
     /// <summary>Claim type holding the protected password.</summary>
     public const string SecretClaimType = "mail:imap-secret";
 
+    /// <summary>Claim type holding the browser's address at sign-in (<see cref="WebmailCredentials.ClientAddress"/>).</summary>
+    public const string ClientAddressClaimType = "mail:client-ip";
+
     private readonly IDataProtector _protector = dataProtection.CreateProtector(Purpose);
 
     /// <summary>Builds the principal of a session for <paramref name="credentials"/> under <paramref name="authenticationType"/>.</summary>
     public ClaimsPrincipal CreatePrincipal(WebmailCredentials credentials, string authenticationType)
     {
-        var identity = new ClaimsIdentity(
-            [
-                new Claim(ClaimTypes.Name, credentials.Address),
-                new Claim(ClaimTypes.Email, credentials.Address),
-                new Claim(SecretClaimType, _protector.Protect(credentials.Password)),
-            ],
-            authenticationType);
+        List<Claim> claims =
+        [
+            new Claim(ClaimTypes.Name, credentials.Address),
+            new Claim(ClaimTypes.Email, credentials.Address),
+            new Claim(SecretClaimType, _protector.Protect(credentials.Password)),
+        ];
+        if (credentials.ClientAddress is { } client)
+        {
+            claims.Add(new Claim(ClientAddressClaimType, client.ToString()));
+        }
+        var identity = new ClaimsIdentity(claims, authenticationType);
         return new ClaimsPrincipal(identity);
     }
 
@@ -52,7 +63,8 @@ public sealed class WebmailCredentialProtector(IDataProtectionProvider dataProte
         }
         try
         {
-            return new WebmailCredentials(address, _protector.Unprotect(secret));
+            var client = IPAddress.TryParse(principal.FindFirst(ClientAddressClaimType)?.Value, out var ip) ? ip : null;
+            return new WebmailCredentials(address, _protector.Unprotect(secret)) { ClientAddress = client };
         }
         catch (CryptographicException)
         {

@@ -28,15 +28,21 @@ public enum ImapLoginResult
 /// </summary>
 public sealed class WebmailImapConnector(IOptions<WebmailOptions> options, MailEndpoints endpoints, ILogger<WebmailImapConnector> logger)
 {
+    /// <summary>The ID field naming the real client (RFC 2971 §3.3 leaves field names open; Dovecot and Roundcube use this one).</summary>
+    public const string OriginatingIpField = "x-originating-ip";
+
     private readonly WebmailOptions _options = options.Value;
 
-    /// <summary>Checks <paramref name="address"/>/<paramref name="password"/> by logging in to IMAP, then logs out.</summary>
+    /// <summary>
+    /// Checks <paramref name="address"/>/<paramref name="password"/> by logging in to IMAP, then logs out.
+    /// <paramref name="clientAddress"/> (the browser's address) is named to IMAP first (see <see cref="ConnectAsync"/>).
+    /// </summary>
     /// <returns><see cref="ImapLoginResult.Accepted"/>, <see cref="ImapLoginResult.Refused"/> or <see cref="ImapLoginResult.Unavailable"/>; never throws for those.</returns>
-    public async Task<ImapLoginResult> VerifyAsync(string address, string password, CancellationToken cancellationToken)
+    public async Task<ImapLoginResult> VerifyAsync(string address, string password, IPAddress? clientAddress, CancellationToken cancellationToken)
     {
         try
         {
-            using var client = await ConnectAsync(address, password, cancellationToken);
+            using var client = await ConnectAsync(address, password, clientAddress, cancellationToken);
             await client.DisconnectAsync(quit: true, cancellationToken);
             return ImapLoginResult.Accepted;
         }
@@ -51,17 +57,29 @@ public sealed class WebmailImapConnector(IOptions<WebmailOptions> options, MailE
     }
 
     /// <summary>Connects and authenticates a new client; the caller owns (and disposes) it.</summary>
+    /// <remarks>
+    /// When <paramref name="clientAddress"/> is given and the server offers ID (RFC 2971), the client first sends
+    /// <c>ID ("name" "Mail webmail" "x-originating-ip" "&lt;address&gt;")</c>, as Roundcube does, so the server's
+    /// failed-login delays count the browser's address rather than this web node's (the server trusts the field only
+    /// from its configured web-node addresses, <c>Mail:Authentication:TrustedNetworks</c>, loopback by default).
+    /// </remarks>
     /// <exception cref="WebmailUnavailableException">
     /// <see cref="WebmailFailure.CredentialsRejected"/> when IMAP refuses the login,
     /// <see cref="WebmailFailure.ServerUnavailable"/> when it cannot be reached or breaks the protocol.
     /// </exception>
-    public async Task<ImapClient> ConnectAsync(string address, string password, CancellationToken cancellationToken)
+    public async Task<ImapClient> ConnectAsync(string address, string password, IPAddress? clientAddress, CancellationToken cancellationToken)
     {
         var (host, port) = ResolveEndpoint();
         var client = new ImapClient { Timeout = _options.ImapTimeoutSeconds * 1000 };
         try
         {
             await client.ConnectAsync(host, port, ResolveSecurity(host), cancellationToken);
+            if (clientAddress is not null && client.Capabilities.HasFlag(ImapCapabilities.Id))
+            {
+                var identity = new ImapImplementation { Name = "Mail webmail" };
+                identity.Properties[OriginatingIpField] = (clientAddress.IsIPv4MappedToIPv6 ? clientAddress.MapToIPv4() : clientAddress).ToString();
+                await client.IdentifyAsync(identity, cancellationToken);
+            }
             // Exactly one mechanism: MailKit would otherwise try SCRAM, PLAIN and LOGIN in turn on a wrong password, and
             // the third failure ends the IMAP connection (Mail:Imap:MaxAuthFailures). PLAIN works for every user (SCRAM
             // needs stored keys); SCRAM-SHA-256 when plaintext is not offered (remote IMAP without TLS).

@@ -23,4 +23,16 @@ internal static partial class WebmailLog
 
     [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "Webmail session for {Address} holds credentials IMAP no longer accepts")]
     public static partial void SessionCredentialsRejected(ILogger logger, string address);
+
+    [LoggerMessage(EventId = 4051, Level = LogLevel.Warning, Message = "Webmail connection pool full ({Sessions} sessions, none idle): a new session is refused")]
+    public static partial void PoolFull(ILogger logger, int sessions);
+
+    [LoggerMessage(EventId = 4052, Level = LogLevel.Debug, Message = "Webmail pooled session of {Address} closed after being idle")]
+    public static partial void PoolSessionIdleClosed(ILogger logger, string address);
+
+    [LoggerMessage(EventId = 4053, Level = LogLevel.Information, Message = "Webmail IDLE watcher of {Folder} lost its connection, reconnecting")]
+    public static partial void WatcherReconnecting(ILogger logger, string folder, Exception exception);
+
+    [LoggerMessage(EventId = 4054, Level = LogLevel.Debug, Message = "Webmail IDLE watcher of {Folder} stopped: the folder cannot be opened")]
+    public static partial void WatcherFolderMissing(ILogger logger, string folder);
 }

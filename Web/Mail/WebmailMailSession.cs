@@ -4,8 +4,9 @@ using MailKit.Net.Imap;
 namespace Mail.Web.Webmail;
 
 /// <summary>
-/// One user's IMAP connection for the length of one request (static SSR, endpoint) or circuit: connects
-/// and logs in lazily, runs operations, logs out on dispose. A broken connection (protocol or I/O error,
+/// One user's IMAP connection: connects and logs in lazily, runs operations one at a time. Sessions of signed-in
+/// users come from <see cref="WebmailConnectionPool"/> and are shared by every request and circuit of the sign-in
+/// (disposing hands them back; the pool closes them); others (outbox) log out on dispose. A broken connection (protocol or I/O error,
 /// CONVENTIONS.md §7) is dropped and the operation retried once on a fresh connection; a failed command
 /// (<see cref="CommandException"/>) leaves the connection in use and is reported as a result value.
 /// </summary>
@@ -17,7 +18,10 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
     private readonly ILogger _logger;
     // One IMAP connection runs one command at a time; layout and page of one request share the session.
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly WebmailConnectionPool? _pool;
+    private readonly WebmailFailure? _refusal;
     private ImapClient? _client;
+    private bool _closed;
 
     internal WebmailMailSession(WebmailCredentials credentials, WebmailImapConnector connector, WebmailOptions options, ILogger logger)
     {
@@ -26,6 +30,22 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
         _options = options;
         _logger = logger;
     }
+
+    /// <summary>A session owned by <paramref name="pool"/>: disposing it hands it back instead of logging out.</summary>
+    internal WebmailMailSession(WebmailCredentials credentials, WebmailImapConnector connector, WebmailOptions options, ILogger logger, WebmailConnectionPool pool)
+        : this(credentials, connector, options, logger) => _pool = pool;
+
+    /// <summary>A session whose every operation fails with <paramref name="refusal"/> (the pool is full).</summary>
+    internal WebmailMailSession(WebmailCredentials credentials, WebmailImapConnector connector, WebmailOptions options, ILogger logger, WebmailFailure refusal)
+        : this(credentials, connector, options, logger) => _refusal = refusal;
+
+    /// <summary>IMAP logins this session's command connection has made (1 while one connection serves every request).</summary>
+    public int Logins => Volatile.Read(ref _logins);
+
+    private int _logins;
+
+    /// <summary>Open IMAP connections: the command connection (0 or 1) plus the IDLE watchers.</summary>
+    public int OpenConnections => (_client is { IsConnected: true } ? 1 : 0) + WatcherCount;
 
     /// <summary>
     /// Raised with the folder name after <see cref="OpenMessageAsync"/> set <c>\Seen</c> on an unread
@@ -40,9 +60,18 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
     /// <exception cref="WebmailUnavailableException">IMAP is unreachable, broke twice, or refuses the session's credentials.</exception>
     private async Task<T> RunAsync<T>(Func<ImapClient, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
+        if (_refusal is { } refusal)
+        {
+            throw new WebmailUnavailableException(refusal, "This web node has no room for another mail session.", null);
+        }
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            if (_closed)
+            {
+                // Signed out (possibly from another tab): the pool closed the session under this circuit.
+                throw new WebmailUnavailableException(WebmailFailure.CredentialsRejected, "The session was signed out.", null);
+            }
             return await RunLockedAsync(operation, cancellationToken);
         }
         finally
@@ -81,7 +110,8 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
         await DropClientAsync();
         try
         {
-            _client = await _connector.ConnectAsync(_credentials.Address, _credentials.Password, cancellationToken);
+            _client = await _connector.ConnectAsync(_credentials.Address, _credentials.Password, _credentials.ClientAddress, cancellationToken);
+            Interlocked.Increment(ref _logins);
         }
         catch (WebmailUnavailableException ex) when (ex.Failure == WebmailFailure.CredentialsRejected)
         {
@@ -117,9 +147,29 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Logs out and closes the connection, if one was opened.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>Hands a pooled session back to its pool; otherwise logs out and closes the connection, if one was opened.</summary>
+    public ValueTask DisposeAsync()
     {
+        if (_pool is not null)
+        {
+            _pool.Release(this);
+            return ValueTask.CompletedTask;
+        }
+        return CloseAsync();
+    }
+
+    /// <summary>Stops the IDLE watchers, logs out and closes the connection; the session is unusable afterwards.</summary>
+    internal async ValueTask CloseAsync()
+    {
+        lock (_watchers)
+        {
+            if (_closed)
+            {
+                return;
+            }
+            _closed = true;
+        }
+        await StopWatchersAsync();
         await _gate.WaitAsync();
         try
         {
@@ -128,7 +178,6 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
         finally
         {
             _gate.Release();
-            _gate.Dispose();
         }
     }
 }

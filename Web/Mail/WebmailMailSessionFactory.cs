@@ -1,20 +1,14 @@
 using System.Security.Claims;
-using Microsoft.Extensions.Options;
 
 namespace Mail.Web.Webmail;
 
-/// <summary>Creates a <see cref="WebmailMailSession"/> for a signed-in principal.</summary>
-public sealed class WebmailMailSessionFactory(
-    WebmailImapConnector connector,
-    WebmailCredentialProtector credentials,
-    IOptions<WebmailOptions> options,
-    ILogger<WebmailMailSession> logger)
+/// <summary>Hands out the pooled <see cref="WebmailMailSession"/> of a signed-in principal (<see cref="WebmailConnectionPool"/>).</summary>
+public sealed class WebmailMailSessionFactory(WebmailConnectionPool pool, IHttpContextAccessor httpContext)
 {
-    /// <summary>A session for <paramref name="user"/>; the caller disposes it.</summary>
+    /// <summary>
+    /// The session of <paramref name="user"/>'s sign-in; the caller disposes it, which hands it back to the pool. The
+    /// current request's client address (else the sign-in's) is what IMAP is told when the session has to connect.
+    /// </summary>
     /// <returns>Null when the principal carries no usable IMAP credentials (not signed in, or keys lost).</returns>
-    public WebmailMailSession? Open(ClaimsPrincipal user)
-    {
-        var creds = credentials.Read(user);
-        return creds is null ? null : new WebmailMailSession(creds, connector, options.Value, logger);
-    }
+    public WebmailMailSession? Open(ClaimsPrincipal user) => pool.Lease(user, httpContext.HttpContext?.Connection.RemoteIpAddress);
 }

@@ -65,4 +65,27 @@ public sealed class WebmailOptions
 
     /// <summary>How long a scheduled message may keep failing transiently before it is given up, in hours; default 48.</summary>
     public int OutboxMaxRetryHours { get; set; } = 48;
+
+    /// <summary>
+    /// Most signed-in sessions whose IMAP connections this node keeps open (<see cref="WebmailConnectionPool"/>); default 1000.
+    /// Each pooled session holds one command connection plus at most <see cref="MaxWatchedFolders"/> IDLE connections.
+    /// When full, the least recently used idle session is closed; when none is idle, a new session's IMAP operations fail
+    /// with <see cref="WebmailFailure.TooManySessions"/> (shown as "temporarily unavailable").
+    /// </summary>
+    public int PoolMaxSessions { get; set; } = 1000;
+
+    /// <summary>
+    /// How long a pooled session's IMAP connections stay open after its last request or circuit ended, in seconds;
+    /// default 300. Signing out closes them at once.
+    /// </summary>
+    public int PoolIdleSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// Folders one session watches with IMAP IDLE at a time (each on its own connection, RFC 2177); default 2. A list
+    /// opened beyond that gets no push for its folder, only the periodic folder counts (<see cref="FolderStatusSeconds"/>).
+    /// </summary>
+    public int MaxWatchedFolders { get; set; } = 2;
+
+    /// <summary>How often an open webmail re-reads the folder list's unread and total counts (LIST-STATUS), in seconds; default 5.</summary>
+    public int FolderStatusSeconds { get; set; } = 5;
 }

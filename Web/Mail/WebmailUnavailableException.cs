@@ -8,6 +8,9 @@ public enum WebmailFailure
 
     /// <summary>The IMAP server refused the session's credentials (password changed, account disabled).</summary>
     CredentialsRejected,
+
+    /// <summary>This web node already holds <see cref="WebmailOptions.PoolMaxSessions"/> sessions, none of them idle.</summary>
+    TooManySessions,
 }
 
 /// <summary>

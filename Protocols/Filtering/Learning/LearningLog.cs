@@ -22,4 +22,19 @@ internal static partial class LearningLog
 
     [LoggerMessage(5174, LogLevel.Warning, "Sender lists unavailable, {Account} scored without them: {Reason}")]
     public static partial void ListsFailed(ILogger logger, string account, string reason);
+
+    [LoggerMessage(5180, LogLevel.Information, "Quarantine: {QueueId} kept for {Count} account(s), {Reason} ({Detail})")]
+    public static partial void Quarantined(ILogger logger, string queueId, int count, Quarantine.QuarantineReason reason, string detail);
+
+    [LoggerMessage(5181, LogLevel.Information, "Quarantine: entry {Id} ({QueueId}) released to {Account} INBOX, UID {Uid}")]
+    public static partial void Released(ILogger logger, string id, string queueId, string account, uint uid);
+
+    [LoggerMessage(5182, LogLevel.Warning, "Quarantine: release of entry {Id} failed, kept: {Reason}")]
+    public static partial void ReleaseFailed(ILogger logger, string id, string reason);
+
+    [LoggerMessage(5183, LogLevel.Error, "Quarantine: release pass failed")]
+    public static partial void ReleasePassFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5184, LogLevel.Information, "Quarantine: {Count} expired entries deleted")]
+    public static partial void Purged(ILogger logger, int count);
 }

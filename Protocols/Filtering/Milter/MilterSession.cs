@@ -265,10 +265,10 @@ internal sealed class MilterSession
                     }
                     body.Write(reply.Data);
                     break;
-                case Quarantine when (_actions & 0x20) != 0:
+                case MilterProtocol.Quarantine when (_actions & 0x20) != 0:
                     quarantine = reply.Strings().FirstOrDefault() ?? "";
                     break;
-                case AddHeader or InsHeader or ChgHeader or ReplBody or Quarantine or AddRcpt or DelRcpt or AddRcptPar or ChgFrom:
+                case AddHeader or InsHeader or ChgHeader or ReplBody or MilterProtocol.Quarantine or AddRcpt or DelRcpt or AddRcptPar or ChgFrom:
                     throw new MilterProtocolException($"modification '{(char)reply.Command}' not negotiated");
                 default:
                     if (body is not null)

@@ -15,6 +15,15 @@ namespace Mail.Protocols.Filtering.Spamd;
 /// <param name="Body">The body as text (Latin-1), empty when none.</param>
 public sealed record SpamdReply(int Code, string Message, bool? IsSpam, double? Score, double? Threshold, string Body)
 {
+    /// <summary>
+    /// The <c>DidSet:</c> header of a TELL reply (<c>local</c> and/or <c>remote</c>): the databases spamd changed;
+    /// null when absent (nothing changed, e.g. the message was already learned as that class).
+    /// </summary>
+    public string? DidSet { get; init; }
+
+    /// <summary>The <c>DidRemove:</c> header of a TELL reply (forget/revoke), null when absent.</summary>
+    public string? DidRemove { get; init; }
+
     /// <summary>The rule names of a SYMBOLS reply.</summary>
     public IReadOnlyList<string> Symbols =>
         Body.Split([',', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -49,6 +58,8 @@ public sealed record SpamdReply(int Code, string Message, bool? IsSpam, double? 
         var message = secondSpace < 0 ? "" : Encoding.ASCII.GetString(rest[(secondSpace + 1)..]);
 
         bool? isSpam = null;
+        string? didSet = null;
+        string? didRemove = null;
         double? score = null;
         double? threshold = null;
         var position = lineEnd + 2;
@@ -76,9 +87,17 @@ public sealed record SpamdReply(int Code, string Message, bool? IsSpam, double? 
                 }
                 (isSpam, score, threshold) = (flag, s, t);
             }
+            else if (HasName(line, "DidSet:"u8))
+            {
+                didSet = Encoding.ASCII.GetString(line[7..].Trim((byte)' '));
+            }
+            else if (HasName(line, "DidRemove:"u8))
+            {
+                didRemove = Encoding.ASCII.GetString(line[10..].Trim((byte)' '));
+            }
         }
         var body = position < reply.Length ? Encoding.Latin1.GetString(reply[position..]) : "";
-        return new SpamdReply(code, message, isSpam, score, threshold, body);
+        return new SpamdReply(code, message, isSpam, score, threshold, body) { DidSet = didSet, DidRemove = didRemove };
     }
 
     private static bool HasName(ReadOnlySpan<byte> line, ReadOnlySpan<byte> name) =>

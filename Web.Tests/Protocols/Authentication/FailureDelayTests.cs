@@ -33,6 +33,10 @@ public sealed class FailureDelayTests
         {
             settings["Mail:Authentication:TrustedNetworks:0"] = "127.0.0.0/8";
         }
+        else
+        {
+            settings["Mail:Authentication:TrustLoopbackProxies"] = "false";
+        }
         if (redis is not null)
         {
             settings["ConnectionStrings:Redis"] = redis;

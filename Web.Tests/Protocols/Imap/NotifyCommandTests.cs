@@ -1,3 +1,6 @@
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
 using Mail.Shared.Directory;
 using Mail.Web.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -222,5 +225,35 @@ public sealed class NotifyCommandTests(ImapHostFixture host)
         Assert.DoesNotContain(lines, l => l.StartsWith("* LIST", StringComparison.Ordinal));
         await other.CommandAsync("c CREATE after");
         Assert.Equal(["z OK NOOP completed"], await watcher.CommandAsync("z NOOP"));
+    }
+
+    [Fact]
+    public async Task MailKit_NotifyThenIdle_SeesCountOfOtherFolderChange()
+    {
+        var user = await NewUserAsync();
+        await using (var setup = await host.LoginAsync(user))
+        {
+            await ImapTranscript.CreateWithAsync(setup, "watched", ImapTestMessages.Simple());
+        }
+        using var client = new ImapClient();
+        await client.ConnectAsync("127.0.0.1", host.Endpoint(Mail.Shared.Hosting.MailEndpoints.Imap).Port, SecureSocketOptions.None);
+        await client.AuthenticateAsync(user, MailHostFixture.Password);
+        Assert.True(client.Capabilities.HasFlag(ImapCapabilities.Notify));
+        var watched = await client.GetFolderAsync("watched");
+        await client.Inbox.OpenAsync(FolderAccess.ReadOnly);
+        await client.NotifyAsync(true, [new ImapEventGroup(new ImapMailboxFilter.Mailboxes(watched), new ImapEvent.MessageNew(MessageSummaryItems.None), ImapEvent.MessageExpunge)]);
+        Assert.Equal(1, watched.Count);
+
+        using var done = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        watched.CountChanged += (_, _) => done.Cancel();
+        var idle = client.IdleAsync(done.Token);
+        await using (var other = await host.LoginAsync(user))
+        {
+            await other.SendAsync(ImapTestMessages.AppendPlus("a", "watched", ImapTestMessages.Simple("second")));
+            await other.ReadUntilTaggedAsync("a");
+        }
+        await idle;
+        Assert.Equal(2, watched.Count);
+        await client.DisconnectAsync(true);
     }
 }

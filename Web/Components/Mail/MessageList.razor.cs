@@ -118,6 +118,7 @@ public sealed partial class MessageList
                 PrerenderedRows = null;
                 StateHasChanged();
             }
+            WatchFolder(session, query);
             var index = await session.GetListIndexAsync(query, CancellationToken.None);
             if (cancellation.IsCancellationRequested)
             {
@@ -125,6 +126,7 @@ public sealed partial class MessageList
             }
             if (index is null)
             {
+                StopWatching();
                 Navigation.NotFound();
                 return;
             }
@@ -135,6 +137,7 @@ public sealed partial class MessageList
             {
                 await _virtualize.RefreshDataAsync();
             }
+            await CatchUpAsync(query);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
@@ -338,6 +341,7 @@ public sealed partial class MessageList
 
     public void Dispose()
     {
+        StopWatching();
         _loading.Cancel();
         _loading.Dispose();
     }

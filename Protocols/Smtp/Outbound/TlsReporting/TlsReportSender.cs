@@ -181,15 +181,24 @@ internal sealed class TlsReportSender : BackgroundService
                 TlsReportLog.SendFailed(_logger, domain, uri, "not a mail address");
                 return false;
             }
-            var now = _time.GetUtcNow();
-            using var message = TlsReportBuilder.Mail(_options.Address, to, submitter, domain, reportId, fileName, gzip, _hostName, now);
-            _dkim.Resign(_options.Address, message);
-            using var stream = new MemoryStream();
-            await message.WriteToAsync(MimeKit.FormatOptions.Default, stream, cancellationToken);
-            stream.Position = 0;
-            var queued = await _queue.EnqueueAsync(_options.Address, [to], null, stream, now, cancellationToken);
-            TlsReportLog.Queued(_logger, domain, to, queued.Id);
-            return true;
+            try
+            {
+                var now = _time.GetUtcNow();
+                using var message = TlsReportBuilder.Mail(_options.Address, to, submitter, domain, reportId, fileName, gzip, _hostName, now);
+                _dkim.Resign(_options.Address, message);
+                using var stream = new MemoryStream();
+                await message.WriteToAsync(MimeKit.FormatOptions.Default, stream, cancellationToken);
+                stream.Position = 0;
+                var queued = await _queue.EnqueueAsync(_options.Address, [to], null, stream, now, cancellationToken);
+                TlsReportLog.Queued(_logger, domain, to, queued.Id);
+                return true;
+            }
+            catch (Exception ex) when (ex is IOException or MimeKit.ParseException)
+            {
+                // A full disk, or a reporting address that is not one: this report is lost, the service goes on.
+                TlsReportLog.SendFailed(_logger, domain, uri, ex.Message);
+                return false;
+            }
         }
         try
         {

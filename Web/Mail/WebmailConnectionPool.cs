@@ -1,0 +1,243 @@
+using System.Net;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace Mail.Web.Webmail;
+
+/// <summary>
+/// This node's IMAP connections of signed-in webmail sessions: one <see cref="WebmailMailSession"/> (one command
+/// connection, plus its IDLE watchers) per signed-in session, shared by every request and circuit of that session.
+/// </summary>
+/// <remarks>
+/// <para>A session is found by a hash of its protected password claim, which is random per sign-in, so two sign-ins
+/// of one user get two pooled sessions and a pooled session never outlives its sign-in's credentials.</para>
+/// <para>Limits (<see cref="WebmailOptions"/>): at most <see cref="WebmailOptions.PoolMaxSessions"/> sessions per node
+/// (the least recently used idle one is closed to make room; with none idle a new session is refused with
+/// <see cref="WebmailFailure.TooManySessions"/>); a session nobody holds is closed after
+/// <see cref="WebmailOptions.PoolIdleSeconds"/>; <see cref="CloseAsync"/> closes one at sign-out.</para>
+/// </remarks>
+public sealed class WebmailConnectionPool : IAsyncDisposable
+{
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly WebmailImapConnector _connector;
+    private readonly WebmailCredentialProtector _credentials;
+    private readonly WebmailOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<WebmailMailSession> _logger;
+    private readonly ITimer _sweeper;
+    private bool _disposed;
+
+    public WebmailConnectionPool(
+        WebmailImapConnector connector, WebmailCredentialProtector credentials, IOptions<WebmailOptions> options,
+        TimeProvider time, ILogger<WebmailMailSession> logger)
+    {
+        _connector = connector;
+        _credentials = credentials;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        var period = TimeSpan.FromSeconds(Math.Clamp(IdleTimeout.TotalSeconds / 4, 1, 30));
+        _sweeper = time.CreateTimer(_ => _ = SweepAsync(), null, period, period);
+    }
+
+    private TimeSpan IdleTimeout => TimeSpan.FromSeconds(Math.Max(1, _options.PoolIdleSeconds));
+
+    /// <summary>Pooled sessions on this node.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_entries)
+            {
+                return _entries.Count;
+            }
+        }
+    }
+
+    /// <summary>Open IMAP connections of the pooled sessions (command connections and IDLE watchers).</summary>
+    public int OpenConnections
+    {
+        get
+        {
+            lock (_entries)
+            {
+                return _entries.Values.Sum(e => e.Session.OpenConnections);
+            }
+        }
+    }
+
+    /// <summary>Pooled sessions of <paramref name="address"/> on this node (one per sign-in in use).</summary>
+    public int SessionsOf(string address)
+    {
+        lock (_entries)
+        {
+            return _entries.Values.Count(e => e.Session.Address.Equals(address, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    /// <summary>IMAP logins of the command connections of <paramref name="address"/>'s pooled sessions.</summary>
+    public int LoginsOf(string address)
+    {
+        lock (_entries)
+        {
+            return _entries.Values.Where(e => e.Session.Address.Equals(address, StringComparison.OrdinalIgnoreCase))
+                .Sum(e => e.Session.Logins);
+        }
+    }
+
+    /// <summary>Open IDLE connections (<see cref="WebmailMailSession.Watch"/>) of <paramref name="address"/>'s pooled sessions.</summary>
+    public int WatchingConnections(string address)
+    {
+        lock (_entries)
+        {
+            return _entries.Values.Where(e => e.Session.Address.Equals(address, StringComparison.OrdinalIgnoreCase))
+                .Sum(e => e.Session.WatchingConnections);
+        }
+    }
+
+    /// <summary>
+    /// The pooled session of <paramref name="user"/>'s sign-in, created on first use; dispose it to hand it back
+    /// (the connection stays open for the next request). <paramref name="clientAddress"/> is named to IMAP when the
+    /// session connects (the browser's address; the sign-in's when null).
+    /// </summary>
+    /// <returns>
+    /// Null when the principal carries no usable credentials; a session whose operations throw
+    /// <see cref="WebmailUnavailableException"/> (<see cref="WebmailFailure.TooManySessions"/>) when the node is full.
+    /// </returns>
+    public WebmailMailSession? Lease(ClaimsPrincipal user, IPAddress? clientAddress = null)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var key = KeyOf(user);
+        var creds = key is null ? null : _credentials.Read(user);
+        if (key is null || creds is null)
+        {
+            return null;
+        }
+        if (clientAddress is not null)
+        {
+            creds = creds with { ClientAddress = clientAddress };
+        }
+        WebmailMailSession? evicted = null;
+        WebmailMailSession leased;
+        lock (_entries)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_entries.TryGetValue(key, out var entry))
+            {
+                if (_entries.Count >= Math.Max(1, _options.PoolMaxSessions))
+                {
+                    var idle = _entries.Where(e => e.Value.Leases == 0).OrderBy(e => e.Value.LastUsed).FirstOrDefault();
+                    if (idle.Value is null)
+                    {
+                        WebmailLog.PoolFull(_logger, _entries.Count);
+                        return new WebmailMailSession(creds, _connector, _options, _logger, WebmailFailure.TooManySessions);
+                    }
+                    _entries.Remove(idle.Key);
+                    evicted = idle.Value.Session;
+                }
+                entry = new Entry(new WebmailMailSession(creds, _connector, _options, _logger, this));
+                _entries.Add(key, entry);
+            }
+            entry.Leases++;
+            entry.LastUsed = _time.GetTimestamp();
+            leased = entry.Session;
+        }
+        if (evicted is not null)
+        {
+            _ = evicted.CloseAsync().AsTask();
+        }
+        return leased;
+    }
+
+    /// <summary>Hands a leased session back (called by <see cref="WebmailMailSession.DisposeAsync"/>).</summary>
+    internal void Release(WebmailMailSession session)
+    {
+        lock (_entries)
+        {
+            foreach (var entry in _entries.Values)
+            {
+                if (ReferenceEquals(entry.Session, session))
+                {
+                    entry.Leases = Math.Max(0, entry.Leases - 1);
+                    entry.LastUsed = _time.GetTimestamp();
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Closes the pooled session of <paramref name="user"/>'s sign-in, if any (sign-out).</summary>
+    public async Task CloseAsync(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var key = KeyOf(user);
+        Entry? entry = null;
+        lock (_entries)
+        {
+            if (key is not null && _entries.Remove(key, out var found))
+            {
+                entry = found;
+            }
+        }
+        if (entry is not null)
+        {
+            await entry.Session.CloseAsync();
+        }
+    }
+
+    /// <summary>Closes sessions nobody has held for <see cref="WebmailOptions.PoolIdleSeconds"/>.</summary>
+    private async Task SweepAsync()
+    {
+        List<WebmailMailSession> idle;
+        lock (_entries)
+        {
+            var expired = _entries.Where(e => e.Value.Leases == 0 && _time.GetElapsedTime(e.Value.LastUsed) >= IdleTimeout).ToList();
+            foreach (var (key, _) in expired)
+            {
+                _entries.Remove(key);
+            }
+            idle = [.. expired.Select(e => e.Value.Session)];
+        }
+        foreach (var session in idle)
+        {
+            WebmailLog.PoolSessionIdleClosed(_logger, session.Address);
+            await session.CloseAsync();
+        }
+    }
+
+    /// <summary>The pool key of a sign-in: SHA-256 of its protected password claim (random per sign-in), or null.</summary>
+    private static string? KeyOf(ClaimsPrincipal user)
+    {
+        var secret = user.FindFirst(WebmailCredentialProtector.SecretClaimType)?.Value;
+        return user.Identity?.IsAuthenticated == true && !string.IsNullOrEmpty(secret)
+            ? Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(secret)))
+            : null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        List<WebmailMailSession> all;
+        lock (_entries)
+        {
+            _disposed = true;
+            all = [.. _entries.Values.Select(e => e.Session)];
+            _entries.Clear();
+        }
+        await _sweeper.DisposeAsync();
+        foreach (var session in all)
+        {
+            await session.CloseAsync();
+        }
+    }
+
+    private sealed class Entry(WebmailMailSession session)
+    {
+        public WebmailMailSession Session { get; } = session;
+
+        public int Leases { get; set; }
+
+        public long LastUsed { get; set; }
+    }
+}
