@@ -78,7 +78,9 @@ public sealed class ListSelectionTests(WebmailHostFixture host)
         await page.ClickAsync("[data-bulk=clear]");
         await page.WaitForSelectorAsync("[data-testid=selected-count]", new() { State = WaitForSelectorState.Detached });
         await session.Page.SetViewportSizeAsync(ShellSession.Phone.Width, ShellSession.Phone.Height);
-        await page.ClickAsync($".row[data-uid='{uids[2]}'] input.select");
+        // Phone size: the list sits below the folder tree; the first row is always rendered.
+        await page.Locator("[data-testid=message-list]").ScrollIntoViewIfNeededAsync();
+        await page.Locator($".row[data-uid='{uids[0]}'] input.select").ClickAsync();
         await page.WaitForSelectorAsync("[data-testid=selected-count][data-count='1']");
         await session.ScreenshotAsync("list-selection-phone");
         Assert.Empty(session.Errors);
