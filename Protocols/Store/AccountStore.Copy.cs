@@ -74,6 +74,11 @@ internal sealed partial class AccountStore
             }
             SaveMailbox(tx, destination);
             tx.Commit();
+            if (!_mailboxesIndexed.ContainsKey(source.Id))
+            {
+                // The copied files may predate the full-text index; the next text search checks the destination again.
+                ForgetIndexed(destination.Id);
+            }
             if (!move)
             {
                 Interlocked.Add(ref _usedOctets, added);

@@ -8,6 +8,9 @@ internal sealed partial class AccountStore
     /// <summary>Files indexed per transaction when catching up on messages stored before the index existed.</summary>
     private const int BackfillBatch = 256;
 
+    /// <summary>Mailboxes known to have a text row for every message (so a search skips the check of 1 query per message).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, bool> _mailboxesIndexed = new();
+
     /// <inheritdoc />
     public async Task<IReadOnlySet<uint>> SearchTextAsync(long mailboxId, string text, TextSearchScope scope, CancellationToken cancellationToken)
     {
@@ -22,11 +25,12 @@ internal sealed partial class AccountStore
         else if (text.EnumerateRunes().Take(3).Count() >= 3)
         {
             // A phrase of trigrams is a substring match (case folded by the tokenizer); MATERIALIZED keeps
-            // SQLite from probing the FTS table once per message of the mailbox.
+            // SQLite from probing the FTS table once per message of the mailbox, and CROSS JOIN fixes the join order
+            // (hits, then their files, then their messages): the cost follows the hits, never the mailbox's size.
             var phrase = "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
             cmd.CommandText = """
                 WITH hits(id) AS MATERIALIZED (SELECT rowid FROM fts_text WHERE fts_text MATCH @q)
-                SELECT m.uid FROM hits JOIN fts_files f ON f.id = hits.id JOIN messages m ON m.file = f.file
+                SELECT m.uid FROM hits CROSS JOIN fts_files f ON f.id = hits.id CROSS JOIN messages m ON m.file = f.file
                 WHERE m.mailbox_id = @id
                 """;
             cmd.Parameters.AddWithValue("@q", scope == TextSearchScope.Body ? "body : " + phrase : phrase);
@@ -57,6 +61,12 @@ internal sealed partial class AccountStore
     /// </summary>
     private async Task EnsureIndexedAsync(long mailboxId, CancellationToken cancellationToken)
     {
+        if (_mailboxesIndexed.ContainsKey(mailboxId))
+        {
+            // Checked once since the account was opened: every message committed since has its text row (CommitBatch),
+            // and a copy shares its file's row, so only a copy of a file never indexed could be missing (see below).
+            return;
+        }
         List<string> missing;
         using (var connection = OpenReader())
         using (var cmd = connection.CreateCommand())
@@ -72,6 +82,7 @@ internal sealed partial class AccountStore
         }
         if (missing.Count == 0)
         {
+            MarkIndexed(mailboxId);
             return;
         }
         StoreLog.TextBackfill(_context.Logger, Account, missing.Count);
@@ -94,7 +105,17 @@ internal sealed partial class AccountStore
                 tx.Commit();
             }
         }
+        MarkIndexed(mailboxId);
     }
+
+    /// <summary>
+    /// Remembers that every message of the mailbox has its text row. Copying files into it (COPY, MOVE) forgets it
+    /// again (<see cref="ForgetIndexed"/>), since the source mailbox may not have been checked yet.
+    /// </summary>
+    private void MarkIndexed(long mailboxId) => _mailboxesIndexed[mailboxId] = true;
+
+    /// <summary>The mailbox received files from another mailbox: check it again at the next text search.</summary>
+    private void ForgetIndexed(long mailboxId) => _mailboxesIndexed.TryRemove(mailboxId, out _);
 
     /// <summary>Extracts the searchable text of a new message file (outside the write lock).</summary>
     private MessageText ExtractText(string path) =>

@@ -23,6 +23,7 @@ public static class MailboxStoreServiceCollectionExtensions
             ? new DirectoryQuotaProvider(directory, sp.GetRequiredService<IOptions<StoreLimits>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DirectoryQuotaProvider>>())
             : new UnlimitedQuotaProvider());
         services.TryAddSingleton<MailStore>();
+        services.TryAddSingleton<Acl.MailboxAclStore>();
         services.TryAddSingleton<IMailStore>(sp => sp.GetRequiredService<MailStore>());
         return services;
     }

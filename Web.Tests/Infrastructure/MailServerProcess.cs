@@ -228,7 +228,9 @@ public sealed class MailServerProcess : IAsyncDisposable
             ThrowIfGone(process, deadline, "start");
             await Task.Delay(50);
         }
-        foreach (var port in (int[])[SmtpPort, HttpPort])
+        // A web-only node (--Mail:Roles=web) has no SMTP listener: only HTTP must accept.
+        var webOnly = _extraArguments.Any(a => a.Equals("--Mail:Roles=web", StringComparison.OrdinalIgnoreCase));
+        foreach (var port in webOnly ? [HttpPort] : (int[])[SmtpPort, HttpPort])
         {
             while (!await AcceptsAsync(port))
             {

@@ -1,7 +1,9 @@
 using System.Runtime.InteropServices;
+using Mail.Protocols.Imap.Acl;
 using Mail.Protocols.Imap.Protocol;
 using Mail.Protocols.Imap.Session;
 using Mail.Protocols.Store;
+using Mail.Protocols.Store.Acl;
 
 namespace Mail.Protocols.Imap.Commands;
 
@@ -90,16 +92,30 @@ public sealed class AppendCommand : ImapCommand
             return ImapCommandResult.No("Empty message");
         }
         var account = session.Account!;
+        var mailbox = _mailbox;
+        var rights = MailboxRights.All;
+        if (ImapSharedNamespace.IsShared(_mailbox))
+        {
+            // RFC 4314 §4: APPEND needs i; flags the user may not set are dropped silently.
+            var target = await session.ResolveMailboxAsync(_mailbox, cancellationToken);
+            if (ImapCommandHelpers.Require(target, MailboxRights.Insert) is { } denied)
+            {
+                return denied;
+            }
+            (account, mailbox, rights) = (target!.Store, target.StoreName, target.Rights);
+        }
         var uids = new List<uint>();
         uint uidValidity = 0;
         foreach (var (flags, keywords, date, message, upload) in _messages)
         {
             var internalDate = date ?? session.Server.Time.GetUtcNow();
+            var allowedFlags = ImapCommandHelpers.AllowedFlags(flags, rights);
+            IReadOnlyList<string> allowedKeywords = (rights & MailboxRights.Write) != 0 ? keywords : [];
             AppendResult result;
             if (upload is not null)
             {
                 // A large literal already streamed into the store's tmp/ file (ImapLimits.AppendSpoolThresholdOctets).
-                result = await account.AppendUploadAsync(_mailbox, upload, flags, keywords, internalDate, cancellationToken);
+                result = await AppendUploadAsync(account, mailbox, upload, allowedFlags, allowedKeywords, internalDate, cancellationToken);
             }
             else
             {
@@ -108,11 +124,11 @@ public sealed class AppendCommand : ImapCommand
                     segment = new ArraySegment<byte>(message.ToArray());
                 }
                 using var stream = new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false);
-                result = await account.AppendAsync(_mailbox, stream, flags, keywords, internalDate, cancellationToken);
+                result = await account.AppendAsync(mailbox, stream, allowedFlags, allowedKeywords, internalDate, cancellationToken);
             }
             if (result.Status != StoreStatus.Ok)
             {
-                if (uids.Count > 0 && await account.GetMailboxAsync(_mailbox, cancellationToken) is { } info)
+                if (uids.Count > 0 && await account.GetMailboxAsync(mailbox, cancellationToken) is { } info)
                 {
                     await account.ExpungeAsync(info.Id, uids, requireDeleted: false, CancellationToken.None);
                 }
@@ -124,5 +140,27 @@ public sealed class AppendCommand : ImapCommand
             uids.Add(result.Uid);
         }
         return ImapCommandResult.Ok("APPEND completed", $"APPENDUID {uidValidity} {ImapSequenceSet.Format(uids)}");
+    }
+
+    /// <summary>
+    /// Stores a streamed literal. The upload sits in the session user's own store; into another user's
+    /// (shared) mailbox it is read back from that file and appended there, and the file is removed.
+    /// </summary>
+    private static async Task<AppendResult> AppendUploadAsync(IAccountStore account, string mailbox, MessageUpload upload, MessageFlags flags, IReadOnlyList<string> keywords, DateTimeOffset internalDate, CancellationToken cancellationToken)
+    {
+        if (ReferenceEquals(upload.Owner, account))
+        {
+            return await account.AppendUploadAsync(mailbox, upload, flags, keywords, internalDate, cancellationToken);
+        }
+        using (upload)
+        {
+            if (upload.TooBig)
+            {
+                return new AppendResult(StoreStatus.TooBig, 0, 0);
+            }
+            await upload.CompleteAsync(cancellationToken);
+            await using var file = File.OpenRead(upload.TmpPath);
+            return await account.AppendAsync(mailbox, file, flags, keywords, internalDate, cancellationToken);
+        }
     }
 }

@@ -19,9 +19,10 @@ public sealed class CloseCommand : ImapCommand
     {
         var selected = session.Selected!;
         session.ClearSelected();
-        if (!selected.ReadOnly)
+        // RFC 4314 §4: CLOSE expunges only with right e, silently otherwise.
+        if (!selected.ReadOnly && selected.Has(Store.Acl.MailboxRights.Expunge))
         {
-            await session.Account!.ExpungeAsync(selected.Id, null, requireDeleted: true, cancellationToken);
+            await selected.Store.ExpungeAsync(selected.Id, null, requireDeleted: true, cancellationToken);
         }
         return ImapCommandResult.Ok("CLOSE completed") with { SkipSync = true };
     }

@@ -1,6 +1,8 @@
+using Mail.Protocols.Imap.Acl;
 using Mail.Protocols.Imap.Protocol;
 using Mail.Protocols.Imap.Session;
 using Mail.Protocols.Store;
+using Mail.Protocols.Store.Acl;
 
 namespace Mail.Protocols.Imap.Commands;
 
@@ -10,7 +12,7 @@ namespace Mail.Protocols.Imap.Commands;
 /// missing destination. Selected state. A copy into or out of Junk trains the user's spam filter
 /// (<see cref="Filtering.Learning.JunkMoveLearning"/>).
 /// </summary>
-public class CopyCommand : ImapCommand
+public partial class CopyCommand : ImapCommand
 {
     public const string WireName = "COPY";
     private ImapSequenceSet? _set;
@@ -35,6 +37,11 @@ public class CopyCommand : ImapCommand
         {
             return ImapCommandResult.No("Mailbox is read-only", "READ-ONLY");
         }
+        // RFC 4314 §4 / RFC 6851 §3.3: MOVE takes the messages out of the source, which needs t and e there.
+        if (Move && !selected.Has(MoveSourceRights))
+        {
+            return ImapCommandHelpers.NoPermission(MoveSourceRights & ~selected.Rights);
+        }
         if (!selected.TryResolve(_set!, ByUid, out var indexes))
         {
             return ImapCommandResult.Bad("Invalid message sequence number");
@@ -44,7 +51,24 @@ public class CopyCommand : ImapCommand
         {
             return ImapCommandResult.Ok("No messages " + (Move ? "moved" : "copied"));
         }
-        var result = await session.Account!.CopyAsync(selected.Id, uids, _destination, Move, cancellationToken);
+        CopyResult result;
+        if (!selected.IsShared && !ImapSharedNamespace.IsShared(_destination))
+        {
+            result = await session.Account!.CopyAsync(selected.Id, uids, _destination, Move, cancellationToken);
+        }
+        else
+        {
+            var target = await session.ResolveMailboxAsync(_destination, cancellationToken);
+            if (target is { IsShared: false, Info: null })
+            {
+                return ImapCommandResult.No("No such mailbox", "TRYCREATE");
+            }
+            if (ImapCommandHelpers.Require(target, MailboxRights.Insert) is { } denied)
+            {
+                return denied;
+            }
+            result = await CopySharedAsync(selected, uids, target!, cancellationToken);
+        }
         if (result.Status == StoreStatus.NoSuchMailbox)
         {
             return ImapCommandResult.No("No such mailbox", "TRYCREATE");
@@ -53,10 +77,10 @@ public class CopyCommand : ImapCommand
         {
             return ImapCommandHelpers.ToResult(result.Status, "");
         }
-        if (session.Server.JunkLearning is { } learning && session.Server.Options.LearnFromJunkMoves && result.DestinationUids.Count > 0
-            && await session.Account.GetMailboxAsync(_destination, cancellationToken) is { } target)
+        if (!selected.IsShared && !ImapSharedNamespace.IsShared(_destination) && session.Server.JunkLearning is { } learning && session.Server.Options.LearnFromJunkMoves && result.DestinationUids.Count > 0
+            && await session.Account!.GetMailboxAsync(_destination, cancellationToken) is { } junkTarget)
         {
-            learning.Observe(session.User!, selected.SpecialUse, target.SpecialUse, target.Id, result.DestinationUids);
+            learning.Observe(session.User!, selected.SpecialUse, junkTarget.SpecialUse, junkTarget.Id, result.DestinationUids);
         }
         string? code = result.SourceUids.Count > 0
             ? $"COPYUID {result.DestinationUidValidity} {ImapSequenceSet.Format(result.SourceUids)} {ImapSequenceSet.Format(result.DestinationUids)}"

@@ -1,6 +1,8 @@
 using Mail.Protocols.Imap.Protocol;
 using Mail.Protocols.Imap.Session;
+using Mail.Protocols.Imap.Acl;
 using Mail.Protocols.Store;
+using Mail.Protocols.Store.Acl;
 
 namespace Mail.Protocols.Imap.Commands;
 
@@ -71,11 +73,49 @@ public sealed class CreateCommand : ImapCommand
         {
             return ImapCommandResult.No("INBOX already exists", "ALREADYEXISTS");
         }
-        var status = await session.Account!.CreateMailboxAsync(name, _use, cancellationToken);
-        if (status == StoreStatus.Ok && await session.Account.GetMailboxAsync(name, cancellationToken) is { } info)
+        var store = session.Account!;
+        var parentName = MailboxName.Normalize(name) is { } normalizedName ? MailboxName.Parents(normalizedName).LastOrDefault() : null;
+        if (ImapSharedNamespace.IsShared(name))
         {
+            if (await ResolveSharedParentAsync(session, name, cancellationToken) is not { } parent)
+            {
+                return ImapCommandHelpers.NoPermission(MailboxRights.CreateMailbox);
+            }
+            (store, name) = parent;
+            parentName = MailboxName.Parents(name).Last();
+        }
+        var parentInfo = parentName is null ? null : await store.GetMailboxAsync(parentName, cancellationToken);
+        var status = await store.CreateMailboxAsync(name, _use, cancellationToken);
+        if (status == StoreStatus.Ok && await store.GetMailboxAsync(name, cancellationToken) is { } info)
+        {
+            if (parentInfo is not null)
+            {
+                // A new mailbox starts with its parent's ACL, so a subfolder of a shared folder is shared alike.
+                await session.Server.Acl.InheritAsync(store.Account, parentInfo.Id, info.Id, CancellationToken.None);
+            }
             return ImapCommandResult.Ok("CREATE completed", $"MAILBOXID ({ImapCommandHelpers.MailboxId(info.Id)})");
         }
         return ImapCommandHelpers.ToResult(status, "CREATE completed");
+    }
+
+    /// <summary>
+    /// For a name in the "Other Users" namespace: the owner's store and the name there, when the user has
+    /// right <c>k</c> on the existing parent mailbox (RFC 4314 §4). Null for the namespace levels, top-level
+    /// names (the owner's root is not the user's to fill) and every other refusal, which all answer
+    /// <c>NO [NOPERM]</c> so that nothing about the owner's mailboxes leaks.
+    /// </summary>
+    internal static async ValueTask<(IAccountStore Store, string Name)?> ResolveSharedParentAsync(ImapSession session, string name, CancellationToken cancellationToken)
+    {
+        if (!ImapSharedNamespace.TrySplit(name, out var owner, out var mailbox) || MailboxName.Normalize(mailbox) is not { } normalized)
+        {
+            return null;
+        }
+        var parentName = MailboxName.Parents(normalized).LastOrDefault();
+        if (parentName is null)
+        {
+            return null;
+        }
+        var parent = await session.ResolveMailboxAsync(ImapSharedNamespace.Combine(owner, parentName), cancellationToken);
+        return parent?.Info is not null && parent.Has(MailboxRights.CreateMailbox) ? (parent.Store, normalized) : null;
     }
 }

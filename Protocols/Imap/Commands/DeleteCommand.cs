@@ -1,5 +1,7 @@
 using Mail.Protocols.Imap.Protocol;
 using Mail.Protocols.Imap.Session;
+using Mail.Protocols.Store;
+using Mail.Protocols.Store.Acl;
 
 namespace Mail.Protocols.Imap.Commands;
 
@@ -24,8 +26,26 @@ public sealed class DeleteCommand : ImapCommand
         {
             return ImapCommandResult.No("INBOX cannot be deleted", "CANNOT");
         }
-        var status = await session.Account!.DeleteMailboxAsync(_mailbox, cancellationToken);
-        if (status == Store.StoreStatus.Ok && session.Selected?.Name == _mailbox)
+        var target = await session.ResolveMailboxAsync(_mailbox, cancellationToken);
+        if (target is { IsShared: true } || target is null)
+        {
+            // RFC 4314 §4: DELETE needs x.
+            if (ImapCommandHelpers.Require(target, MailboxRights.DeleteMailbox) is { } denied)
+            {
+                return denied;
+            }
+            if (MailboxName.IsInbox(target!.StoreName))
+            {
+                return ImapCommandResult.No("INBOX cannot be deleted", "CANNOT");
+            }
+        }
+        var status = await target.Store.DeleteMailboxAsync(target.StoreName, cancellationToken);
+        if (status == StoreStatus.Ok && target.Info is { } deleted)
+        {
+            // Grants are keyed by the never-reused mailbox id, so a lost purge cannot leak to a new mailbox of the same name.
+            await session.Server.Acl.RemoveMailboxAsync(target.Owner, deleted.Id, CancellationToken.None);
+        }
+        if (status == StoreStatus.Ok && session.Selected is { } selected && ReferenceEquals(selected.Store, target.Store) && target.Info?.Id == selected.Id)
         {
             session.ClearSelected();
             return ImapCommandResult.Ok("DELETE completed") with { SkipSync = true };

@@ -25,12 +25,16 @@ public class ExpungeCommand : ImapCommand
         {
             return ImapCommandResult.No("Mailbox is read-only", "READ-ONLY");
         }
+        if (!selected.Has(Store.Acl.MailboxRights.Expunge))
+        {
+            return ImapCommandHelpers.NoPermission(Store.Acl.MailboxRights.Expunge);
+        }
         var uids = ResolveUids(session);
         if (uids is { Count: 0 })
         {
             return ImapCommandResult.Ok(Name + " completed");
         }
-        await session.Account!.ExpungeAsync(selected.Id, uids, requireDeleted: true, cancellationToken);
+        await selected.Store.ExpungeAsync(selected.Id, uids, requireDeleted: true, cancellationToken);
         // The store's change event marked the view dirty; the sync before the tagged reply sends the EXPUNGEs.
         selected.MarkDirty();
         return ImapCommandResult.Ok(Name + " completed");

@@ -30,7 +30,7 @@ public partial class FetchCommand : ImapCommand
     public override async ValueTask<ImapCommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
     {
         var selected = session.Selected!;
-        var account = session.Account!;
+        var account = selected.Store;
         if (!selected.TryResolve(_set!, ByUid, out var indexes))
         {
             return ImapCommandResult.Bad("Invalid message sequence number");
@@ -63,7 +63,8 @@ public partial class FetchCommand : ImapCommand
         }
 
         var seenChanged = new HashSet<uint>();
-        if (!selected.ReadOnly && _items.Any(i => i.SetsSeen))
+        // RFC 4314 §4: the implicit \Seen of a non-PEEK fetch needs s; without it the fetch still succeeds.
+        if (!selected.ReadOnly && selected.Has(Store.Acl.MailboxRights.Seen) && _items.Any(i => i.SetsSeen))
         {
             var unseen = indexes.Select(i => selected.Messages[i]).Where(m => (m.Flags & MessageFlags.Seen) == 0).Select(m => m.Uid).ToList();
             if (unseen.Count > 0)

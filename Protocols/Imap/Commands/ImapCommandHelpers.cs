@@ -1,6 +1,7 @@
 using Mail.Protocols.Imap.Protocol;
 using Mail.Protocols.Imap.Session;
 using Mail.Protocols.Store;
+using Mail.Protocols.Store.Acl;
 
 namespace Mail.Protocols.Imap.Commands;
 
@@ -36,6 +37,64 @@ internal static class ImapCommandHelpers
         StoreStatus.TooBig => ImapCommandResult.No("Message too big", "TOOBIG"),
         _ => throw new InvalidOperationException("Unknown store status."),
     };
+
+    /// <summary>
+    /// Checks a resolved mailbox for <paramref name="needed"/> rights (RFC 4314 §4): null when allowed;
+    /// <c>NO [NONEXISTENT]</c> when it does not exist or is another user's and grants nothing (so its
+    /// existence is not revealed, §6); <c>NO [NOPERM]</c> (RFC 5530) when a right is missing.
+    /// </summary>
+    public static ImapCommandResult? Require(ImapMailboxTarget? target, MailboxRights needed)
+    {
+        if (target?.Info is null || target.Rights == MailboxRights.None)
+        {
+            return ImapCommandResult.No("No such mailbox", "NONEXISTENT");
+        }
+        return target.Has(needed) ? null : NoPermission(needed);
+    }
+
+    /// <summary><c>NO [NOPERM]</c> naming the missing rights.</summary>
+    public static ImapCommandResult NoPermission(MailboxRights needed) =>
+        ImapCommandResult.No("Permission denied (needs right " + MailboxRightsText.FormatStored(needed) + ")", "NOPERM");
+
+    /// <summary>
+    /// The rights a flag change needs (RFC 4314 §4): <c>s</c> for \Seen, <c>t</c> for \Deleted, <c>w</c> for
+    /// the other flags and keywords.
+    /// </summary>
+    public static MailboxRights RightsForFlags(MessageFlags flags, bool keywords)
+    {
+        var needed = MailboxRights.None;
+        if ((flags & MessageFlags.Seen) != 0)
+        {
+            needed |= MailboxRights.Seen;
+        }
+        if ((flags & MessageFlags.Deleted) != 0)
+        {
+            needed |= MailboxRights.DeleteMessages;
+        }
+        if ((flags & ~(MessageFlags.Seen | MessageFlags.Deleted)) != 0 || keywords)
+        {
+            needed |= MailboxRights.Write;
+        }
+        return needed;
+    }
+
+    /// <summary>The flags of <paramref name="flags"/> that <paramref name="rights"/> allow to be set (APPEND/COPY into a shared mailbox silently drops the others, RFC 4314 §4).</summary>
+    public static MessageFlags AllowedFlags(MessageFlags flags, MailboxRights rights)
+    {
+        if ((rights & MailboxRights.Seen) == 0)
+        {
+            flags &= ~MessageFlags.Seen;
+        }
+        if ((rights & MailboxRights.DeleteMessages) == 0)
+        {
+            flags &= ~MessageFlags.Deleted;
+        }
+        if ((rights & MailboxRights.Write) == 0)
+        {
+            flags &= MessageFlags.Seen | MessageFlags.Deleted;
+        }
+        return flags;
+    }
 
     /// <summary>Parses a flag (system flag or keyword atom) into <paramref name="flags"/>/<paramref name="keywords"/>; \Recent is ignored.</summary>
     public static bool TryReadFlag(ref ImapTokenizer tokenizer, ref MessageFlags flags, List<string> keywords)

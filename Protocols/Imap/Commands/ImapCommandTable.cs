@@ -55,6 +55,11 @@ public static class ImapCommandTable
         [CancelUpdateCommand.WireName] = () => new CancelUpdateCommand(),
         [GetMetadataCommand.WireName] = () => new GetMetadataCommand(),
         [SetMetadataCommand.WireName] = () => new SetMetadataCommand(),
+        [SetAclCommand.WireName] = () => new SetAclCommand(),
+        [DeleteAclCommand.WireName] = () => new DeleteAclCommand(),
+        [GetAclCommand.WireName] = () => new GetAclCommand(),
+        [ListRightsCommand.WireName] = () => new ListRightsCommand(),
+        [MyRightsCommand.WireName] = () => new MyRightsCommand(),
     };
 
     /// <summary>Creates the command for <paramref name="name"/>; false for unknown commands.</summary>

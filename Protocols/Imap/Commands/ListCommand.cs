@@ -2,6 +2,7 @@ using System.Text;
 using Mail.Protocols.Imap.Protocol;
 using Mail.Protocols.Imap.Session;
 using Mail.Protocols.Store;
+using Mail.Protocols.Store.Acl;
 
 namespace Mail.Protocols.Imap.Commands;
 
@@ -11,7 +12,7 @@ namespace Mail.Protocols.Imap.Commands;
 /// <c>%</c> matches within one level, <c>*</c> across levels; <c>LIST "" ""</c> returns the
 /// hierarchy delimiter. Attributes: \HasChildren/\HasNoChildren, special-use, \Subscribed.
 /// </summary>
-public class ListCommand : ImapCommand
+public partial class ListCommand : ImapCommand
 {
     public const string WireName = "LIST";
     private readonly List<string> _patterns = [];
@@ -144,9 +145,9 @@ public class ListCommand : ImapCommand
             session.Out.Raw(ResponseName).Raw("\\Noselect) \"/\" \"\"\r\n"u8);
             return ImapCommandResult.Ok(Name + " completed");
         }
-        var mailboxes = await account.ListMailboxesAsync(cancellationToken);
+        var (targets, allNames, noSelect) = await ListAllAsync(session, cancellationToken);
         var subscribed = new HashSet<string>(await account.ListSubscriptionsAsync(cancellationToken), StringComparer.Ordinal);
-        var existing = mailboxes.ToDictionary(m => m.Name, StringComparer.Ordinal);
+        var existing = targets.ToDictionary(t => t.Key, t => t.Value.Info!, StringComparer.Ordinal);
         var matchers = _patterns.Select(p => ImapMailboxName.FromWire(_reference + p, session.Utf8)).ToList();
 
         var lsub = this is LsubCommand;
@@ -171,7 +172,7 @@ public class ListCommand : ImapCommand
         }
         else
         {
-            names = mailboxes.Select(m => m.Name);
+            names = allNames;
         }
         foreach (var name in names)
         {
@@ -221,13 +222,18 @@ public class ListCommand : ImapCommand
             }
             else
             {
-                if (info is null)
+                if (noSelect.Contains(name))
+                {
+                    attrs.Add("\\Noselect");
+                    attrs.Add("\\HasChildren");
+                }
+                else if (info is null)
                 {
                     attrs.Add("\\NonExistent");
                 }
                 else
                 {
-                    attrs.Add(mailboxes.Any(m => m.Name.StartsWith(prefix, StringComparison.Ordinal)) ? "\\HasChildren" : "\\HasNoChildren");
+                    attrs.Add(allNames.Any(m => m.StartsWith(prefix, StringComparison.Ordinal)) ? "\\HasChildren" : "\\HasNoChildren");
                     if (info.SpecialUse != SpecialUse.None)
                     {
                         attrs.Add("\\" + info.SpecialUse);
@@ -245,12 +251,58 @@ public class ListCommand : ImapCommand
                 o.Raw(" (\"CHILDINFO\" (\"SUBSCRIBED\"))"u8);
             }
             o.Crlf();
-            if (_returnStatus is not null && info is not null)
+            if (_returnStatus is not null && targets.TryGetValue(name, out var target) && target.Has(MailboxRights.Read))
             {
-                await StatusCommand.WriteStatusAsync(session, info, _returnStatus, cancellationToken);
+                await StatusCommand.WriteStatusAsync(session, target, _returnStatus, cancellationToken);
             }
         }
         return ImapCommandResult.Ok(Name + " completed");
+    }
+}
+
+public partial class ListCommand
+{
+    /// <summary>
+    /// The mailboxes the user may list: its own (every right) and, in the "Other Users" namespace, those
+    /// others shared with it with right <c>l</c> (RFC 4314 §4), keyed by the client-visible name; every
+    /// name in listing order (own first); and the \Noselect levels that lead to shared mailboxes
+    /// (<c>Other Users</c>, <c>Other Users/owner</c>, parents the user may not see).
+    /// </summary>
+    private static async ValueTask<(Dictionary<string, ImapMailboxTarget> Targets, List<string> Names, HashSet<string> NoSelect)> ListAllAsync(ImapSession session, CancellationToken cancellationToken)
+    {
+        var account = session.Account!;
+        var targets = new Dictionary<string, ImapMailboxTarget>(StringComparer.Ordinal);
+        var names = new List<string>();
+        foreach (var info in await account.ListMailboxesAsync(cancellationToken))
+        {
+            targets[info.Name] = new ImapMailboxTarget(account, account.Account, info.Name, info.Name, info, MailboxRights.All, IsShared: false);
+            names.Add(info.Name);
+        }
+        var noSelect = new HashSet<string>(StringComparer.Ordinal);
+        var shared = await session.ListSharedAsync(cancellationToken);
+        if (shared.Count == 0)
+        {
+            return (targets, names, noSelect);
+        }
+        var sharedNames = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var target in shared)
+        {
+            targets[target.Name] = target;
+            sharedNames.Add(target.Name);
+        }
+        foreach (var target in shared)
+        {
+            foreach (var parent in MailboxName.Parents(target.Name))
+            {
+                if (!targets.ContainsKey(parent))
+                {
+                    noSelect.Add(parent);
+                    sharedNames.Add(parent);
+                }
+            }
+        }
+        names.AddRange(sharedNames);
+        return (targets, names, noSelect);
     }
 }
 

@@ -1,7 +1,9 @@
 using System.Text;
+using Mail.Protocols.Imap.Acl;
 using Mail.Protocols.Imap.Protocol;
 using Mail.Protocols.Imap.Session;
 using Mail.Protocols.Store;
+using Mail.Protocols.Store.Acl;
 
 namespace Mail.Protocols.Imap.Commands;
 
@@ -165,7 +167,19 @@ public sealed class GetMetadataCommand : ImapCommand
 
     public override async ValueTask<ImapCommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
     {
-        var all = await session.Account!.GetMetadataAsync(_mailbox, session.User!, cancellationToken);
+        var store = session.Account!;
+        var mailbox = _mailbox;
+        if (ImapSharedNamespace.IsShared(_mailbox))
+        {
+            // RFC 5464 §4.2 with RFC 4314: reading annotations of another user's mailbox needs r.
+            var target = await session.ResolveMailboxAsync(_mailbox, cancellationToken);
+            if (ImapCommandHelpers.Require(target, MailboxRights.Read) is { } denied)
+            {
+                return denied;
+            }
+            (store, mailbox) = (target!.Store, target.StoreName);
+        }
+        var all = await store.GetMetadataAsync(mailbox, session.User!, cancellationToken);
         if (all is null)
         {
             return ImapCommandResult.No("No such mailbox", "NONEXISTENT");
@@ -266,7 +280,20 @@ public sealed class SetMetadataCommand : ImapCommand
 
     public override async ValueTask<ImapCommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
     {
-        var (status, max) = await session.Account!.SetMetadataAsync(_mailbox, session.User!, _changes, cancellationToken);
+        var store = session.Account!;
+        var mailbox = _mailbox;
+        if (ImapSharedNamespace.IsShared(_mailbox))
+        {
+            // RFC 5464 §4.3 with RFC 4314: private entries need l, shared entries (seen by every user) need w.
+            var target = await session.ResolveMailboxAsync(_mailbox, cancellationToken);
+            var needed = _changes.Any(c => c.Name.StartsWith("/shared", StringComparison.Ordinal)) ? MailboxRights.Write : MailboxRights.Lookup;
+            if (ImapCommandHelpers.Require(target, needed) is { } denied)
+            {
+                return denied;
+            }
+            (store, mailbox) = (target!.Store, target.StoreName);
+        }
+        var (status, max) = await store.SetMetadataAsync(mailbox, session.User!, _changes, cancellationToken);
         return status switch
         {
             MetadataStatus.Ok => ImapCommandResult.Ok("SETMETADATA completed"),

@@ -58,16 +58,18 @@ public sealed class GetQuotaRootCommand : ImapCommand
 
     public override async ValueTask<ImapCommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
     {
-        var info = await session.Account!.GetMailboxAsync(_mailbox, cancellationToken);
-        if (info is null)
+        var target = await session.ResolveMailboxAsync(_mailbox, cancellationToken);
+        if (ImapCommandHelpers.Require(target, Store.Acl.MailboxRights.None) is { } denied)
         {
-            return ImapCommandResult.No("No such mailbox", "NONEXISTENT");
+            return denied;
         }
-        var (used, limit) = await ImapQuota.ReadAsync(session, cancellationToken);
+        // Another user's mailbox counts against that user's quota, which is not this user's to see: no roots.
+        var (used, limit) = target!.IsShared ? (0, 0) : await ImapQuota.ReadAsync(session, cancellationToken);
         var o = session.Out;
         o.Raw("* QUOTAROOT "u8);
-        ImapCommandHelpers.WriteMailbox(session, info.Name);
+        ImapCommandHelpers.WriteMailbox(session, target.Name);
         if (limit > 0)
+
         {
             o.Raw(" \"\""u8);
         }

@@ -1,4 +1,6 @@
+using Mail.Protocols.Imap.Acl;
 using Mail.Protocols.Imap.Protocol;
+using Mail.Protocols.Store.Acl;
 using Mail.Protocols.Imap.Session;
 
 namespace Mail.Protocols.Imap.Commands;
@@ -30,7 +32,26 @@ public sealed class RenameCommand : ImapCommand
         {
             return ImapCommandResult.No("INBOX already exists", "ALREADYEXISTS");
         }
-        var status = await session.Account!.RenameMailboxAsync(_from, to, cancellationToken);
-        return ImapCommandHelpers.ToResult(status, "RENAME completed");
+        if (!ImapSharedNamespace.IsShared(_from) && !ImapSharedNamespace.IsShared(to))
+        {
+            var status = await session.Account!.RenameMailboxAsync(_from, to, cancellationToken);
+            return ImapCommandHelpers.ToResult(status, "RENAME completed");
+        }
+        // A shared mailbox: RFC 4314 §4 needs x on the old name and k on the new parent; both in one owner's store.
+        var source = await session.ResolveMailboxAsync(_from, cancellationToken);
+        if (ImapCommandHelpers.Require(source, MailboxRights.DeleteMailbox) is { } denied)
+        {
+            return denied;
+        }
+        if (!source!.IsShared || !ImapSharedNamespace.TrySplit(to, out var owner, out _) || owner != source.Owner)
+        {
+            return ImapCommandResult.No("Cannot rename between users", "CANNOT");
+        }
+        if (await CreateCommand.ResolveSharedParentAsync(session, to, cancellationToken) is not { } target)
+        {
+            return ImapCommandHelpers.NoPermission(MailboxRights.CreateMailbox);
+        }
+        var result = await source.Store.RenameMailboxAsync(source.StoreName, target.Name, cancellationToken);
+        return ImapCommandHelpers.ToResult(result, "RENAME completed");
     }
 }

@@ -211,7 +211,7 @@ public class SearchCommand : ImapCommand
     internal static async ValueTask<List<int>> MatchAsync(ImapSession session, IReadOnlyList<Store.MessageRecord> messages, ImapSearchKey program, CancellationToken cancellationToken)
     {
         var selected = session.Selected!;
-        var account = session.Account!;
+        var account = session.Selected!.Store;
         var evaluator = new ImapSearchEvaluator(program);
         var needsContent = program.NeedsContent;
         Dictionary<ImapSearchKey, IReadOnlySet<uint>>? textMatches = null;
@@ -223,6 +223,10 @@ public class SearchCommand : ImapCommand
                 var scope = key.Kind == ImapSearchKind.Body ? Store.TextSearchScope.Body : Store.TextSearchScope.Text;
                 textMatches[key] = await account.SearchTextAsync(selected.Id, key.Value, scope, cancellationToken);
             }
+        }
+        if (textMatches is not null && IsTextOnly(program))
+        {
+            return MatchText(messages, [.. program.TextKeys.Select(k => textMatches[k])]);
         }
         var maxUid = messages.Count == 0 ? 0 : messages[^1].Uid;
         var matches = new List<int>();
@@ -250,6 +254,47 @@ public class SearchCommand : ImapCommand
                 matches.Add(i);
             }
         }
+        return matches;
+    }
+
+    /// <summary>BODY/TEXT keys alone or ANDed: the answer is the intersection of the index's UID sets.</summary>
+    private static bool IsTextOnly(ImapSearchKey key) =>
+        key.Kind is ImapSearchKind.Body or ImapSearchKind.Text || (key.Kind == ImapSearchKind.And && key.Children.Count > 0 && key.Children.All(IsTextOnly));
+
+    /// <summary>
+    /// Indexes of the snapshot's messages whose UID is in every set: the smallest set's UIDs are looked up in the
+    /// snapshot (ascending UIDs, binary search), so a rare word over a large mailbox costs its hits, not the mailbox.
+    /// </summary>
+    private static List<int> MatchText(IReadOnlyList<Store.MessageRecord> messages, List<IReadOnlySet<uint>> sets)
+    {
+        sets.Sort((a, b) => a.Count.CompareTo(b.Count));
+        var matches = new List<int>(sets[0].Count);
+        foreach (var uid in sets[0])
+        {
+            int low = 0, high = messages.Count - 1;
+            while (low <= high)
+            {
+                var mid = low + ((high - low) / 2);
+                var at = messages[mid].Uid;
+                if (at == uid)
+                {
+                    if (sets.Skip(1).All(s => s.Contains(uid)))
+                    {
+                        matches.Add(mid);
+                    }
+                    break;
+                }
+                if (at < uid)
+                {
+                    low = mid + 1;
+                }
+                else
+                {
+                    high = mid - 1;
+                }
+            }
+        }
+        matches.Sort();
         return matches;
     }
 

@@ -1,6 +1,7 @@
 using Mail.Protocols.Imap.Protocol;
 using Mail.Protocols.Imap.Session;
 using Mail.Protocols.Store;
+using Mail.Protocols.Store.Acl;
 
 namespace Mail.Protocols.Imap.Commands;
 
@@ -115,18 +116,21 @@ public partial class SelectCommand : ImapCommand
                 session.Out.Raw("* OK [CLOSED] Previous mailbox closed\r\n"u8);
             }
         }
-        var info = await session.Account!.GetMailboxAsync(_mailbox, cancellationToken);
-        if (info is null)
+        var target = await session.ResolveMailboxAsync(_mailbox, cancellationToken);
+        if (ImapCommandHelpers.Require(target, MailboxRights.Read) is { } denied)
         {
-            return ImapCommandResult.No("No such mailbox", "NONEXISTENT");
+            return denied;
         }
+        var info = target!.Info!;
         if (_condStore)
         {
             await session.EnableCondStoreAsync(cancellationToken);
         }
-        var selected = new ImapSelectedMailbox(info, ReadOnly, []);
+        // RFC 4314 §4: without any of s, w, t, e nothing can change, so SELECT opens read-only.
+        var readOnly = ReadOnly || (target.Rights & (MailboxRights.Seen | MailboxRights.Write | MailboxRights.DeleteMessages | MailboxRights.Expunge)) == 0;
+        var selected = new ImapSelectedMailbox(info, readOnly, [], target);
         session.SetSelected(selected);
-        var messages = new List<MessageRecord>(await session.Account.GetMessagesAsync(info.Id, cancellationToken));
+        var messages = new List<MessageRecord>(await target.Store.GetMessagesAsync(info.Id, cancellationToken));
         selected.Messages = messages;
 
         var o = session.Out;
@@ -144,13 +148,13 @@ public partial class SelectCommand : ImapCommand
         o.Raw("* "u8).Number(messages.Count).Raw(" EXISTS\r\n"u8);
         var uids = messages.Select(m => m.Uid);
         int recent;
-        if (ReadOnly)
+        if (readOnly)
         {
-            recent = session.Server.Recent.CountUnclaimed(session.User!, info.Id, info.UidValidity, uids);
+            recent = session.Server.Recent.CountUnclaimed(target.Owner, info.Id, info.UidValidity, uids);
         }
         else
         {
-            selected.Recent.UnionWith(session.Server.Recent.Claim(session.User!, info.Id, info.UidValidity, uids));
+            selected.Recent.UnionWith(session.Server.Recent.Claim(target.Owner, info.Id, info.UidValidity, uids));
             recent = selected.Recent.Count;
         }
         if (!session.Rev2)
@@ -170,25 +174,29 @@ public partial class SelectCommand : ImapCommand
         {
             o.Raw("* OK [HIGHESTMODSEQ "u8).Number(Math.Max(info.HighestModSeq, messages.Count == 0 ? 1 : messages.Max(m => m.ModSeq))).Raw("] Highest\r\n"u8);
         }
-        if (ReadOnly)
+        if (readOnly)
         {
             o.Raw("* OK [PERMANENTFLAGS ()] No permanent flags permitted\r\n"u8);
         }
-        else
+        else if (target.Rights == MailboxRights.All)
         {
             o.Raw("* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted\r\n"u8);
+        }
+        else
+        {
+            WritePermanentFlags(o, target.Rights);
         }
         if (session.Rev2)
         {
             o.Raw("* LIST () \"/\" "u8);
-            ImapCommandHelpers.WriteMailbox(session, info.Name);
+            ImapCommandHelpers.WriteMailbox(session, target.Name);
             o.Crlf();
         }
         if (_qresync && info.UidValidity == _qresyncUidValidity)
         {
             await ResynchronizeAsync(session, selected, cancellationToken);
         }
-        return ReadOnly
+        return readOnly
             ? ImapCommandResult.Ok(Name + " completed", "READ-ONLY")
             : ImapCommandResult.Ok(Name + " completed", "READ-WRITE");
     }
@@ -196,6 +204,29 @@ public partial class SelectCommand : ImapCommand
 
 public partial class SelectCommand
 {
+    /// <summary>PERMANENTFLAGS for a shared mailbox: only the flags the rights let the user change (RFC 4314 §4).</summary>
+    private static void WritePermanentFlags(ImapResponseWriter o, MailboxRights rights)
+    {
+        var flags = new List<string>();
+        if ((rights & MailboxRights.Write) != 0)
+        {
+            flags.AddRange(["\\Answered", "\\Flagged", "\\Draft"]);
+        }
+        if ((rights & MailboxRights.DeleteMessages) != 0)
+        {
+            flags.Add("\\Deleted");
+        }
+        if ((rights & MailboxRights.Seen) != 0)
+        {
+            flags.Add("\\Seen");
+        }
+        if ((rights & MailboxRights.Write) != 0)
+        {
+            flags.Add("\\*");
+        }
+        o.Raw("* OK [PERMANENTFLAGS ("u8).Ascii(string.Join(' ', flags)).Raw(")] Flags permitted\r\n"u8);
+    }
+
     /// <summary>
     /// The QRESYNC answer after the SELECT data (RFC 7162 §3.2.5.1): VANISHED (EARLIER) for known UIDs
     /// expunged since the client's MODSEQ, then FETCH (UID FLAGS MODSEQ) for messages changed since.
@@ -203,7 +234,7 @@ public partial class SelectCommand
     private async ValueTask ResynchronizeAsync(ImapSession session, ImapSelectedMailbox selected, CancellationToken cancellationToken)
     {
         // "*" in known-uids reaches past the highest remaining UID (expunged UIDs above it count).
-        var vanished = (await session.Account!.GetExpungedSinceAsync(selected.Id, _qresyncModSeq, cancellationToken))
+        var vanished = (await selected.Store.GetExpungedSinceAsync(selected.Id, _qresyncModSeq, cancellationToken))
             .Where(u => _qresyncKnownUids is null || _qresyncKnownUids.Contains(u, uint.MaxValue)).ToList();
         var o = session.Out;
         if (vanished.Count > 0)

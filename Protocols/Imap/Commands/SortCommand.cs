@@ -260,7 +260,7 @@ public class SortCommand : ImapCommand
     /// <summary>Reads only the header of a message (null when it vanished meanwhile or does not parse).</summary>
     internal static async ValueTask<HeaderList?> LoadHeadersAsync(ImapSession session, uint uid, CancellationToken cancellationToken)
     {
-        var stream = await session.Account!.OpenMessageAsync(session.Selected!.Id, uid, cancellationToken);
+        var stream = await session.Selected!.Store.OpenMessageAsync(session.Selected!.Id, uid, cancellationToken);
         if (stream is null)
         {
             return null;

@@ -2,6 +2,7 @@ using System.Text;
 using Mail.Protocols.Imap.Protocol;
 using Mail.Protocols.Imap.Session;
 using Mail.Protocols.Store;
+using Mail.Protocols.Store.Acl;
 
 namespace Mail.Protocols.Imap.Commands;
 
@@ -48,31 +49,33 @@ public sealed class StatusCommand : ImapCommand
 
     public override async ValueTask<ImapCommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
     {
-        var info = await session.Account!.GetMailboxAsync(_mailbox, cancellationToken);
-        if (info is null)
+        // RFC 4314 §4: STATUS needs r.
+        var target = await session.ResolveMailboxAsync(_mailbox, cancellationToken);
+        if (ImapCommandHelpers.Require(target, MailboxRights.Read) is { } denied)
         {
-            return ImapCommandResult.No("No such mailbox", "NONEXISTENT");
+            return denied;
         }
-        await WriteStatusAsync(session, info, _items, cancellationToken);
+        await WriteStatusAsync(session, target!, _items, cancellationToken);
         return ImapCommandResult.Ok("STATUS completed");
     }
 
     /// <summary>Writes <c>* STATUS name (item value ...)</c>.</summary>
-    internal static async ValueTask WriteStatusAsync(ImapSession session, MailboxInfo info, IReadOnlyList<string> items, CancellationToken cancellationToken)
+    internal static async ValueTask WriteStatusAsync(ImapSession session, ImapMailboxTarget target, IReadOnlyList<string> items, CancellationToken cancellationToken)
     {
+        var info = target.Info!;
         var deleted = 0;
         var recent = 0;
         var deletedStorage = 0L;
         if (items.Contains("DELETED") || items.Contains("RECENT") || items.Contains("DELETED-STORAGE"))
         {
-            var messages = await session.Account!.GetMessagesAsync(info.Id, cancellationToken);
+            var messages = await target.Store.GetMessagesAsync(info.Id, cancellationToken);
             deleted = messages.Count(m => (m.Flags & MessageFlags.Deleted) != 0);
             deletedStorage = messages.Where(m => (m.Flags & MessageFlags.Deleted) != 0).Sum(m => m.SizeOctets) / 1024;
-            recent = session.Server.Recent.CountUnclaimed(session.User!, info.Id, info.UidValidity, messages.Select(m => m.Uid));
+            recent = session.Server.Recent.CountUnclaimed(target.Owner, info.Id, info.UidValidity, messages.Select(m => m.Uid));
         }
         var o = session.Out;
         o.Raw("* STATUS "u8);
-        ImapCommandHelpers.WriteMailbox(session, info.Name);
+        ImapCommandHelpers.WriteMailbox(session, target.Name);
         o.Raw(" ("u8);
         for (var i = 0; i < items.Count; i++)
         {

@@ -84,6 +84,14 @@ public class StoreCommand : ImapCommand
         {
             return ImapCommandResult.No("Mailbox is read-only", "READ-ONLY");
         }
+        // RFC 4314 §4: \Seen needs s, \Deleted needs t, other flags need w; FLAGS (replace) may clear any, so needs all three.
+        var needed = _operation == FlagOperation.Replace
+            ? Store.Acl.MailboxRights.Seen | Store.Acl.MailboxRights.DeleteMessages | Store.Acl.MailboxRights.Write
+            : ImapCommandHelpers.RightsForFlags(_flags, _keywords.Count > 0);
+        if (!selected.Has(needed))
+        {
+            return ImapCommandHelpers.NoPermission(needed & ~selected.Rights);
+        }
         if (!selected.TryResolve(_set!, ByUid, out var indexes))
         {
             return ImapCommandResult.Bad("Invalid message sequence number");
@@ -93,7 +101,7 @@ public class StoreCommand : ImapCommand
         {
             return ImapCommandResult.Ok(Name + " completed");
         }
-        var result = await session.Account!.UpdateFlagsAsync(selected.Id, uids, _operation, _flags, _keywords, _unchangedSince, cancellationToken);
+        var result = await selected.Store.UpdateFlagsAsync(selected.Id, uids, _operation, _flags, _keywords, _unchangedSince, cancellationToken);
         foreach (var changed in result.Changed)
         {
             var index = selected.IndexOfUid(changed.Uid);

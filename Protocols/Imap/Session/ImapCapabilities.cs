@@ -18,6 +18,7 @@ public static class ImapCapabilities
         "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS",
         "ESEARCH", "UTF8=ACCEPT", "STATUS=SIZE", "SEARCHRES", "CONDSTORE", "QRESYNC", "SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES",
         "QUOTA", "QUOTA=RES-STORAGE", "MULTIAPPEND", "BINARY", "CREATE-SPECIAL-USE", "OBJECTID", "PREVIEW", "SAVEDATE", "COMPRESS=DEFLATE", "METADATA", "CONTEXT=SEARCH", "CONTEXT=SORT", "NOTIFY",
+        "ACL", Store.Acl.MailboxRightsText.Capability,
     ];
 
     /// <summary>Everything advertised after login (plus <c>APPENDLIMIT=n</c>, which depends on configuration).</summary>

@@ -1,5 +1,6 @@
 using Mail.Protocols.Imap.Protocol;
 using Mail.Protocols.Store;
+using Mail.Protocols.Store.Acl;
 
 namespace Mail.Protocols.Imap.Session;
 
@@ -12,8 +13,16 @@ public sealed class ImapSelectedMailbox
 {
     private int _dirty;
 
-    public ImapSelectedMailbox(MailboxInfo info, bool readOnly, List<MessageRecord> messages)
+    /// <param name="info">The mailbox as it was when selected.</param>
+    /// <param name="readOnly">EXAMINE, or SELECT without any of the rights s, w, t, e (RFC 4314 §4).</param>
+    /// <param name="messages">The initial snapshot.</param>
+    /// <param name="target">Where the mailbox lives and the user's rights on it.</param>
+    public ImapSelectedMailbox(MailboxInfo info, bool readOnly, List<MessageRecord> messages, ImapMailboxTarget target)
     {
+        Store = target.Store;
+        DisplayName = target.Name;
+        Rights = target.Rights;
+        IsShared = target.IsShared;
         Id = info.Id;
         Name = info.Name;
         UidValidity = info.UidValidity;
@@ -23,6 +32,21 @@ public sealed class ImapSelectedMailbox
     }
 
     public long Id { get; }
+
+    /// <summary>The store the mailbox lives in (the owner's, for a shared mailbox).</summary>
+    public IAccountStore Store { get; }
+
+    /// <summary>The name the client selected it by (<c>Other Users/owner/...</c> for a shared mailbox).</summary>
+    public string DisplayName { get; }
+
+    /// <summary>The session user's rights on the mailbox (RFC 4314), re-read before each command for a shared mailbox.</summary>
+    public MailboxRights Rights { get; internal set; }
+
+    /// <summary>The mailbox belongs to another user.</summary>
+    public bool IsShared { get; }
+
+    /// <summary>True when every right in <paramref name="rights"/> is granted.</summary>
+    public bool Has(MailboxRights rights) => (Rights & rights) == rights;
 
     /// <summary>Store name (UTF-8, <c>/</c>-separated).</summary>
     public string Name { get; }

@@ -19,6 +19,7 @@ public sealed class ImapServerContext
         IOptions<StoreLimits> storeLimits,
         IMailDirectory directory,
         IMailStore store,
+        Store.Acl.MailboxAclStore acl,
         IQuotaProvider quota,
         TlsCertificateProvider certificates,
         SaslAuthenticator authenticator,
@@ -36,6 +37,7 @@ public sealed class ImapServerContext
         HostName = mailOptions.Value.HostName;
         Directory = directory;
         Store = store;
+        Acl = acl;
         Quota = quota;
         Certificates = certificates;
         Authenticator = authenticator;
@@ -51,6 +53,9 @@ public sealed class ImapServerContext
     public IMailDirectory Directory { get; }
 
     public IMailStore Store { get; }
+
+    /// <summary>The access control lists of this node's mailboxes (RFC 4314).</summary>
+    public Store.Acl.MailboxAclStore Acl { get; }
 
     /// <summary>Per-account storage quota (QUOTA, RFC 9208).</summary>
     public IQuotaProvider Quota { get; }

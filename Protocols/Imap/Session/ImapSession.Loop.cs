@@ -211,7 +211,7 @@ public sealed partial class ImapSession
         ImapCommandResult result;
         try
         {
-            result = await command!.ExecuteAsync(this, cancellationToken);
+            result = await RevokedSelectionAsync(command!.Name, cancellationToken) ?? await command.ExecuteAsync(this, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -54,9 +54,9 @@ public sealed partial class ImapSession
         foreach (var info in mailboxes)
         {
             var events = settings.EventsFor(info.Name, _notifySubscriptions);
-            if (ImapNotifySettings.HasMessageEvents(events) && info.Id != Selected?.Id)
+            if (ImapNotifySettings.HasMessageEvents(events) && info.Id != SelectedOwnId)
             {
-                await StatusCommand.WriteStatusAsync(this, info, StatusItems(events), cancellationToken);
+                await StatusCommand.WriteStatusAsync(this, OwnTarget(info), StatusItems(events), cancellationToken);
             }
         }
     }
@@ -182,7 +182,7 @@ public sealed partial class ImapSession
             }
             var before = _notifyKnown.GetValueOrDefault(id);
             _notifyKnown[id] = info;
-            if (id == Selected?.Id)
+            if (id == SelectedOwnId)
             {
                 continue;
             }
@@ -195,7 +195,7 @@ public sealed partial class ImapSession
                 || (expunged && (events & ImapNotifyEvents.MessageExpunge) != 0)
                 || (flags && !added && !expunged && (events & ImapNotifyEvents.FlagChange) != 0))
             {
-                await StatusCommand.WriteStatusAsync(this, info, StatusItems(events), cancellationToken);
+                await StatusCommand.WriteStatusAsync(this, OwnTarget(info), StatusItems(events), cancellationToken);
             }
         }
     }

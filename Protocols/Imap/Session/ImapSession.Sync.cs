@@ -12,7 +12,7 @@ public sealed partial class ImapSession
     private void OnMailboxChanged(long mailboxId)
     {
         var selected = Selected;
-        if (selected is not null && selected.Id == mailboxId)
+        if (selected is not null && selected.Id == mailboxId && ReferenceEquals(selected.Store, Account))
         {
             SignalChange();
         }
@@ -41,11 +41,11 @@ public sealed partial class ImapSession
     internal async ValueTask SyncAsync(bool allowExpunge, CancellationToken cancellationToken)
     {
         var selected = Selected;
-        if (selected is null || Account is null || !selected.TakeDirty())
+        if (selected is null || !selected.TakeDirty())
         {
             return;
         }
-        var current = await Account.GetMessagesAsync(selected.Id, cancellationToken);
+        var current = await selected.Store.GetMessagesAsync(selected.Id, cancellationToken);
         var present = new Dictionary<uint, MessageRecord>(current.Count);
         foreach (var r in current)
         {
@@ -123,7 +123,7 @@ public sealed partial class ImapSession
             Out.Raw("* "u8).Number(snapshot.Count).Raw(" EXISTS\r\n"u8);
             if (!selected.ReadOnly)
             {
-                selected.Recent.UnionWith(Server.Recent.Claim(User!, selected.Id, selected.UidValidity, added));
+                selected.Recent.UnionWith(Server.Recent.Claim(selected.Store.Account, selected.Id, selected.UidValidity, added));
             }
             if (!Rev2)
             {

@@ -151,6 +151,8 @@ public sealed partial class ImapSession : IAsyncDisposable
     /// <summary>Enters the Selected state.</summary>
     internal void SetSelected(ImapSelectedMailbox mailbox)
     {
+        UnwatchSharedStore();
+        WatchSharedStore(mailbox.Store);
         Selected = mailbox;
         State = ImapState.Selected;
     }
@@ -158,6 +160,7 @@ public sealed partial class ImapSession : IAsyncDisposable
     /// <summary>Leaves the Selected state (CLOSE, UNSELECT, failed SELECT).</summary>
     internal void ClearSelected()
     {
+        UnwatchSharedStore();
         Selected = null;
         if (State == ImapState.Selected)
         {
@@ -183,7 +186,7 @@ public sealed partial class ImapSession : IAsyncDisposable
             return;
         }
         CondStore = true;
-        if (Selected is { } selected && Account is not null && await Account.GetMailboxAsync(selected.Name, cancellationToken) is { } info)
+        if (Selected is { } selected && await selected.Store.GetMailboxAsync(selected.Name, cancellationToken) is { } info)
         {
             Out.Raw("* OK [HIGHESTMODSEQ "u8).Number(info.HighestModSeq).Raw("] Highest\r\n"u8);
         }
@@ -253,6 +256,7 @@ public sealed partial class ImapSession : IAsyncDisposable
             Account.MailboxChanged -= OnMailboxChanged;
             Account.MailboxListChanged -= OnMailboxListChanged;
         }
+        UnwatchSharedStore();
         // Removes the tmp/ file of a literal cut off by the disconnect.
         _commandReader.Reset();
         await _reader.CompleteAsync();

@@ -42,6 +42,11 @@ public static class ImapStateTable
         [CompressCommand.WireName] = ImapState.LoggedIn,
         [GetMetadataCommand.WireName] = ImapState.LoggedIn,
         [SetMetadataCommand.WireName] = ImapState.LoggedIn,
+        [SetAclCommand.WireName] = ImapState.LoggedIn,
+        [DeleteAclCommand.WireName] = ImapState.LoggedIn,
+        [GetAclCommand.WireName] = ImapState.LoggedIn,
+        [ListRightsCommand.WireName] = ImapState.LoggedIn,
+        [MyRightsCommand.WireName] = ImapState.LoggedIn,
         [NotifyCommand.WireName] = ImapState.LoggedIn,
 
         // §6.4: selected.

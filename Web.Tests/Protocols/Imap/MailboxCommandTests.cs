@@ -56,7 +56,7 @@ public sealed class MailboxCommandTests(ImapHostFixture host)
     public async Task Namespace_ReturnsPersonalNamespace()
     {
         await using var c = await host.LoginAsync(MailHostFixture.Alice);
-        Assert.Equal(["* NAMESPACE ((\"\" \"/\")) NIL NIL", "a1 OK NAMESPACE completed"], await c.CommandAsync("a1 NAMESPACE"));
+        Assert.Equal(["* NAMESPACE ((\"\" \"/\")) ((\"Other Users/\" \"/\")) NIL", "a1 OK NAMESPACE completed"], await c.CommandAsync("a1 NAMESPACE"));
     }
 }
 

@@ -112,6 +112,30 @@ public sealed class AccountStoreFullTextTests
     }
 
     [Fact]
+    public async Task V1Index_CopyFromUncheckedMailbox_IntoSearchedOne_IsFoundAfterwards()
+    {
+        using var fixture = new StoreFixture();
+        var account = await fixture.AccountAsync();
+        Assert.Equal(StoreStatus.Ok, (await account.AppendAsync("Archive", StoreFixture.Message("Subject: old\r\n\r\nlegacy quince text\r\n"), MessageFlags.None, [], DateTimeOffset.UtcNow, default)).Status);
+        fixture.Store.Dispose();
+        using (var connection = new SqliteConnection("Data Source=" + IndexPath(fixture) + ";Pooling=False"))
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = "DROP TABLE fts_text; DROP TABLE fts_files; DROP TABLE metadata; PRAGMA user_version=1;";
+            cmd.ExecuteNonQuery();
+        }
+        fixture.Reopen();
+        var a = await fixture.AccountAsync();
+        var inbox = (await a.GetMailboxAsync("INBOX", default))!.Id;
+        var archive = (await a.GetMailboxAsync("Archive", default))!.Id;
+        // INBOX is checked (and remembered as fully indexed); Archive's old file is not indexed yet.
+        Assert.Empty(await Body(a, inbox, "quince"));
+        Assert.Equal(StoreStatus.Ok, (await a.CopyAsync(archive, [1u], "INBOX", move: false, default)).Status);
+        Assert.Equal([1u], await Body(a, inbox, "quince"));
+    }
+
+    [Fact]
     public async Task Delivery_IndexesText_ForEveryRecipient()
     {
         using var fixture = new StoreFixture();

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Mail.Web.Hosting;
+using Mail.Web.Tests.EndToEnd.Clients;
+using Mail.Web.Tests.Infrastructure;
+using Mail.Web.Tests.Web.Platform;
+using MySqlConnector;
+
+namespace Mail.Web.Tests.EndToEnd;
+
+/// <summary>
+/// Two web nodes (real server processes, <c>Mail:Roles=web</c>) in front of one mailbox node, all three on one MariaDB
+/// platform DB (<c>MAIL_TEST_MYSQL</c>): a session signed in on node A continues on node B with the same cookie
+/// (server-side session row, Data Protection keys in the platform DB), and survives <c>kill -9</c> of node A.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed partial class WebmailTwoNodesTests
+{
+    private const string User = "dora@two.example";
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenField();
+
+    [Fact]
+    public async Task SessionFromNodeA_ContinuesOnNodeB_AndSurvivesKillingNodeA()
+    {
+        var database = PlatformTestServices.FreshMySqlConnectionString();
+        string[] platform = ["--Mail:Database:Provider=MySql", $"--ConnectionStrings:Platform={database}"];
+        try
+        {
+            await using var mailbox = await MailServerProcess.StartAsync(null, platform);
+            await CheckAsync(mailbox, await mailbox.AdminAsync(null, ["domain", "add", "two.example", .. platform]));
+            await CheckAsync(mailbox, await mailbox.AdminAsync(MailServerProcess.DefaultPassword + "\n", ["user", "add", User, "--password-stdin", .. platform]));
+            var message = "From: <x@example.net>\r\nTo: <dora@two.example>\r\nSubject: Seen on every node\r\nMessage-ID: <n1@example.net>\r\n\r\nhello\r\n"u8.ToArray();
+            var sent = await new MailKitSmtpSender().SendAsync("127.0.0.1", mailbox.SmtpPort, "x@example.net", User, [message], mailbox.DataPath);
+            Assert.True(sent[0].Accepted, sent[0].Reply);
+
+            string[] web = [.. platform, "--Mail:Roles=web", "--Mail:Webmail:ImapHost=127.0.0.1", $"--Mail:Webmail:ImapPort={mailbox.ImapPort}"];
+            await using var nodeA = await MailServerProcess.StartAsync(null, web);
+            await using var nodeB = await MailServerProcess.StartAsync(null, web);
+
+            // One cookie jar for both nodes (cookies are per host, not per port): the browser behind a load balancer.
+            using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
+            {
+                Timeout = TimeSpan.FromSeconds(60),
+            };
+            var token = await TokenAsync(http, new Uri(nodeA.HttpUrl, WebmailRoutes.SignIn));
+            using (var signIn = await http.PostAsync(new Uri(nodeA.HttpUrl, WebmailRoutes.SignIn), new FormUrlEncodedContent(
+            [
+                new("_handler", "signin"), new("Input.Address", User), new("Input.Password", MailServerProcess.DefaultPassword), new("__RequestVerificationToken", token),
+            ])))
+            {
+                Assert.True(signIn.StatusCode == HttpStatusCode.Redirect, $"sign-in on A answered {(int)signIn.StatusCode}\n{nodeA.Log}");
+            }
+            await AssertSignedInAsync(http, nodeA, "node A");
+            await AssertSignedInAsync(http, nodeB, "node B, same cookie");
+
+            await nodeA.KillAsync();
+            Assert.Null(nodeA.ProcessId);
+            await AssertSignedInAsync(http, nodeB, "node B after kill -9 of node A");
+
+            // Sign-out on B ends the session for every node (the row is gone).
+            var signOutToken = await TokenAsync(http, new Uri(nodeB.HttpUrl, WebmailRoutes.Mail));
+            using (var signOut = await http.PostAsync(new Uri(nodeB.HttpUrl, WebmailRoutes.SignOut), new FormUrlEncodedContent([new("__RequestVerificationToken", signOutToken)])))
+            {
+                Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+            }
+            using var after = await http.GetAsync(new Uri(nodeB.HttpUrl, WebmailRoutes.Mail));
+            Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+            Assert.Contains(WebmailRoutes.SignIn, after.Headers.Location?.ToString() ?? "", StringComparison.Ordinal);
+        }
+        finally
+        {
+            await DropAsync(database);
+        }
+    }
+
+    private static async Task AssertSignedInAsync(HttpClient http, MailServerProcess node, string where)
+    {
+        using var response = await http.GetAsync(new Uri(node.HttpUrl, WebmailRoutes.Mail));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{where}: {(int)response.StatusCode} {response.Headers.Location}\n{node.Log}");
+        Assert.Contains(User, body, StringComparison.Ordinal);
+        Assert.Contains("Seen on every node", body, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> TokenAsync(HttpClient http, Uri page)
+    {
+        var html = await http.GetStringAsync(page);
+        var match = TokenField().Match(html);
+        Assert.True(match.Success, $"no antiforgery token on {page}");
+        return WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    private static Task CheckAsync(MailServerProcess server, ExternalResult result)
+    {
+        Assert.True(result.ExitCode == 0, result.Transcript + "\n" + server.Log);
+        return Task.CompletedTask;
+    }
+
+    private static async Task DropAsync(string connectionString)
+    {
+        var builder = new MySqlConnectionStringBuilder(connectionString);
+        var name = builder.Database;
+        builder.Database = "";
+        await using var connection = new MySqlConnection(builder.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"DROP DATABASE IF EXISTS `{name}`";
+        await command.ExecuteNonQueryAsync();
+    }
+}
