@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# webmail.sh - issue 7's webmail benchmark: a 100,000-message INBOX behind the real server binary.
+#
+# 1. builds the server (Release) and starts the real binary (all roles, embedded defaults) on free ports with a
+#    temp data path; adds bench.test and bench@bench.test with the admin CLI;
+# 2. fills INBOX with MSGS corpus-like messages over IMAP (FILL_CONNS connections pipelining LITERAL+ APPENDs;
+#    1 in 100 carries the search word), prints how long it took;
+# 3. bench/webmail_bench.py http: signs in like a browser (antiforgery token + cookie), then REPS times each:
+#    first page (GET /mail?folder=INBOX: server-side prerender of the first rows), scroll to the middle (the IMAP
+#    UID FETCH of a 40-row window the circuit's Virtualize ItemsProvider issues; the circuit itself is not driven),
+#    open a message (GET /mail/read), search (GET /mail?q=WORD); client-side p50/p95 on loopback, and the server's
+#    own times from its "Request finished" log lines;
+# 4. SESSIONS signed-in sessions that each loaded the list once: server RSS before/after/IDLE_SECS later.
+# Writes the figures to bench/webmail-results.md (RESULTS=...). Stops what it started.
+#
+# Knobs (environment): MSGS (100000) FILL_CONNS (4) REPS (20) SESSIONS (200) IDLE_SECS (30) WORD (zanzibar)
+#   BENCH_DIR (/tmp/webmail-bench) NO_BUILD=1 KEEP_DATA=1 (reuse a filled data path from a previous run)
+#   RESULTS (bench/webmail-results.md; "-" = don't write)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+B=${BENCH_DIR:-/tmp/webmail-bench}
+MSGS=${MSGS:-100000}
+FILL_CONNS=${FILL_CONNS:-4}
+REPS=${REPS:-20}
+SESSIONS=${SESSIONS:-200}
+IDLE_SECS=${IDLE_SECS:-30}
+WORD=${WORD:-zanzibar}
+RESULTS=${RESULTS:-$ROOT/bench/webmail-results.md}
+DOMAIN=bench.test
+USER=bench@$DOMAIN
+PASS=pass
+DLL=$ROOT/Web/bin/Release/net10.0/Mail.Web.dll
+SERVER_PID=
+PY=$(command -v /usr/bin/python3 || command -v python3)
+DRIVER=("$PY" "$ROOT/bench/webmail_bench.py")
+
+log() { printf 'webmail.sh: %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() {
+  local i
+  for ((i = 0; i < 1200; i++)); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+  return 1
+}
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+ulimit -n "$(ulimit -Hn)"
+
+if [ "${NO_BUILD:-0}" != 1 ]; then
+  log "building Release"
+  dotnet build "$ROOT/Web/Web.csproj" -c Release -nologo -clp:ErrorsOnly >/dev/null
+fi
+[ -f "$DLL" ] || die "no $DLL"
+
+DATA=$B/data
+if [ "${KEEP_DATA:-0}" != 1 ] || [ ! -f "$B/filled" ]; then
+  rm -rf "$B"; mkdir -p "$DATA"
+fi
+SMTP=$(free_port); IMAP=$(free_port); POP3=$(free_port); HTTP=$(free_port); SUB=$(free_port); LMTP=$(free_port)
+admin() { (cd "$(dirname "$DLL")" && dotnet "$DLL" admin "$@" --Mail:DataPath="$DATA" >/dev/null); }
+if [ ! -f "$B/filled" ]; then
+  log "adding $USER on data path $DATA"
+  admin domain add "$DOMAIN"
+  echo "$PASS" | admin user add "$USER" --password-stdin
+fi
+log "starting the server: HTTP 127.0.0.1:$HTTP IMAP 127.0.0.1:$IMAP"
+(cd "$(dirname "$DLL")" && exec dotnet "$DLL" --Mail:DataPath="$DATA" --urls "http://127.0.0.1:$HTTP" \
+  --Mail:Endpoints:SmtpIn=127.0.0.1:$SMTP --Mail:Endpoints:Imap=127.0.0.1:$IMAP --Mail:Endpoints:Pop3=127.0.0.1:$POP3 \
+  --Mail:Endpoints:Submission=127.0.0.1:$SUB --Mail:Endpoints:SubmissionTls=127.0.0.1:0 --Mail:Endpoints:Lmtp=127.0.0.1:$LMTP \
+  --Logging:LogLevel:Default=Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime=Information \
+  --Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=Information --Logging:Console:FormatterName=simple \
+  --Logging:Console:FormatterOptions:SingleLine=true) >>"$B/server.log" 2>&1 &
+SERVER_PID=$!
+wait_port "$IMAP" || die "the server did not open 127.0.0.1:$IMAP; see $B/server.log"
+wait_port "$HTTP" || die "the server did not open 127.0.0.1:$HTTP; see $B/server.log"
+# `dotnet Mail.Web.dll` is exec'd, so $SERVER_PID is the server process itself.
+
+out=$B/figures.txt
+: >"$out"
+say() { echo "$*" | tee -a "$out"; }
+say "machine: nproc $(nproc); $(free -m | awk 'NR == 2 { print "memory " $2 " MB" }'); load at start $(cut -d' ' -f1-3 /proc/loadavg); $(dotnet --version | sed 's/^/dotnet sdk /')"
+if [ ! -f "$B/filled" ]; then
+  log "filling INBOX with $MSGS messages over $FILL_CONNS IMAP connections"
+  say "$("${DRIVER[@]}" fill 127.0.0.1 "$IMAP" "$USER" "$PASS" "$MSGS" "$FILL_CONNS" "$WORD")"
+  touch "$B/filled"
+else
+  say "fill: reused $DATA from a previous run"
+fi
+log "timing the webmail ($REPS reps, then $SESSIONS sessions)"
+"${DRIVER[@]}" http "http://127.0.0.1:$HTTP" "$IMAP" "$USER" "$PASS" "$SERVER_PID" "$REPS" "$SESSIONS" "$IDLE_SECS" "$WORD" | tee -a "$out"
+say "load at end $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# The server's own request times (Microsoft.AspNetCore.Hosting.Diagnostics "Request finished ... 12.3ms").
+server_times() {
+  grep -a "Request finished" "$B/server.log" | grep -a "[?&]b=$1-" | sed -n 's/.* \([0-9.]*\)ms$/\1/p' | sort -n |
+    awk -v name="$1" '{ v[NR] = $1 } END {
+      if (NR == 0) { print "SERVER " name " n=0"; exit }
+      i50 = int(0.50 * NR + 0.5); if (i50 < 1) i50 = 1; i95 = int(0.95 * NR + 0.5); if (i95 < 1) i95 = 1
+      printf "SERVER %s n=%d p50_ms=%.1f p95_ms=%.1f max_ms=%.1f\n", name, NR, v[i50], v[i95], v[NR] }'
+}
+for phase in first read search session; do say "$(server_times "$phase")"; done
+
+if [ "$RESULTS" != - ]; then
+  {
+    echo "# Webmail benchmark (issue 7): $MSGS-message INBOX"
+    echo
+    echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') with \`bash bench/webmail.sh\` (MSGS=$MSGS REPS=$REPS SESSIONS=$SESSIONS IDLE_SECS=$IDLE_SECS)."
+    echo "The machine was shared and loaded (2 cores, several helpers building and testing): see the load averages;"
+    echo "the figures are upper bounds of what an idle machine gives."
+    echo
+    echo '```'
+    cat "$out"
+    echo '```'
+  } >"$RESULTS"
+  log "wrote $RESULTS"
+fi
