@@ -121,7 +121,7 @@ for mode in ${MODES:-off on auth}; do
     "$PY" "$ROOT/bench/filters_stages.py" "$DATA/filters/verdicts.db" | sed 's/^/  /'
   fi
   if [ "$mode" = auth ]; then
-    echo "  one delivered message: $(grep -rah -m1 -A3 '^Authentication-Results:' "$DATA" 2>/dev/null | head -4 | tr -s '\r\n\t ' ' ')"
+    echo "  one delivered message: $(grep -rah -m1 -A3 '^Authentication-Results:' "$DATA" 2>/dev/null | head -4 | tr -s '\r\n\t ' ' ' | sed 's/ Received:.*//')"
   fi
   stop_server
 done
