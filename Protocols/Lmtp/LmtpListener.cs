@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Mail.Protocols.Hosting;
+using Mail.Protocols.Smtp.Forwarding;
 using Mail.Protocols.Store;
 using Mail.Shared.Directory;
 using Mail.Shared.Hosting;
@@ -20,11 +21,12 @@ internal sealed class LmtpListener : TcpSessionListener
         IOptions<LmtpOptions> options,
         IMailDirectory directory,
         IMailStore store,
+        MailForwarder forwarder,
         TimeProvider time,
         ILogger<LmtpListener> logger)
         : base(endpoints, MailEndpoints.Lmtp)
     {
-        _services = new LmtpServices(options.Value, new LmtpTrustedNetworks(options.Value.TrustedNetworks), directory, store, time, mail.Value.HostName, logger);
+        _services = new LmtpServices(options.Value, new LmtpTrustedNetworks(options.Value.TrustedNetworks), directory, store, forwarder, time, mail.Value.HostName, logger);
     }
 
     protected override void OnListening(IPEndPoint bound) => LmtpLog.Listening(_services.Logger, bound);
@@ -41,6 +43,7 @@ internal sealed record LmtpServices(
     LmtpTrustedNetworks TrustedNetworks,
     IMailDirectory Directory,
     IMailStore Store,
+    MailForwarder Forwarder,
     TimeProvider Time,
     string HostName,
     ILogger Logger);

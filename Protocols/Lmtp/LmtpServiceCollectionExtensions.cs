@@ -1,3 +1,4 @@
+using Mail.Protocols.Smtp.Forwarding;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Mail.Protocols.Lmtp;
@@ -8,10 +9,12 @@ public static class LmtpServiceCollectionExtensions
     /// <summary>
     /// Adds the LMTP listener (endpoint <c>Lmtp</c>, RFC 2033) with <see cref="LmtpOptions"/> bound from
     /// <c>Mail:Lmtp</c>. Needs <c>IMailDirectory</c>, <c>IMailStore</c> (AddMailboxStore) and AddMailCore's services.
+    /// Forward-only recipients are queued through <see cref="MailForwarder"/> (added here), which needs the outbound queue on the node.
     /// </summary>
     public static IServiceCollection AddLmtp(this IServiceCollection services)
     {
         services.AddOptions<LmtpOptions>().BindConfiguration(LmtpOptions.Section);
+        services.AddForwarding();
         services.AddHostedService<LmtpListener>();
         return services;
     }

@@ -164,5 +164,8 @@ internal sealed class LmtpTransaction(string sender, bool utf8)
     public bool Utf8 { get; } = utf8;
 
     /// <summary>Accepted recipients, in RCPT order (one DATA reply each, RFC 2033 §4.2).</summary>
-    public List<(string Address, IReadOnlyList<string> Accounts)> Recipients { get; } = [];
+    public List<LmtpRecipient> Recipients { get; } = [];
 }
+
+/// <summary>An accepted recipient: the local accounts it delivers to and the remote addresses it forwards to (either may be empty, not both).</summary>
+internal sealed record LmtpRecipient(string Address, IReadOnlyList<string> Accounts, IReadOnlyList<string> Forwards);

@@ -56,6 +56,12 @@ public abstract class PlatformDbContext : DbContext, IDataProtectionKeyContext
     /// <summary>Recent recipients per user, for address autocomplete.</summary>
     public DbSet<WebmailRecentRecipient> WebmailRecentRecipients => Set<WebmailRecentRecipient>();
 
+    /// <summary>Conversation index: messages of Inbox, Sent and Archive by thread, per user.</summary>
+    public DbSet<WebmailThreadMessage> WebmailThreadMessages => Set<WebmailThreadMessage>();
+
+    /// <summary>Conversation index: how far each folder has been read.</summary>
+    public DbSet<WebmailThreadFolder> WebmailThreadFolders => Set<WebmailThreadFolder>();
+
     /// <summary>Data Protection key ring, shared by all web nodes.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -125,6 +131,7 @@ public abstract class PlatformDbContext : DbContext, IDataProtectionKeyContext
         });
 
         OnWebmailModelCreating(modelBuilder);
+        OnThreadIndexModelCreating(modelBuilder);
     }
 
     private static void OnWebmailModelCreating(ModelBuilder modelBuilder)
@@ -182,6 +189,32 @@ public abstract class PlatformDbContext : DbContext, IDataProtectionKeyContext
             e.Property(r => r.Address).HasMaxLength(MaxAddressLength);
             e.Property(r => r.DisplayName).HasMaxLength(256);
             e.HasIndex(r => new { r.UserAddress, r.LastUsedUtc });
+        });
+    }
+
+    private static void OnThreadIndexModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<WebmailThreadMessage>(e =>
+        {
+            e.ToTable("WebmailThreadMessages");
+            e.HasKey(m => m.Id);
+            e.Property(m => m.UserAddress).HasMaxLength(MaxAddressLength);
+            e.Property(m => m.Folder).HasMaxLength(WebmailThreadMessage.MaxFolderLength);
+            e.Property(m => m.MessageId).HasMaxLength(WebmailThreadMessage.MaxMessageIdLength);
+            e.Property(m => m.ThreadId).HasMaxLength(WebmailThreadMessage.MaxMessageIdLength);
+            e.Property(m => m.From).HasMaxLength(256);
+            e.Property(m => m.Subject).HasMaxLength(512);
+            e.HasIndex(m => new { m.UserAddress, m.Folder, m.Uid }).IsUnique();
+            e.HasIndex(m => new { m.UserAddress, m.MessageId });
+            e.HasIndex(m => new { m.UserAddress, m.ThreadId });
+        });
+
+        modelBuilder.Entity<WebmailThreadFolder>(e =>
+        {
+            e.ToTable("WebmailThreadFolders");
+            e.HasKey(f => new { f.UserAddress, f.Folder });
+            e.Property(f => f.UserAddress).HasMaxLength(MaxAddressLength);
+            e.Property(f => f.Folder).HasMaxLength(WebmailThreadMessage.MaxFolderLength);
         });
     }
 

@@ -15,7 +15,7 @@ namespace Mail.Web.Hosting;
 /// downloads and sign-out. All but sign-out are GETs that change nothing; sign-out is a POST with an
 /// antiforgery token.
 /// </summary>
-internal static class WebmailMailApi
+internal static partial class WebmailMailApi
 {
     /// <summary>
     /// Policy of the message body document: nothing may load but inline styles and <c>data:</c> images
@@ -73,10 +73,27 @@ internal static class WebmailMailApi
         var showRemote = images == 1 || (sender.Length > 0 && await settings.IsRemoteImageAllowedAsync(user, sender, cancellationToken));
         Func<string, string?>? proxy = showRemote ? url => WebmailImageProxyEndpoints.ProxyUrl(dataProtection, user, url) : null;
         var sanitized = HtmlMailSanitizer.Sanitize(parts.HtmlBody.Text ?? "", cid => InlineDataUrl(parts.FindByContentId(cid), maxInline), proxy);
-        return BodyDocument(context, sanitized.Html, StatusCodes.Status200OK, showRemote);
+        var theme = (await settings.GetAsync(user, cancellationToken)).Theme;
+        return BodyDocument(context, sanitized.Html, StatusCodes.Status200OK, showRemote, DarkStyleFor(theme, sanitized.Html));
     }
 
-    private static IResult BodyDocument(HttpContext context, string bodyHtml, int status, bool proxiedImages = false)
+    /// <summary>Dark colours of a body document that sets none of its own.</summary>
+    private const string DarkBody = "html{color-scheme:dark}body{color:#e6e8ec;background:#171a21}a{color:#7aa7ff}";
+
+    /// <summary>
+    /// The dark style of a message body: none when the sanitized HTML sets colours or backgrounds itself (inverting
+    /// only some of them would make text unreadable, so such mail keeps its light page), else always (theme
+    /// <c>dark</c>) or with the system (<c>prefers-color-scheme</c>, no theme set).
+    /// </summary>
+    internal static string DarkStyleFor(string? theme, string sanitizedHtml) =>
+        theme == "light" || ExplicitColors().IsMatch(sanitizedHtml) ? ""
+        : theme == "dark" ? DarkBody
+        : "@media (prefers-color-scheme:dark){" + DarkBody + "}";
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:^|[\s;""'{])(?:color|background(?:-color|-image)?)\s*:|\s(?:bgcolor|color|background|text|link)\s*=", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ExplicitColors();
+
+    private static IResult BodyDocument(HttpContext context, string bodyHtml, int status, bool proxiedImages = false, string darkStyle = "")
     {
         var headers = context.Response.Headers;
         // Proxied images come from this origin; the sandboxed frame's own origin is opaque, so name it explicitly.
@@ -92,6 +109,7 @@ internal static class WebmailMailApi
             .Append("html{color-scheme:light}body{margin:0;padding:20px 24px;font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;")
             .Append("color:#1f2328;background:#fff;overflow-wrap:anywhere}img{max-width:100%;height:auto}")
             .Append("pre{white-space:pre-wrap}table{max-width:100%}")
+            .Append(darkStyle)
             .Append("</style></head><body>")
             .Append(bodyHtml)
             .Append("</body></html>")

@@ -51,6 +51,12 @@ public static class WebmailRoutes
         return url.ToString();
     }
 
+    /// <summary>The conversation list (one row per conversation across Inbox, Sent and Archive).</summary>
+    public const string Conversations = "mail/conversations";
+
+    /// <summary>The reader of conversation <paramref name="threadId"/> (all its messages, oldest first).</summary>
+    public static string Conversation(string threadId) => $"mail/conversation?id={Uri.EscapeDataString(threadId)}";
+
     /// <summary>The message view of <paramref name="uid"/> in <paramref name="folder"/>.</summary>
     public static string Message(string folder, uint uid) => $"mail/read?folder={Uri.EscapeDataString(folder)}&uid={uid}";
 

@@ -55,6 +55,7 @@ public static class WebmailServiceCollectionExtensions
         services.AddSingleton<WebmailMailSessionFactory>();
         services.AddScoped<WebmailCurrentSession>();
         services.AddScoped<Components.Mailbox.ListDrag>();
+        services.AddSingleton<WebmailThreadIndex>();
         services.AddWebmailCompose();
         services.AddWebmailQuarantine();
         services.AddWebmailReader();

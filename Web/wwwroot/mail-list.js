@@ -9,21 +9,24 @@
 (function () {
     'use strict';
 
+    // Rows of the message list and of the conversation list, and the link that opens each.
+    var ROWS = '.messages .row[data-uid], [data-testid=conversation-list] .row[data-thread]';
+    var LINKS = 'a.message, a.conversation';
     var cursorKey = null;
     var cursorIndex = -1;
     var pendingG = 0;
 
     function rows() {
-        return Array.prototype.slice.call(document.querySelectorAll('.messages .row[data-uid]'));
+        return Array.prototype.slice.call(document.querySelectorAll(ROWS));
     }
 
     function keyOf(row) {
-        return row.dataset.folder + '\u0000' + row.dataset.uid;
+        return row.dataset.thread || (row.dataset.folder + '\u0000' + row.dataset.uid);
     }
 
     function cursorRow() {
         var list = rows();
-        var focused = document.activeElement && document.activeElement.closest ? document.activeElement.closest('.messages .row[data-uid]') : null;
+        var focused = document.activeElement && document.activeElement.closest ? document.activeElement.closest(ROWS) : null;
         if (focused) { return { row: focused, list: list, index: list.indexOf(focused) }; }
         for (var i = 0; i < list.length; i++) {
             if (keyOf(list[i]) === cursorKey) { return { row: list[i], list: list, index: i }; }
@@ -43,11 +46,11 @@
     }
 
     function setCursor(row, index) {
-        document.querySelectorAll('.messages .row.cursor').forEach(function (r) { r.classList.remove('cursor'); });
+        document.querySelectorAll('.row.cursor').forEach(function (r) { r.classList.remove('cursor'); });
         row.classList.add('cursor');
         cursorKey = keyOf(row);
         cursorIndex = index;
-        var link = row.querySelector('a.message');
+        var link = row.querySelector(LINKS);
         if (link) { link.focus({ preventScroll: true }); }
         row.scrollIntoView({ block: 'nearest' });
     }
@@ -115,7 +118,7 @@
             case 'o':
             case 'Enter': {
                 var c = cursorRow();
-                handled = !!c.row && click('a.message', c.row);
+                handled = !!c.row && click(LINKS, c.row);
                 break;
             }
             case 'u': handled = !!reader && click('[data-testid=back-to-list], .reader .back'); break;

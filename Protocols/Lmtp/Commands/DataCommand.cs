@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using Mail.Protocols.Smtp;
+using Mail.Protocols.Smtp.Forwarding;
 using Mail.Protocols.Store;
 
 namespace Mail.Protocols.Lmtp.Commands;
@@ -18,7 +19,9 @@ namespace Mail.Protocols.Lmtp.Commands;
 /// received octets, dot-unstuffed. Per recipient: <c>250 2.0.0</c> when at least one of its accounts
 /// got the message; else <c>452 4.2.2</c> over quota (<c>552 5.2.2</c> with
 /// <see cref="LmtpOptions.OverQuotaIsPermanent"/>), <c>552 5.3.4</c> too big for the mailbox,
-/// <c>451 4.3.0</c> store I/O error. A refused data section (bare CR/LF, line or size limit) gets the
+/// <c>451 4.3.0</c> store I/O error. Forwarding recipients (<see cref="LmtpRecipient.Forwards"/>) are queued first, each
+/// through <see cref="MailForwarder.ForwardAsync"/> with an SRS0 sender exactly as SMTP-in does: <c>250 2.0.0</c> once
+/// queued (whatever became of a kept copy), <c>451 4.3.0</c> when the queue could not be written (its copy not stored). A refused data section (bare CR/LF, line or size limit) gets the
 /// same refusal for every recipient and stores nothing.
 /// </remarks>
 internal sealed class DataCommand : ILmtpCommand
@@ -58,49 +61,90 @@ internal sealed class DataCommand : ILmtpCommand
             id,
             transaction.Recipients.Count == 1 ? transaction.Recipients[0].Address : null,
             now);
-        await using var message = new ConcatenatedReadStream(
-            new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(trace)),
-            new ReadOnlySequence<byte>(body.GetBuffer(), 0, (int)body.Length));
-        var accounts = transaction.Recipients.SelectMany(r => r.Accounts).Distinct(StringComparer.Ordinal).ToList();
+        var returnPathEnd = trace.IndexOf("\r\n", StringComparison.Ordinal) + 2;
+        var bodyOctets = new ReadOnlySequence<byte>(body.GetBuffer(), 0, (int)body.Length);
+        var failedForwards = await ForwardAsync(session, transaction, id, trace[returnPathEnd..], bodyOctets, cancellationToken);
+        await using var message = new ConcatenatedReadStream(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(trace)), bodyOctets);
+        // A recipient whose forward failed gets a temporary error: its mailbox copy waits for the client's retry too.
+        var accounts = transaction.Recipients.Where(r => !failedForwards.Contains(r))
+            .SelectMany(r => r.Accounts).Distinct(StringComparer.Ordinal).ToList();
 
-        IReadOnlyList<DeliveryOutcome> outcomes;
-        try
+        Dictionary<string, StoreStatus>? byAccount = new(StringComparer.Ordinal);
+        if (accounts.Count > 0)
         {
-            outcomes = await session.Services.Store.DeliverAsync(accounts, message, now, DeliveryTarget.Inbox, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LmtpLog.DeliveryFailed(session.Logger, session.Remote, id, ex);
-            await session.WriteAsync(string.Concat(transaction.Recipients.Select(r => $"451 4.3.0 <{r.Address}> local delivery failed, try again later\r\n")), cancellationToken);
-            return;
+            try
+            {
+                var outcomes = await session.Services.Store.DeliverAsync(accounts, message, now, DeliveryTarget.Inbox, cancellationToken);
+                byAccount = outcomes.ToDictionary(o => o.Account, o => o.Status, StringComparer.Ordinal);
+                foreach (var outcome in outcomes.Where(o => o.Status != StoreStatus.Ok))
+                {
+                    LmtpLog.DeliveryRefused(session.Logger, session.Remote, id, outcome.Account, outcome.Status);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LmtpLog.DeliveryFailed(session.Logger, session.Remote, id, ex);
+                byAccount = null;
+            }
         }
 
-        var byAccount = outcomes.ToDictionary(o => o.Account, o => o.Status, StringComparer.Ordinal);
-        foreach (var outcome in outcomes.Where(o => o.Status != StoreStatus.Ok))
-        {
-            LmtpLog.DeliveryRefused(session.Logger, session.Remote, id, outcome.Account, outcome.Status);
-        }
         var replies = new StringBuilder();
         var delivered = 0;
-        foreach (var (address, recipientAccounts) in transaction.Recipients)
+        foreach (var recipient in transaction.Recipients)
         {
-            var statuses = recipientAccounts.Select(a => byAccount.TryGetValue(a, out var s) ? s : StoreStatus.NotAllowed).ToList();
-            if (statuses.Contains(StoreStatus.Ok))
-            {
-                delivered++;
-                replies.Append("250 2.0.0 <").Append(address).Append("> delivered as ").Append(id).Append("\r\n");
-                continue;
-            }
-            replies.Append(statuses[0] switch
-            {
-                StoreStatus.OverQuota when session.Options.OverQuotaIsPermanent => $"552 5.2.2 <{address}> mailbox full",
-                StoreStatus.OverQuota => $"452 4.2.2 <{address}> mailbox full, try again later",
-                StoreStatus.TooBig => $"552 5.3.4 <{address}> message too big for the mailbox",
-                _ => $"451 4.3.0 <{address}> local delivery failed, try again later",
-            }).Append("\r\n");
+            replies.Append(Reply(session.Options, recipient, id, failedForwards.Contains(recipient), byAccount, ref delivered)).Append("\r\n");
         }
         LmtpLog.Delivered(session.Logger, session.Remote, id, transaction.Sender, delivered, transaction.Recipients.Count, message.Length);
         await session.WriteAsync(replies.ToString(), cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues the message (our Received field and the received octets, no Return-Path) once per forwarding recipient through
+    /// <see cref="MailForwarder.ForwardAsync"/> (SRS0 sender, as SMTP-in); returns the recipients whose forward could not be queued (logged).
+    /// </summary>
+    private static async Task<HashSet<LmtpRecipient>> ForwardAsync(LmtpSession session, LmtpTransaction transaction, string id, string received, ReadOnlySequence<byte> body, CancellationToken cancellationToken)
+    {
+        var failed = new HashSet<LmtpRecipient>();
+        foreach (var recipient in transaction.Recipients.Where(r => r.Forwards.Count > 0))
+        {
+            await using var forward = new ConcatenatedReadStream(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(received)), body);
+            try
+            {
+                await session.Services.Forwarder.ForwardAsync(transaction.Sender, recipient.Address, recipient.Forwards, forward, cancellationToken);
+            }
+            catch (IOException ex)
+            {
+                LmtpLog.DeliveryFailed(session.Logger, session.Remote, id, ex);
+                failed.Add(recipient);
+            }
+        }
+        return failed;
+    }
+
+    /// <summary>
+    /// The DATA reply of one recipient (RFC 2033 §4.2): <c>250</c> when its forward is queued or one of its accounts got the
+    /// message; else the first account's refusal; <c>451 4.3.0</c> when the forward or the store failed (<paramref name="byAccount"/> null).
+    /// </summary>
+    private static string Reply(LmtpOptions options, LmtpRecipient recipient, string id, bool forwardFailed, Dictionary<string, StoreStatus>? byAccount, ref int delivered)
+    {
+        var address = recipient.Address;
+        if (forwardFailed)
+        {
+            return $"451 4.3.0 <{address}> forwarding failed, try again later";
+        }
+        var statuses = recipient.Accounts.Select(a => byAccount is not null && byAccount.TryGetValue(a, out var s) ? s : StoreStatus.NotAllowed).ToList();
+        if (statuses.Contains(StoreStatus.Ok) || recipient.Forwards.Count > 0)
+        {
+            delivered++;
+            return recipient.Accounts.Count == 0 ? $"250 2.0.0 <{address}> forwarded as {id}" : $"250 2.0.0 <{address}> delivered as {id}";
+        }
+        return (byAccount is null ? StoreStatus.NotAllowed : statuses[0]) switch
+        {
+            StoreStatus.OverQuota when options.OverQuotaIsPermanent => $"552 5.2.2 <{address}> mailbox full",
+            StoreStatus.OverQuota => $"452 4.2.2 <{address}> mailbox full, try again later",
+            StoreStatus.TooBig => $"552 5.3.4 <{address}> message too big for the mailbox",
+            _ => $"451 4.3.0 <{address}> local delivery failed, try again later",
+        };
     }
 
     /// <summary>The refusal of a data section the scanner rejected (same texts as SMTP in).</summary>

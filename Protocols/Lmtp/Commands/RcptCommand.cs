@@ -1,12 +1,14 @@
+using Mail.Protocols.Smtp.Forwarding;
 using Mail.Shared.Directory;
 
 namespace Mail.Protocols.Lmtp.Commands;
 
 /// <summary>
-/// RCPT TO:&lt;forward-path&gt; (RFC 5321 §4.1.1.3), after MAIL. LMTP delivers only to local mailboxes,
-/// resolved through <see cref="IMailDirectory.ResolveRecipientAsync"/> (aliases, plus-addressing):
-/// <c>250 2.1.5</c>; <c>550 5.1.1</c> unknown user; <c>550 5.7.1</c> domain not local; <c>451 4.3.0</c>
-/// directory unavailable; <c>452 4.5.3</c> over <see cref="LmtpOptions.MaxRecipients"/>; <c>501 5.5.4</c> bad syntax.
+/// RCPT TO:&lt;forward-path&gt; (RFC 5321 §4.1.1.3), after MAIL. Recipients are resolved as on SMTP-in, through
+/// <see cref="MailForwarder.ResolveAsync"/> (aliases, plus-addressing, SRS0 bounces): local mailboxes and forwarding
+/// entries (mailRoutingAddress, aliases to external addresses; queued at DATA) get <c>250 2.1.5</c>; <c>550 5.1.1</c>
+/// unknown user; <c>550 5.7.1</c> domain not local; <c>451 4.4.3</c> directory unavailable; <c>451 4.3.0</c> a
+/// forward-only recipient on a node without the outbound queue (<see cref="MailForwarder.CanForward"/>, as SMTP-in); <c>452 4.5.3</c> over <see cref="LmtpOptions.MaxRecipients"/>; <c>501 5.5.4</c> bad syntax.
 /// RCPT takes no parameters here (none are advertised).
 /// </summary>
 internal sealed class RcptCommand : ILmtpCommand
@@ -37,7 +39,7 @@ internal sealed class RcptCommand : ILmtpCommand
         RecipientResolution resolution;
         try
         {
-            resolution = await session.Directory.ResolveRecipientAsync(path.Address, cancellationToken);
+            resolution = await session.Services.Forwarder.ResolveAsync(path.Address, cancellationToken);
         }
         catch (DirectoryUnavailableException ex)
         {
@@ -45,10 +47,20 @@ internal sealed class RcptCommand : ILmtpCommand
             await session.WriteLineAsync($"451 4.4.3 <{path.Address}>: directory unavailable, try again later", cancellationToken);
             return;
         }
+        if (resolution.Forwards.Count > 0 && !session.Services.Forwarder.CanForward)
+        {
+            LmtpLog.RecipientRefused(session.Logger, session.Remote, path.Address, "forwarding unavailable");
+            if (resolution.Users.Count == 0)
+            {
+                await session.WriteLineAsync($"451 4.3.0 <{path.Address}>: forwarding unavailable on this node, try again later", cancellationToken);
+                return;
+            }
+            resolution = resolution with { Forwards = [] };
+        }
         switch (resolution.Kind)
         {
-            case RecipientKind.Local when resolution.Users.Count > 0:
-                transaction.Recipients.Add((path.Address, resolution.Users));
+            case RecipientKind.Local when resolution.Delivers:
+                transaction.Recipients.Add(new LmtpRecipient(path.Address, resolution.Users, resolution.Forwards));
                 session.State = LmtpState.Recipients;
                 await session.WriteLineAsync($"250 2.1.5 <{path.Address}> recipient OK", cancellationToken);
                 return;

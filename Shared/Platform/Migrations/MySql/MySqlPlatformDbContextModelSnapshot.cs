@@ -358,6 +358,92 @@ namespace Mail.Shared.Platform.Migrations.MySql
                     b.ToTable("WebmailRemoteImageSenders", (string)null);
                 });
 
+            modelBuilder.Entity("Mail.Shared.Platform.WebmailThreadFolder", b =>
+                {
+                    b.Property<string>("UserAddress")
+                        .HasMaxLength(320)
+                        .HasColumnType("varchar(320)");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(200)
+                        .HasColumnType("varchar(200)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("int");
+
+                    b.Property<long>("HighestModSeq")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UidNext")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UidValidity")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("UserAddress", "Folder");
+
+                    b.ToTable("WebmailThreadFolders", (string)null);
+                });
+
+            modelBuilder.Entity("Mail.Shared.Platform.WebmailThreadMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    MySqlPropertyBuilderExtensions.UseMySqlIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("DateUtc")
+                        .HasColumnType("datetime(6)");
+
+                    b.Property<string>("Folder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("varchar(200)");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("varchar(256)");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(250)
+                        .HasColumnType("varchar(250)");
+
+                    b.Property<bool>("Seen")
+                        .HasColumnType("tinyint(1)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("varchar(512)");
+
+                    b.Property<string>("ThreadId")
+                        .IsRequired()
+                        .HasMaxLength(250)
+                        .HasColumnType("varchar(250)");
+
+                    b.Property<long>("Uid")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UserAddress")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("varchar(320)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserAddress", "MessageId");
+
+                    b.HasIndex("UserAddress", "ThreadId");
+
+                    b.HasIndex("UserAddress", "Folder", "Uid")
+                        .IsUnique();
+
+                    b.ToTable("WebmailThreadMessages", (string)null);
+                });
+
             modelBuilder.Entity("Mail.Shared.Platform.WebmailUserSettings", b =>
                 {
                     b.Property<string>("UserAddress")

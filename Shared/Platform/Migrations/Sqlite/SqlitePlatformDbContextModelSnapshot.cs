@@ -347,6 +347,90 @@ namespace Mail.Shared.Platform.Migrations.Sqlite
                     b.ToTable("WebmailRemoteImageSenders", (string)null);
                 });
 
+            modelBuilder.Entity("Mail.Shared.Platform.WebmailThreadFolder", b =>
+                {
+                    b.Property<string>("UserAddress")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HighestModSeq")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UidNext")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UidValidity")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserAddress", "Folder");
+
+                    b.ToTable("WebmailThreadFolders", (string)null);
+                });
+
+            modelBuilder.Entity("Mail.Shared.Platform.WebmailThreadMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("DateUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Folder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(250)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Seen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ThreadId")
+                        .IsRequired()
+                        .HasMaxLength(250)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Uid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserAddress")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserAddress", "MessageId");
+
+                    b.HasIndex("UserAddress", "ThreadId");
+
+                    b.HasIndex("UserAddress", "Folder", "Uid")
+                        .IsUnique();
+
+                    b.ToTable("WebmailThreadMessages", (string)null);
+                });
+
             modelBuilder.Entity("Mail.Shared.Platform.WebmailUserSettings", b =>
                 {
                     b.Property<string>("UserAddress")

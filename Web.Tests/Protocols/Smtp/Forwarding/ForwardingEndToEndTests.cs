@@ -64,6 +64,56 @@ public sealed class ForwardingEndToEndTests
         Assert.Contains($"X-Rcpt-Args: <{Sender}>", bounce, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Sql")]
+    [InlineData("Ldap")]
+    public async Task Lmtp_ForwardingUsers_QueuedWithSrsSender_OneReplyPerRecipient(string backend)
+    {
+        await using var sink = await SmtpSink.StartAsync(IPAddress.Loopback, SmtpSink.FreePort(IPAddress.Loopback));
+        await using var slapd = backend == "Ldap" ? await SlapdProcess.StartNewAsync() : null;
+        var settings = slapd?.Server.Settings() ?? [];
+        settings["Mail:Outbound:Routes:remote.example"] = $"127.0.0.1:{sink.Port}";
+        settings["Mail:Srs:Secret"] = "end-to-end secret";
+        settings["Mail:Srs:Domain"] = MailHostFixture.Domain;
+        await using var host = await MailHostFixture.StartAsync(settings);
+        var admin = host.Services.GetRequiredService<IDirectoryAdmin>();
+        Assert.Equal(DirectoryChangeResult.Done, await admin.SetForwardingAsync(MailHostFixture.Alice, "alice@remote.example", keepCopy: true, CancellationToken.None));
+        Assert.Equal(DirectoryChangeResult.Done, await admin.SetForwardingAsync(MailHostFixture.Bob, "bob@remote.example", keepCopy: false, CancellationToken.None));
+
+        await using var client = await WireClient.ConnectAsync(host.Endpoint(MailEndpoints.Lmtp));
+        Assert.StartsWith("220", await client.ReadReplyAsync());
+        await client.SendLineAsync("LHLO origin.example");
+        Assert.StartsWith("250", await client.ReadReplyAsync());
+        await client.SendLineAsync($"MAIL FROM:<{Sender}>");
+        Assert.StartsWith("250", await client.ReadReplyAsync());
+        await client.SendLineAsync($"RCPT TO:<{MailHostFixture.Alice}>");
+        Assert.StartsWith("250 2.1.5", await client.ReadReplyAsync());
+        await client.SendLineAsync("RCPT TO:<Bob+news@example.com>");
+        Assert.StartsWith("250 2.1.5", await client.ReadReplyAsync());
+        await client.SendLineAsync("RCPT TO:<nobody@example.com>");
+        Assert.StartsWith("550 5.1.1", await client.ReadReplyAsync());
+        await client.SendLineAsync("DATA");
+        Assert.StartsWith("354", await client.ReadReplyAsync());
+        await client.SendAsync($"From: <{Sender}>\r\nTo: <{MailHostFixture.Alice}>\r\nSubject: lmtp forward\r\n" +
+            $"Date: {DateTimeOffset.UtcNow:r}\r\nMessage-ID: <{Guid.NewGuid():N}@origin.example>\r\n\r\nbody\r\n.\r\n");
+        // RFC 2033 §4.2: one reply per accepted recipient, in RCPT order.
+        Assert.StartsWith($"250 2.0.0 <{MailHostFixture.Alice}> delivered as ", await client.ReadReplyAsync(), StringComparison.Ordinal);
+        Assert.StartsWith("250 2.0.0 <Bob+news@example.com> forwarded as ", await client.ReadReplyAsync(), StringComparison.Ordinal);
+
+        var forwarded = await WaitForMessageAsync(sink, "Subject: lmtp forward", "the LMTP-forwarded message at the remote MTA");
+        var srsSender = Header(forwarded, "X-Mail-Args").Split(' ')[0].Trim('<', '>');
+        Assert.Matches("^SRS0=[^=]{4}=[A-Z2-7]{2}=origin\\.example=sender@example\\.com$", srsSender);
+        await OutboundTestHost.WaitUntilAsync(() =>
+        {
+            var dumps = sink.Messages().Select(m => Encoding.UTF8.GetString(m)).Where(m => m.Contains("Subject: lmtp forward", StringComparison.Ordinal)).ToList();
+            return dumps.Any(m => m.Contains("X-Rcpt-Args: <alice@remote.example>", StringComparison.Ordinal))
+                && dumps.Any(m => m.Contains("X-Rcpt-Args: <bob@remote.example>", StringComparison.Ordinal));
+        }, "both forwards at the remote MTA");
+        Assert.DoesNotContain("Return-Path:", forwarded, StringComparison.Ordinal);
+        Assert.Single(await InboxAsync(host, MailHostFixture.Alice));
+        Assert.Empty(await InboxAsync(host, MailHostFixture.Bob));
+    }
+
     /// <summary>The sink's dump that contains <paramref name="marker"/>, once it is complete (the sink writes it in pieces).</summary>
     private static async Task<string> WaitForMessageAsync(SmtpSink sink, string marker, string what)
     {
