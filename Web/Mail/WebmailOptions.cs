@@ -32,6 +32,13 @@ public sealed class WebmailOptions
     /// <summary>Messages per page of a message list; default 50, 1..500.</summary>
     public int PageSize { get; set; } = 50;
 
+    /// <summary>
+    /// Page message lists on the server with PARTIAL (RFC 9394) when it offers it (default true): a list reads only its
+    /// length and the rows on screen, never the whole folder's UIDs. False makes the webmail ignore PARTIAL and read each
+    /// list's UIDs whole with ESORT/ESEARCH (what it does anyway on a server without PARTIAL).
+    /// </summary>
+    public bool ServerPaging { get; set; } = true;
+
     /// <summary>Largest inline (<c>cid:</c>) image embedded in an HTML body, in octets; default 2 MiB. Bigger ones are dropped.</summary>
     public int MaxInlineImageOctets { get; set; } = 2 * 1024 * 1024;
 
