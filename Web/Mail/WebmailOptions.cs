@@ -88,6 +88,14 @@ public sealed class WebmailOptions
     public int PoolIdleSeconds { get; set; } = 300;
 
     /// <summary>
+    /// How long a pooled session's command connection may go without a command before it is logged out, in seconds,
+    /// even while a page holds the session (an open tab); default 60, 0 = only with the session
+    /// (<see cref="PoolIdleSeconds"/>). The next operation reconnects (one login). Push is unaffected: IDLE watchers
+    /// have connections of their own. Frees the connection's client and server state of idle sessions.
+    /// </summary>
+    public int PoolConnectionIdleSeconds { get; set; } = 60;
+
+    /// <summary>
     /// Folders one session watches with IMAP IDLE at a time (each on its own connection, RFC 2177); default 2. A list
     /// opened beyond that gets no push for its folder, only the periodic folder counts (<see cref="FolderStatusSeconds"/>).
     /// </summary>
