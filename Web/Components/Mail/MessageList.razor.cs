@@ -24,8 +24,8 @@ public sealed partial class MessageList
     /// <summary>Longest search text accepted; longer input is cut.</summary>
     public const int MaxSearchLength = 200;
 
-    /// <summary>Rows kept in the circuit's row cache before it is emptied.</summary>
-    public const int MaxCachedRows = 2000;
+    /// <summary>Rows kept in the circuit's row cache before it is emptied (a dozen screens; bounds an idle tab's memory).</summary>
+    public const int MaxCachedRows = 600;
 
     private static readonly WebmailQuickFilter[] Filters = [WebmailQuickFilter.Unread, WebmailQuickFilter.Flagged, WebmailQuickFilter.Attachments];
 
