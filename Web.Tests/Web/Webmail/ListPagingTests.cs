@@ -115,6 +115,36 @@ public sealed class ListPagingTests(WebmailHostFixture host)
         Assert.Equal(Messages / 10, everywhere.Total);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ListReadAgain_OnTheSameConnection_ShowsWhatAnotherClientChanged(bool serverPaging)
+    {
+        var name = await CreateFolderAsync("Again", "fig");
+        await using var session = OpenSession(serverPaging);
+        var before = await session.GetListIndexAsync(new WebmailListQuery(name), CancellationToken.None) ?? throw new InvalidOperationException("no folder");
+        Assert.Equal(Messages, before.Total);
+
+        // Another mail program adds one message and deletes the oldest one while the folder stays selected here.
+        using (var imap = await ListImap.ConnectAsync(host, MailHostFixture.Bob))
+        {
+            var folder = await imap.GetFolderAsync(name);
+            await folder.OpenAsync(FolderAccess.ReadWrite);
+            var added = await folder.AppendAsync(ListImap.Numbered(Messages), MessageFlags.None, new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero));
+            Assert.NotNull(added);
+            var oldest = (await folder.SearchAsync(SearchQuery.All)).Min();
+            await folder.AddFlagsAsync(oldest, MessageFlags.Deleted, silent: true);
+            await folder.ExpungeAsync();
+            await imap.DisconnectAsync(true);
+        }
+
+        var after = await session.GetListIndexAsync(new WebmailListQuery(name), CancellationToken.None) ?? throw new InvalidOperationException("no folder");
+        Assert.Equal(Messages, after.Total);
+        Assert.Equal(Uids(after)[1..PageSize], Uids(before)[..(PageSize - 1)]);
+        Assert.True(after.Entries[0].Uid > before.Entries[0].Uid, "the new message is on top");
+        Assert.Equal(1, session.Logins);
+    }
+
     [Fact]
     public async Task MissingFolder_HasNoListAndNoWindow()
     {
