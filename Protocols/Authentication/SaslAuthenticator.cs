@@ -53,7 +53,10 @@ public sealed class SaslAuthenticator
     public bool PlaintextAllowed(SaslConnection connection) =>
         connection.IsSecure || (_options.AllowPlaintextOnLoopback && IPAddress.IsLoopback(connection.Peer));
 
-    /// <summary>True when SCRAM-SHA-256-PLUS is offered on this connection (TLS with a usable channel binding).</summary>
+    /// <summary>
+    /// True when SCRAM-SHA-256-PLUS is offered on this connection: TLS (tls-server-end-point is always accepted there,
+    /// tls-exporter too when <see cref="TlsChannelBinding.HasExporter"/>) and a directory with SCRAM keys.
+    /// </summary>
     public bool OffersPlus(SaslConnection connection) => _scram is not null && connection.ChannelBinding is not null;
 
     /// <summary>
