@@ -59,6 +59,11 @@ public sealed class SaslAuthenticator
     /// </summary>
     public bool OffersPlus(SaslConnection connection) => _scram is not null && connection.ChannelBinding is not null;
 
+    /// <summary>Logs (Debug) a SCRAM-SHA-256-PLUS binding type the connection does not have; unknown type names are logged as <c>other</c>.</summary>
+    internal void ChannelBindingRefused(SaslConnection connection, string bindingType) =>
+        AuthenticationLog.ChannelBindingRefused(_logger, connection.Client,
+            bindingType is TlsChannelBinding.Exporter or TlsChannelBinding.ServerEndPoint or TlsChannelBinding.Unique ? bindingType : "other");
+
     /// <summary>
     /// The mechanisms to advertise on this connection, strongest first: SCRAM-SHA-256-PLUS (TLS only),
     /// SCRAM-SHA-256 (when the directory stores SCRAM keys), then PLAIN and LOGIN when plaintext is allowed.

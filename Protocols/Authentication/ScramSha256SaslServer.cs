@@ -125,6 +125,10 @@ internal sealed class ScramSha256SaslServer : SaslServerMechanism
     private bool TakeBinding(string type)
     {
         _bindingData = _connection.ChannelBinding?.Get(type);
+        if (_bindingData is null)
+        {
+            _authenticator.ChannelBindingRefused(_connection, type);
+        }
         return _bindingData is not null;
     }
 

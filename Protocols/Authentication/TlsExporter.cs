@@ -111,9 +111,6 @@ internal static unsafe class TlsExporter
         }
     }
 
-    /// <summary>True when this process can export (after at least one TLS handshake loaded libssl); for diagnostics and tests.</summary>
-    public static bool IsAvailable => LibSslOfProcess() is not null;
-
     /// <summary>
     /// The libssl the runtime loaded: the single <c>libssl.so*</c> in <c>/proc/self/maps</c>, opened by that path.
     /// Nothing mapped yet (no handshake so far) is not remembered; several mapped, or missing exports, is final.
