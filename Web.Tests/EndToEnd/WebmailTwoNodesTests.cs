@@ -1,10 +1,14 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
 using Mail.Web.Hosting;
 using Mail.Web.Tests.EndToEnd.Clients;
 using Mail.Web.Tests.Infrastructure;
 using Mail.Web.Tests.Web.Platform;
+using Mail.Web.Tests.Web.Webmail;
+using Microsoft.Playwright;
 using MySqlConnector;
+using Xunit.Abstractions;
 
 namespace Mail.Web.Tests.EndToEnd;
 
@@ -14,7 +18,7 @@ namespace Mail.Web.Tests.EndToEnd;
 /// (server-side session row, Data Protection keys in the platform DB), and survives <c>kill -9</c> of node A.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
-public sealed partial class WebmailTwoNodesTests
+public sealed partial class WebmailTwoNodesTests(ITestOutputHelper output)
 {
     private const string User = "dora@two.example";
 
@@ -72,6 +76,91 @@ public sealed partial class WebmailTwoNodesTests
         finally
         {
             await DropAsync(database);
+        }
+    }
+
+    /// <summary>
+    /// "Sign out everywhere" on node B ends a browser's sign-in on node A: node A's pool notices the session row is gone
+    /// (checked every second here), closes that sign-in's IMAP connections (counted by a relay between node A and the
+    /// mailbox node) and its circuit leaves for the sign-in page.
+    /// </summary>
+    [Fact]
+    public async Task SignOutEverywhere_OnNodeB_ClosesNodeAsImapConnections_AndSendsItsCircuitToSignIn()
+    {
+        var database = PlatformTestServices.FreshMySqlConnectionString();
+        string[] platform = ["--Mail:Database:Provider=MySql", $"--ConnectionStrings:Platform={database}"];
+        try
+        {
+            await using var mailbox = await MailServerProcess.StartAsync(null, platform);
+            await CheckAsync(mailbox, await mailbox.AdminAsync(null, ["domain", "add", "two.example", .. platform]));
+            await CheckAsync(mailbox, await mailbox.AdminAsync(MailServerProcess.DefaultPassword + "\n", ["user", "add", User, "--password-stdin", .. platform]));
+            await using var relay = new TcpRelay(new IPEndPoint(IPAddress.Loopback, mailbox.ImapPort));
+            string[] web = [.. platform, "--Mail:Roles=web", "--Mail:Webmail:ImapHost=127.0.0.1", "--Mail:Webmail:PoolSessionCheckSeconds=1"];
+            await using var nodeA = await MailServerProcess.StartAsync(null, [.. web, $"--Mail:Webmail:ImapPort={relay.Port}"]);
+            await using var nodeB = await MailServerProcess.StartAsync(null, [.. web, $"--Mail:Webmail:ImapPort={mailbox.ImapPort}"]);
+
+            // A browser signed in on node A, its mail open (a circuit and pooled IMAP connections through the relay).
+            var (playwright, browser) = await WebmailBrowser.LaunchAsync();
+            using var playwrightScope = playwright;
+            await using var browserScope = browser;
+            var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = nodeA.HttpUrl.ToString() });
+            var page = await context.NewPageAsync();
+            page.SetDefaultTimeout(60_000);
+            await page.GotoAsync(WebmailRoutes.SignIn.TrimStart('/'));
+            await page.FillAsync("#address", User);
+            await page.FillAsync("#password", MailServerProcess.DefaultPassword);
+            await page.ClickAsync("[data-testid=signin-submit]");
+            await page.WaitForSelectorAsync("section.list-pane");
+            await ShellSession.WaitInteractiveAsync(page);
+            await WaitAsync(() => relay.OpenConnections > 0, "node A never opened an IMAP connection", nodeA);
+
+            // Another sign-in, on node B, signs out everywhere.
+            using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
+            {
+                Timeout = TimeSpan.FromSeconds(60),
+            };
+            var token = await TokenAsync(http, new Uri(nodeB.HttpUrl, WebmailRoutes.SignIn));
+            using (var signIn = await http.PostAsync(new Uri(nodeB.HttpUrl, WebmailRoutes.SignIn), new FormUrlEncodedContent(
+            [
+                new("_handler", "signin"), new("Input.Address", User), new("Input.Password", MailServerProcess.DefaultPassword), new("__RequestVerificationToken", token),
+            ])))
+            {
+                Assert.True(signIn.StatusCode == HttpStatusCode.Redirect, $"sign-in on B answered {(int)signIn.StatusCode}\n{nodeB.Log}");
+            }
+            var settings = new Uri(nodeB.HttpUrl, "mail/settings");
+            var settingsToken = await TokenAsync(http, settings);
+            var watch = Stopwatch.StartNew();
+            using (var everywhere = await http.PostAsync(settings, new FormUrlEncodedContent(
+            [
+                new("_handler", "sessions"), new("Action", "all"), new("__RequestVerificationToken", settingsToken),
+            ])))
+            {
+                Assert.True((int)everywhere.StatusCode < 400, $"sign out everywhere on B answered {(int)everywhere.StatusCode}\n{nodeB.Log}");
+            }
+
+            await WaitAsync(() => relay.OpenConnections == 0, "node A kept the signed-out session's IMAP connections open", nodeA);
+            var closed = watch.Elapsed;
+            await page.WaitForURLAsync(url => url.Contains(WebmailRoutes.SignIn, StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 60_000 });
+            var circuit = watch.Elapsed;
+            await page.WaitForSelectorAsync("[data-testid=signin-submit]");
+            output.WriteLine($"sign out everywhere on node B -> node A: IMAP connections closed after {closed.TotalMilliseconds:F0} ms, circuit at the sign-in page after {circuit.TotalMilliseconds:F0} ms");
+            // Nothing reconnects for the ended sign-in.
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.Equal(0, relay.OpenConnections);
+        }
+        finally
+        {
+            await DropAsync(database);
+        }
+    }
+
+    private static async Task WaitAsync(Func<bool> condition, string failure, MailServerProcess node)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), failure + "\n" + node.Log);
+            await Task.Delay(50);
         }
     }
 

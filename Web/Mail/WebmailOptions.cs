@@ -86,6 +86,12 @@ public sealed class WebmailOptions
     /// </summary>
     public int MaxWatchedFolders { get; set; } = 2;
 
+    /// <summary>
+    /// How often the connection pool checks that the sign-ins it holds IMAP connections for still have their session row
+    /// (sign-out everywhere on another node closes them then), in seconds; default 5, 0 turns the check off.
+    /// </summary>
+    public int PoolSessionCheckSeconds { get; set; } = 5;
+
     /// <summary>How often an open webmail re-reads the folder list's unread and total counts (LIST-STATUS), in seconds; default 5.</summary>
     public int FolderStatusSeconds { get; set; } = 5;
 }
