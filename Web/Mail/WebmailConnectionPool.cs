@@ -259,7 +259,8 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
     }
 
     /// <summary>
-    /// Revokes the held sessions whose <c>WebSessions</c> row is gone or expired (signed out on some node): one query per
+    /// Revokes the held sessions whose <c>WebSessions</c> row is gone, expired or past the absolute timeout
+    /// (<see cref="WebmailOptions.SessionAbsoluteHours"/>; signed out on some node): one query per
     /// 500 sessions. A failing database leaves every session open until the next check.
     /// </summary>
     internal async Task CheckSessionsAsync()
@@ -286,12 +287,14 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
             }
             var alive = new HashSet<string>(StringComparer.Ordinal);
             var now = _time.GetUtcNow().UtcDateTime;
+            // Past the absolute timeout (WebmailSessionLifetime) counts as ended too, though the row may still be there.
+            var signedInAfter = _options.SessionAbsoluteHours > 0 ? now.AddHours(-_options.SessionAbsoluteHours) : DateTime.MinValue;
             await using (var db = await _dbFactory.CreateDbContextAsync())
             {
                 foreach (var chunk in held.Chunk(500))
                 {
                     alive.UnionWith(await db.WebSessions.AsNoTracking()
-                        .Where(s => chunk.Contains(s.Key) && s.ExpiresUtc > now)
+                        .Where(s => chunk.Contains(s.Key) && s.ExpiresUtc > now && s.CreatedUtc > signedInAfter)
                         .Select(s => s.Key)
                         .ToListAsync());
                 }
