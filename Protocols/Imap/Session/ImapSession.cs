@@ -257,6 +257,7 @@ public sealed partial class ImapSession : IAsyncDisposable
             Account.MailboxListChanged -= OnMailboxListChanged;
         }
         UnwatchSharedStore();
+        UnwatchSharedNotify();
         // Removes the tmp/ file of a literal cut off by the disconnect.
         _commandReader.Reset();
         await _reader.CompleteAsync();
