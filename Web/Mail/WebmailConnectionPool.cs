@@ -20,12 +20,18 @@ namespace Mail.Web.Webmail;
 /// <para>Limits (<see cref="WebmailOptions"/>): at most <see cref="WebmailOptions.PoolMaxSessions"/> sessions per node
 /// (the least recently used idle one is closed to make room; with none idle a new session is refused with
 /// <see cref="WebmailFailure.TooManySessions"/>); a session nobody holds is closed after
+<<<<<<< HEAD
 /// <see cref="WebmailOptions.PoolIdleSeconds"/>; <see cref="CloseAsync"/> closes one at sign-out.</para>
 /// <para>Sign-out everywhere (on any node): every <see cref="WebmailOptions.PoolSessionCheckSeconds"/> the pool looks up the
 /// session rows (<c>WebSessions</c>, by the <see cref="PlatformTicketStore.SessionKeyClaimType"/> claim) of the sessions
 /// it holds, in one query, and closes those whose row is gone or expired (<see cref="RevokeAsync"/>, which the node that
 /// signs out calls at once): their IMAP connections end, their circuits get <see cref="WebmailMailSession.SignedOut"/>,
 /// and a later lease of that sign-in is refused.</para>
+=======
+/// <see cref="WebmailOptions.PoolIdleSeconds"/>; the command connection of any session, held or not, is logged out
+/// after <see cref="WebmailOptions.PoolConnectionIdleSeconds"/> without a command (reopened on demand);
+/// <see cref="CloseAsync"/> closes one at sign-out.</para>
+>>>>>>> main
 /// </remarks>
 public sealed class WebmailConnectionPool : IAsyncDisposable
 {
@@ -55,8 +61,13 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
         _options = options.Value;
         _time = time;
         _logger = logger;
+<<<<<<< HEAD
         _dbFactory = dbFactory;
         var period = TimeSpan.FromSeconds(Math.Clamp(IdleTimeout.TotalSeconds / 4, 1, 30));
+=======
+        var shortest = ConnectionIdleTimeout is { } connectionIdle && connectionIdle < IdleTimeout ? connectionIdle : IdleTimeout;
+        var period = TimeSpan.FromSeconds(Math.Clamp(shortest.TotalSeconds / 4, 1, 30));
+>>>>>>> main
         _sweeper = time.CreateTimer(_ => _ = SweepAsync(), null, period, period);
         if (dbFactory is not null && _options.PoolSessionCheckSeconds > 0)
         {
@@ -66,6 +77,8 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
     }
 
     private TimeSpan IdleTimeout => TimeSpan.FromSeconds(Math.Max(1, _options.PoolIdleSeconds));
+
+    private TimeSpan? ConnectionIdleTimeout => _options.PoolConnectionIdleSeconds > 0 ? TimeSpan.FromSeconds(_options.PoolConnectionIdleSeconds) : null;
 
     /// <summary>Pooled sessions on this node.</summary>
     public int Count
@@ -175,7 +188,11 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
                     _entries.Remove(idle.Key);
                     evicted = idle.Value.Session;
                 }
+<<<<<<< HEAD
                 entry = new Entry(new WebmailMailSession(creds, _connector, _options, _logger, this), sessionKey);
+=======
+                entry = new Entry(new WebmailMailSession(creds, _connector, _options, _logger, this, _time));
+>>>>>>> main
                 _entries.Add(key, entry);
             }
             entry.Leases++;
@@ -226,6 +243,7 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
     }
 
     /// <summary>
+<<<<<<< HEAD
     /// Closes the pooled sessions of the sign-ins <paramref name="sessionKeys"/> (session row keys; sign-out everywhere,
     /// password change) and refuses later leases of them; their circuits get <see cref="WebmailMailSession.SignedOut"/>.
     /// </summary>
@@ -312,9 +330,15 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
     }
 
     /// <summary>Closes sessions nobody has held for <see cref="WebmailOptions.PoolIdleSeconds"/>.</summary>
+=======
+    /// Closes sessions nobody has held for <see cref="WebmailOptions.PoolIdleSeconds"/>, and the command connections
+    /// of the others that ran no command for <see cref="WebmailOptions.PoolConnectionIdleSeconds"/>.
+    /// </summary>
+>>>>>>> main
     private async Task SweepAsync()
     {
         List<WebmailMailSession> idle;
+        List<WebmailMailSession> others;
         lock (_entries)
         {
             var expired = _entries.Where(e => e.Value.Leases == 0 && _time.GetElapsedTime(e.Value.LastUsed) >= IdleTimeout).ToList();
@@ -323,11 +347,22 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
                 _entries.Remove(key);
             }
             idle = [.. expired.Select(e => e.Value.Session)];
+            others = [.. _entries.Values.Select(e => e.Session)];
         }
         foreach (var session in idle)
         {
             WebmailLog.PoolSessionIdleClosed(_logger, session.Address);
             await session.CloseAsync();
+        }
+        if (ConnectionIdleTimeout is { } connectionIdle)
+        {
+            foreach (var session in others)
+            {
+                if (await session.DisconnectIfIdleAsync(connectionIdle))
+                {
+                    WebmailLog.PoolConnectionIdleClosed(_logger, session.Address);
+                }
+            }
         }
     }
 
