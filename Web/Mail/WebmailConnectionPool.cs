@@ -20,18 +20,14 @@ namespace Mail.Web.Webmail;
 /// <para>Limits (<see cref="WebmailOptions"/>): at most <see cref="WebmailOptions.PoolMaxSessions"/> sessions per node
 /// (the least recently used idle one is closed to make room; with none idle a new session is refused with
 /// <see cref="WebmailFailure.TooManySessions"/>); a session nobody holds is closed after
-<<<<<<< HEAD
-/// <see cref="WebmailOptions.PoolIdleSeconds"/>; <see cref="CloseAsync"/> closes one at sign-out.</para>
+/// <see cref="WebmailOptions.PoolIdleSeconds"/>; the command connection of any session, held or not, is logged out
+/// after <see cref="WebmailOptions.PoolConnectionIdleSeconds"/> without a command (reopened on demand);
+/// <see cref="CloseAsync"/> closes one at sign-out.</para>
 /// <para>Sign-out everywhere (on any node): every <see cref="WebmailOptions.PoolSessionCheckSeconds"/> the pool looks up the
 /// session rows (<c>WebSessions</c>, by the <see cref="PlatformTicketStore.SessionKeyClaimType"/> claim) of the sessions
 /// it holds, in one query, and closes those whose row is gone or expired (<see cref="RevokeAsync"/>, which the node that
 /// signs out calls at once): their IMAP connections end, their circuits get <see cref="WebmailMailSession.SignedOut"/>,
 /// and a later lease of that sign-in is refused.</para>
-=======
-/// <see cref="WebmailOptions.PoolIdleSeconds"/>; the command connection of any session, held or not, is logged out
-/// after <see cref="WebmailOptions.PoolConnectionIdleSeconds"/> without a command (reopened on demand);
-/// <see cref="CloseAsync"/> closes one at sign-out.</para>
->>>>>>> main
 /// </remarks>
 public sealed class WebmailConnectionPool : IAsyncDisposable
 {
@@ -61,13 +57,9 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
         _options = options.Value;
         _time = time;
         _logger = logger;
-<<<<<<< HEAD
         _dbFactory = dbFactory;
-        var period = TimeSpan.FromSeconds(Math.Clamp(IdleTimeout.TotalSeconds / 4, 1, 30));
-=======
         var shortest = ConnectionIdleTimeout is { } connectionIdle && connectionIdle < IdleTimeout ? connectionIdle : IdleTimeout;
         var period = TimeSpan.FromSeconds(Math.Clamp(shortest.TotalSeconds / 4, 1, 30));
->>>>>>> main
         _sweeper = time.CreateTimer(_ => _ = SweepAsync(), null, period, period);
         if (dbFactory is not null && _options.PoolSessionCheckSeconds > 0)
         {
@@ -188,11 +180,7 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
                     _entries.Remove(idle.Key);
                     evicted = idle.Value.Session;
                 }
-<<<<<<< HEAD
-                entry = new Entry(new WebmailMailSession(creds, _connector, _options, _logger, this), sessionKey);
-=======
-                entry = new Entry(new WebmailMailSession(creds, _connector, _options, _logger, this, _time));
->>>>>>> main
+                entry = new Entry(new WebmailMailSession(creds, _connector, _options, _logger, this, _time), sessionKey);
                 _entries.Add(key, entry);
             }
             entry.Leases++;
@@ -243,7 +231,6 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
     }
 
     /// <summary>
-<<<<<<< HEAD
     /// Closes the pooled sessions of the sign-ins <paramref name="sessionKeys"/> (session row keys; sign-out everywhere,
     /// password change) and refuses later leases of them; their circuits get <see cref="WebmailMailSession.SignedOut"/>.
     /// </summary>
@@ -329,12 +316,10 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
         }
     }
 
-    /// <summary>Closes sessions nobody has held for <see cref="WebmailOptions.PoolIdleSeconds"/>.</summary>
-=======
+    /// <summary>
     /// Closes sessions nobody has held for <see cref="WebmailOptions.PoolIdleSeconds"/>, and the command connections
     /// of the others that ran no command for <see cref="WebmailOptions.PoolConnectionIdleSeconds"/>.
     /// </summary>
->>>>>>> main
     private async Task SweepAsync()
     {
         List<WebmailMailSession> idle;
