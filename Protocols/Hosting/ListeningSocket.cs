@@ -19,7 +19,8 @@ public static class ListeningSocket
     /// </summary>
     /// <param name="endpoint">Address and TCP port; port 0 picks a free port (read it back from <see cref="Socket.LocalEndPoint"/>).</param>
     /// <returns>A listening socket the caller owns.</returns>
-    /// <exception cref="SocketException">The endpoint cannot be bound (<see cref="SocketError.AddressAlreadyInUse"/> when another listener holds it, no permission).</exception>
+    /// <exception cref="IOException">The endpoint cannot be bound (another listener holds it, no permission): the message names
+    /// the endpoint, the inner <see cref="SocketException"/> has the code (<see cref="SocketError.AddressAlreadyInUse"/>, <see cref="SocketError.AccessDenied"/>).</exception>
     public static Socket Open(IPEndPoint endpoint)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -33,6 +34,11 @@ public static class ListeningSocket
             socket.Bind(endpoint);
             socket.Listen(Backlog);
             return socket;
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new IOException($"Cannot listen on {endpoint}: {e.Message}. Another program or another instance holds this port: stop it or give this node other ports (Mail:Endpoints:*, see README).", e);
         }
         catch
         {

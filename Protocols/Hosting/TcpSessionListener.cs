@@ -38,7 +38,7 @@ public abstract class TcpSessionListener : BackgroundService
     protected abstract Task RunSessionAsync(Socket connection, CancellationToken stoppingToken);
 
     /// <inheritdoc />
-    /// <exception cref="SocketException">The endpoint cannot be bound (in use, no permission).</exception>
+    /// <exception cref="IOException">The endpoint cannot be bound (in use, no permission; see <see cref="ListeningSocket.Open"/>).</exception>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         var configured = _endpoints.Configured(_endpointName);

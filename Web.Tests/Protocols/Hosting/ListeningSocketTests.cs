@@ -7,14 +7,15 @@ namespace Mail.Web.Tests.Protocols.Hosting;
 public sealed class ListeningSocketTests
 {
     [Fact]
-    public void Open_PortHeldByLiveListener_ThrowsAddressAlreadyInUse()
+    public void Open_PortHeldByLiveListener_ThrowsAddressAlreadyInUseNamingTheEndpoint()
     {
         using var first = ListeningSocket.Open(new IPEndPoint(IPAddress.Loopback, 0));
         var taken = (IPEndPoint)first.LocalEndPoint!;
 
-        var error = Assert.Throws<SocketException>(() => ListeningSocket.Open(taken));
+        var error = Assert.Throws<IOException>(() => ListeningSocket.Open(taken));
 
-        Assert.Equal(SocketError.AddressAlreadyInUse, error.SocketErrorCode);
+        Assert.Equal(SocketError.AddressAlreadyInUse, Assert.IsType<SocketException>(error.InnerException).SocketErrorCode);
+        Assert.Contains(taken.ToString(), error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
