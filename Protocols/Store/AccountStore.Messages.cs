@@ -20,6 +20,58 @@ internal sealed partial class AccountStore
     }
 
     /// <inheritdoc />
+    public Task<MailboxChanges?> GetChangesSinceAsync(long mailboxId, ulong modSeq, CancellationToken cancellationToken)
+    {
+        using var connection = OpenReader();
+        // One read transaction: the WAL snapshot makes the counts, rows and expunges agree with each other.
+        using var tx = connection.BeginTransaction(deferred: true);
+        ulong highest;
+        int count;
+        using (var cmd = connection.CreateCommand())
+        {
+            cmd.Transaction = tx;
+            cmd.CommandText = "SELECT highestmodseq, (SELECT COUNT(*) FROM messages WHERE mailbox_id = @id) FROM mailboxes WHERE id = @id";
+            cmd.Parameters.AddWithValue("@id", mailboxId);
+            using var reader = cmd.ExecuteReader();
+            if (!reader.Read())
+            {
+                return Task.FromResult<MailboxChanges?>(null);
+            }
+            highest = (ulong)reader.GetInt64(0);
+            count = reader.GetInt32(1);
+        }
+        var changed = new List<MessageRecord>();
+        using (var cmd = connection.CreateCommand())
+        {
+            cmd.Transaction = tx;
+            cmd.CommandText = "SELECT " + MessageColumns + " FROM messages WHERE mailbox_id = @id AND modseq > @modseq ORDER BY uid";
+            cmd.Parameters.AddWithValue("@id", mailboxId);
+            cmd.Parameters.AddWithValue("@modseq", (long)Math.Min(modSeq, long.MaxValue));
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                changed.Add(ReadMessage(reader));
+            }
+        }
+        var expunged = new List<uint>();
+        if (modSeq > 0)
+        {
+            using var cmd = connection.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = "SELECT uid FROM expunged WHERE mailbox_id = @id AND modseq > @modseq ORDER BY uid";
+            cmd.Parameters.AddWithValue("@id", mailboxId);
+            cmd.Parameters.AddWithValue("@modseq", (long)Math.Min(modSeq, long.MaxValue));
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                expunged.Add((uint)reader.GetInt64(0));
+            }
+        }
+        tx.Commit();
+        return Task.FromResult<MailboxChanges?>(new MailboxChanges(highest, count, changed, expunged));
+    }
+
+    /// <inheritdoc />
     public Task<Stream?> OpenMessageAsync(long mailboxId, uint uid, CancellationToken cancellationToken)
     {
         string? file;

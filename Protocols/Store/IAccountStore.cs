@@ -56,6 +56,15 @@ public interface IAccountStore
     Task<IReadOnlyList<MessageRecord>> GetMessagesAsync(long mailboxId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// What changed in a mailbox since <paramref name="modSeq"/>, read in one transaction: the mailbox's HIGHESTMODSEQ and
+    /// message count, the messages (new or changed) with a MODSEQ greater than <paramref name="modSeq"/> ascending by UID,
+    /// and the UIDs expunged since (none when <paramref name="modSeq"/> is 0, which returns every message). IMAP advances
+    /// its shared per-mailbox view with it instead of reloading the mailbox (RFC 7162 §3.1: every change takes a MODSEQ).
+    /// </summary>
+    /// <returns>Null when the mailbox does not exist.</returns>
+    Task<MailboxChanges?> GetChangesSinceAsync(long mailboxId, ulong modSeq, CancellationToken cancellationToken);
+
+    /// <summary>
     /// UIDs expunged from the mailbox with a MODSEQ greater than <paramref name="modSeq"/>, ascending
     /// (QRESYNC VANISHED (EARLIER), RFC 7162 §3.2.5.1 and §3.2.10).
     /// </summary>

@@ -146,6 +146,7 @@ public sealed partial class ImapSession
         var selected = Selected;
         if (selected is not null && selected.Id == mailboxId && ReferenceEquals(selected.Store, _watchedStore))
         {
+            selected.View.MarkStale();
             SignalChange();
         }
     }
