@@ -91,7 +91,10 @@ public sealed class MailForwarder
         var queue = _queue ?? throw new InvalidOperationException("Forwarding needs the outbound queue (Submission or Outbound role) on this node.");
         var now = _time.GetUtcNow();
         var envelope = Srs.Forward(sender, now);
-        var entry = await queue.EnqueueAsync(envelope, forwards, sender.Length == 0 ? null : recipient, message, now, cancellationToken);
+        // The forward changes the address: ORCPT keeps the one the message was sent to (RFC 3461 §4.2, §5.2.1 d),
+        // relayed to a next hop with DSN and quoted as Original-Recipient in our reports.
+        var recipients = forwards.Select(f => new OutboundRecipient { Address = f, OriginalRecipient = "rfc822;" + recipient }).ToList();
+        var entry = await queue.EnqueueAsync(envelope, recipients, sender.Length == 0 ? null : recipient, null, null, message, now, cancellationToken);
         ForwardingLog.Forwarded(_logger, entry.Id, recipient, forwards.Count);
         return entry.Id;
     }

@@ -100,6 +100,30 @@ internal sealed class OutboundDns
     }
 
     /// <summary>
+    /// True when the resolver authenticated (AD bit) the address records of <paramref name="host"/>, A first then
+    /// AAAA: the host lives in a DNSSEC-signed zone (RFC 7672 §2.2.1); false when not, or on any failure.
+    /// </summary>
+    public async Task<bool> IsAuthenticatedAsync(string host, CancellationToken cancellationToken)
+    {
+        foreach (var type in new[] { QueryType.A, QueryType.AAAA })
+        {
+            try
+            {
+                var response = await _dnssec.QueryAsync(host, type, QueryClass.IN, cancellationToken);
+                if (!response.HasError && response.Answers.Count > 0)
+                {
+                    return response.Header.IsAuthenticData;
+                }
+            }
+            catch (DnsResponseException)
+            {
+                // Try the other family.
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
     /// The mail exchangers of <paramref name="domain"/>: sorted by preference (RFC 5321 §5.1, ties in
     /// random order), the domain itself when there is no MX record, or a null MX / NXDOMAIN / temporary failure.
     /// </summary>

@@ -94,4 +94,11 @@ public sealed class OutboundOptions
     /// (it must validate DNSSEC, as for Postfix's <c>smtp_dns_support_level = dnssec</c>). Default true.
     /// </summary>
     public bool Dane { get; set; } = true;
+
+    /// <summary>
+    /// Recipient domains for which DANE is mandatory (RFC 7672 §6, by agreement with the receiving side, as Postfix's
+    /// <c>dane-only</c> policy): an MX host of such a domain without DNSSEC-validated, usable TLSA records is not used
+    /// (<c>451 4.7.5 DANE: ...</c>, counted as <c>dane-required</c> in TLS reports, RFC 8460 §4.3). Default none.
+    /// </summary>
+    public List<string> DaneRequiredDomains { get; set; } = [];
 }

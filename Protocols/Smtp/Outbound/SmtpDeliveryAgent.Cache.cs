@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Mail.Protocols.Smtp.Outbound.Client;
 
 namespace Mail.Protocols.Smtp.Outbound;
 
@@ -7,7 +8,7 @@ internal sealed partial class SmtpDeliveryAgent
     private readonly ConcurrentDictionary<string, ConcurrentQueue<IdleConnection>> _idle = new(StringComparer.Ordinal);
 
     /// <summary>An open SMTP session to a domain's next hop, waiting for the next message (Postfix's connection cache).</summary>
-    private sealed record IdleConnection(RecordingSmtpClient Client, string Where, DateTimeOffset Since);
+    private sealed record IdleConnection(SmtpDeliveryClient Client, string Where, DateTimeOffset Since);
 
     /// <summary>A cached session for <paramref name="domain"/> younger than <see cref="OutboundOptions.ConnectionCacheSeconds"/>, or null.</summary>
     private IdleConnection? TakeIdle(string domain)
@@ -29,7 +30,7 @@ internal sealed partial class SmtpDeliveryAgent
     }
 
     /// <summary>Keeps a session after a clean transaction (up to the per-domain concurrency), else closes it with QUIT.</summary>
-    private void Release(string domain, RecordingSmtpClient client, string where)
+    private void Release(string domain, SmtpDeliveryClient client, string where)
     {
         if (_options.ConnectionCacheSeconds > 0 && client.Reusable && client.IsConnected)
         {
@@ -79,23 +80,12 @@ internal sealed partial class SmtpDeliveryAgent
         }
     }
 
-    private static void Close(RecordingSmtpClient client)
+    private static void Close(SmtpDeliveryClient client)
     {
         _ = Task.Run(async () =>
         {
-            try
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await client.DisconnectAsync(true, timeout.Token);
-            }
-            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or MailKit.Net.Smtp.SmtpProtocolException or MailKit.Net.Smtp.SmtpCommandException or OperationCanceledException or InvalidOperationException)
-            {
-                // Closing anyway.
-            }
-            finally
-            {
-                client.Dispose();
-            }
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await client.QuitAsync(timeout.Token);
         });
     }
 }

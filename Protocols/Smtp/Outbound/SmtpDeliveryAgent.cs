@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using MailKit;
-using MailKit.Net.Smtp;
-using MailKit.Security;
+using Mail.Protocols.Smtp.Outbound.Client;
 using Mail.Protocols.Smtp.Outbound.Dkim;
 using Mail.Protocols.Smtp.Outbound.Tls;
 using Mail.Shared.Hosting;
@@ -13,14 +11,15 @@ using MimeKit;
 namespace Mail.Protocols.Smtp.Outbound;
 
 /// <summary>
-/// Delivers a message to the recipients of one domain over SMTP with MailKit's <see cref="SmtpClient"/>:
+/// Delivers a message to the recipients of one domain over SMTP with our <see cref="SmtpDeliveryClient"/>:
 /// the route from <see cref="OutboundOptions.Routes"/> or the MX hosts (<see cref="OutboundDns"/>) in
 /// preference order, every address of each host until one takes the transaction; STARTTLS whenever offered
 /// (opportunistic, RFC 7435: certificates are not verified) unless the host's <see cref="OutboundTlsPolicy"/> (DANE,
 /// MTA-STS enforce, REQUIRETLS; <see cref="TlsPolicyResolver"/>) requires TLS with a verified certificate
 /// (<c>451 4.7.5</c> per host when it fails); REQUIRETLS relayed and required of the next hop (<c>550 5.7.30</c>);
 /// 8BITMIME downgraded to 7bit by MimeKit, and the DKIM signature made again, for a hop without 8BITMIME; BDAT when
-/// CHUNKING is offered (RFC 3030); AUTH only at the smarthost. Results are per recipient: RCPT refusals are recorded, not thrown.
+/// CHUNKING is offered (RFC 3030); DSN parameters relayed to a hop with DSN (NOTIFY, RET, ENVID, and ORCPT as given or
+/// added, RFC 3461 §5.2.1); AUTH only at the smarthost. Results are per recipient: RCPT refusals are recorded, not thrown.
 /// The TLS outcome of each session to an MX host goes to <see cref="TlsReporting.TlsReportCollector"/> (RFC 8460).
 /// </summary>
 internal sealed partial class SmtpDeliveryAgent(
@@ -55,7 +54,7 @@ internal sealed partial class SmtpDeliveryAgent(
                 Release(domain, idle.Client, idle.Where);
                 return reused;
             }
-            idle.Client.Dispose();
+            await idle.Client.DisposeAsync();
         }
         var (targets, smarthost, failure) = await TargetsAsync(domain, recipients, cancellationToken);
         if (failure is not null)
@@ -68,12 +67,16 @@ internal sealed partial class SmtpDeliveryAgent(
         string? permanent = null;
         foreach (var (host, port) in targets)
         {
-            var (policy, refusal) = await policies.ForHostAsync(entry, host, port, !routed, stsPolicy, cancellationToken);
+            var (policy, refusal, refusalType) = await policies.ForHostAsync(entry, domain, host, port, !routed, stsPolicy, cancellationToken);
             if (policy is null)
             {
                 if (!routed)
                 {
-                    reports.RecordFailure(TlsReporting.TlsReportPolicy.For(domain, stsPolicy, null), TlsReporting.TlsResultType.ValidationFailure, null, host, null, "mx not listed in the policy");
+                    // A DANE refusal is reported under a tlsa policy of the host, an MTA-STS one under the domain's policy.
+                    var reportPolicy = refusalType == TlsReporting.TlsResultType.ValidationFailure
+                        ? TlsReporting.TlsReportPolicy.For(domain, stsPolicy, null)
+                        : new TlsReporting.TlsReportPolicy(domain.TrimEnd('.').ToLowerInvariant(), TlsReporting.TlsReportPolicy.Tlsa, [], [host]);
+                    reports.RecordFailure(reportPolicy, refusalType!, null, host, null, refusal);
                 }
                 errors.Add(refusal!);
                 continue;
@@ -153,25 +156,20 @@ internal sealed partial class SmtpDeliveryAgent(
         string? sendingIp = null;
         var where = $"{host}[{address}]:{port}";
         string? tlsError = null;
-        var client = new RecordingSmtpClient
+        // Opportunistic TLS (RFC 7435, RFC 3207 §4.1) takes any certificate: an MTA without DANE or MTA-STS policy
+        // cannot know the right one, and refusing a bad one would only push the message to clear text. A policy
+        // that requires TLS verifies it (CertificateVerifier).
+        System.Net.Security.RemoteCertificateValidationCallback validate = (_, certificate, chain, _) =>
         {
-            LocalDomain = _helo,
-            Timeout = _options.CommandTimeoutSeconds * 1000,
-            CheckCertificateRevocation = false,
-            // Opportunistic TLS (RFC 7435, RFC 3207 §4.1) takes any certificate: an MTA without DANE or MTA-STS policy
-            // cannot know the right one, and refusing a bad one would only push the message to clear text. A policy
-            // that requires TLS verifies it (CertificateVerifier).
-            ServerCertificateValidationCallback = (_, certificate, chain, _) =>
-            {
-                var ok = verifier.Verify(policy, certificate, chain, out var error);
-                tlsError = ok ? null : error;
-                return ok;
-            },
+            var ok = verifier.Verify(policy, certificate, chain, out var error);
+            tlsError = ok ? null : error;
+            return ok;
         };
         var required = policy.Requirement != TlsRequirement.Opportunistic;
+        SmtpDeliveryClient client;
         try
         {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
                 using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -184,49 +182,60 @@ internal sealed partial class SmtpDeliveryAgent(
                 socket.Dispose();
                 throw;
             }
-            await client.ConnectAsync(socket, host, port, required ? SecureSocketOptions.StartTls : SecureSocketOptions.StartTlsWhenAvailable, cancellationToken);
-            client.Verified = required;
+            client = await SmtpDeliveryClient.ConnectAsync(socket, host, _helo, required ? SmtpTlsMode.Required : SmtpTlsMode.WhenAvailable, validate,
+                TimeSpan.FromSeconds(_options.CommandTimeoutSeconds), cancellationToken);
+        }
+        catch (SmtpClientTlsException ex) when (required)
+        {
+            var reason = ex.NotOffered ? "STARTTLS not offered" : tlsError ?? ex.Message;
+            if (reportPolicy is not null)
+            {
+                var type = ex.NotOffered ? TlsReporting.TlsResultType.StartTlsNotSupported : TlsReporting.TlsResultType.OfCertificateError(tlsError);
+                reports.RecordFailure(reportPolicy, type, sendingIp, host, address.ToString(), tlsError);
+            }
+            return (null, $"{policy.Source}: TLS to {where} required: {reason}", false);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or SmtpClientCommandException or SmtpClientTlsException
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            if (reportPolicy is not null && ex is SmtpClientTlsException)
+            {
+                reports.RecordFailure(reportPolicy, TlsReporting.TlsResultType.ValidationFailure, sendingIp, host, address.ToString(), "TLS handshake failed");
+            }
+            return (null, $"connect to {where}: {ex.Message}", false);
+        }
+        try
+        {
+            client.Verified = policy.Verifies;
             if (reportPolicy is not null)
             {
                 // RFC 8460 §4.4: a success is a session that negotiated TLS; without STARTTLS offered, a failure.
-                if (client.IsSecure)
+                if (client.IsSecure && policy.ReportAs is null)
                 {
                     reports.RecordSuccess(reportPolicy);
+                }
+                else if (client.IsSecure)
+                {
+                    reports.RecordFailure(reportPolicy, policy.ReportAs!, sendingIp, host, address.ToString(), null);
                 }
                 else
                 {
                     reports.RecordFailure(reportPolicy, TlsReporting.TlsResultType.StartTlsNotSupported, sendingIp, host, address.ToString(), null);
                 }
             }
-            if (entry.RequireTls && !client.Capabilities.HasFlag(SmtpCapabilities.RequireTLS))
+            if (entry.RequireTls && !client.Extensions.HasFlag(SmtpServerExtensions.RequireTls))
             {
-                client.Dispose();
+                await client.QuitAsync(cancellationToken);
                 return (null, $"{where} does not offer REQUIRETLS", true);
             }
             if (smarthost && _options.SmarthostUser.Length > 0)
             {
-                await client.AuthenticateAsync(_options.SmarthostUser, _options.SmarthostPassword, cancellationToken);
+                await client.AuthenticateAsync(new NetworkCredential(_options.SmarthostUser, _options.SmarthostPassword), cancellationToken);
             }
         }
-        catch (Exception ex) when (required && ex is SslHandshakeException or NotSupportedException)
+        catch (Exception ex) when (ex is SocketException or IOException or SmtpClientCommandException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            client.Dispose();
-            var reason = ex is NotSupportedException ? "STARTTLS not offered" : tlsError ?? ex.Message;
-            if (reportPolicy is not null)
-            {
-                var type = ex is NotSupportedException ? TlsReporting.TlsResultType.StartTlsNotSupported : TlsReporting.TlsResultType.OfCertificateError(tlsError);
-                reports.RecordFailure(reportPolicy, type, sendingIp, host, address.ToString(), tlsError);
-            }
-            return (null, $"{policy.Source}: TLS to {where} required: {reason}", false);
-        }
-        catch (Exception ex) when (ex is SocketException or IOException or SmtpProtocolException or SmtpCommandException or SslHandshakeException or AuthenticationException
-            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            client.Dispose();
-            if (reportPolicy is not null && ex is SslHandshakeException)
-            {
-                reports.RecordFailure(reportPolicy, TlsReporting.TlsResultType.ValidationFailure, sendingIp, host, address.ToString(), "TLS handshake failed");
-            }
+            await client.DisposeAsync();
             return (null, $"connect to {where}: {ex.Message}", false);
         }
 
@@ -235,9 +244,9 @@ internal sealed partial class SmtpDeliveryAgent(
         {
             results = await SendAsync(client, entry, where, recipients, cancellationToken);
         }
-        catch (Exception ex) when (ex is SocketException or IOException or SmtpProtocolException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (ex is SocketException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            client.Dispose();
+            await client.DisposeAsync();
             // Lost in the middle: nothing was acknowledged, so every recipient stays pending (at least once).
             return (DeliveryResult.All(recipients, OutboundRecipientStatus.Pending, $"451 4.4.2 lost connection with {where}: {ex.Message}", where), null, false);
         }
@@ -249,117 +258,113 @@ internal sealed partial class SmtpDeliveryAgent(
     /// A transaction on a cached connection; null when the connection turned out dead or the server ended it
     /// (the caller then opens a new one; a message the old one may have taken is sent again: at least once).
     /// </summary>
-    private async Task<List<DeliveryResult>?> TrySendAsync(RecordingSmtpClient client, OutboundQueueEntry entry, string where, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
+    private async Task<List<DeliveryResult>?> TrySendAsync(SmtpDeliveryClient client, OutboundQueueEntry entry, string where, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
         try
         {
             var results = await SendAsync(client, entry, where, recipients, cancellationToken);
             return results.Any(r => r.Reply.StartsWith("421", StringComparison.Ordinal)) ? null : results;
         }
-        catch (Exception ex) when (ex is SocketException or IOException or SmtpProtocolException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (ex is SocketException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return null;
         }
     }
 
-    private async Task<List<DeliveryResult>> SendAsync(RecordingSmtpClient client, OutboundQueueEntry entry, string where, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
+    private async Task<List<DeliveryResult>> SendAsync(SmtpDeliveryClient client, OutboundQueueEntry entry, string where, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
-        MimeMessage message;
-        await using (var file = queue.OpenMessage(entry.Id))
+        client.Reusable = false;
+        var results = new List<DeliveryResult>();
+        var valid = new List<OutboundRecipient>();
+        foreach (var recipient in recipients)
         {
-            message = await MimeMessage.LoadAsync(file, cancellationToken);
+            var queued = entry.Recipients.Find(r => string.Equals(r.Address, recipient, StringComparison.OrdinalIgnoreCase));
+            if (MailboxAddress.TryParse(ParserOptions.Default, recipient, out _) && recipient.Contains('@', StringComparison.Ordinal))
+            {
+                valid.Add(queued ?? new OutboundRecipient { Address = recipient });
+            }
+            else
+            {
+                results.Add(new(recipient, OutboundRecipientStatus.Failed, "553 5.1.3 bad recipient address syntax", null));
+            }
         }
-        using (message)
+        if (entry.Sender.Length > 0 && !MailboxAddress.TryParse(ParserOptions.Default, entry.Sender, out _))
         {
-            // The null sender (MAIL FROM:<>, RFC 5321 §4.5.5): bounces forwarded to their original sender (reverse SRS).
-            // MimeKit accepts an empty address for it and MailKit sends it as <>.
-            MailboxAddress? sender = entry.Sender.Length == 0 ? new MailboxAddress("", "") : null;
-            if (sender is null && !MailboxAddress.TryParse(ParserOptions.Default, entry.Sender, out sender))
-            {
-                return DeliveryResult.All(recipients, OutboundRecipientStatus.Failed, "553 5.1.7 sender address not usable for remote delivery", null);
-            }
-            var mailboxes = new List<MailboxAddress>();
-            var results = new List<DeliveryResult>();
-            foreach (var recipient in recipients)
-            {
-                if (MailboxAddress.TryParse(ParserOptions.Default, recipient, out var mailbox))
-                {
-                    mailboxes.Add(mailbox);
-                }
-                else
-                {
-                    results.Add(new(recipient, OutboundRecipientStatus.Failed, "553 5.1.3 bad recipient address syntax", null));
-                }
-            }
-            if (mailboxes.Count == 0)
-            {
-                return results;
-            }
-            // RFC 6531 §3.2: a UTF-8 local part cannot be downgraded; without SMTPUTF8 at the next hop it fails.
-            if (!client.Capabilities.HasFlag(SmtpCapabilities.UTF8) && (!IsAsciiLocalPart(entry.Sender) || mailboxes.Any(m => !IsAsciiLocalPart(m.Address))))
-            {
-                results.AddRange(DeliveryResult.All(mailboxes.Select(m => m.Address), OutboundRecipientStatus.Failed,
-                    $"553 5.6.7 {where} does not support SMTPUTF8, required for a non-ASCII address", where));
-                return results;
-            }
-            if (!client.Capabilities.HasFlag(SmtpCapabilities.EightBitMime) && !client.Capabilities.HasFlag(SmtpCapabilities.BinaryMime) && Needs8Bit(message))
-            {
-                // RFC 6152 §3: no 8-bit octets to a hop without 8BITMIME. MimeKit re-encodes the 8-bit parts as
-                // quoted-printable or base64; the body changed, so the DKIM signature made at submission is made again.
-                message.Prepare(EncodingConstraint.SevenBit, 78);
-                dkim.Resign(entry.Sender, message);
-            }
-            client.Refused.Clear();
-            client.Reusable = false;
-            client.RequireTLS = entry.RequireTls;
-            // DSN parameters are relayed (RFC 3461 §5.2) when the next hop offers DSN (MailKit sends them only then). ORCPT is
-            // MailKit's own (rfc822;<the RCPT address>): its ORCPT hook is private in 4.18, so a submitted ORCPT is only echoed in our DSNs.
-            client.EnvelopeId = entry.EnvelopeId;
-            client.DeliveryStatusNotificationType = entry.Ret switch
-            {
-                "FULL" => DeliveryStatusNotificationType.Full,
-                "HDRS" => DeliveryStatusNotificationType.HeadersOnly,
-                _ => DeliveryStatusNotificationType.Unspecified,
-            };
-            client.Notify.Clear();
-            foreach (var recipient in entry.Recipients.Where(r => r.Notify is not null))
-            {
-                client.Notify[recipient.Address] = recipient.Notify!;
-            }
-            // NOTIFY=SUCCESS: a next hop with DSN takes the duty over (RFC 3461 §5.2.2); without it we report "relayed" (§5.2.3).
-            var successAction = client.Capabilities.HasFlag(SmtpCapabilities.Dsn) ? null : "relayed";
-            try
-            {
-                var reply = await client.SendAsync(FormatOptions.Default, message, sender, mailboxes, cancellationToken);
-                var refused = client.Refused;
-                foreach (var mailbox in mailboxes)
-                {
-                    results.Add(refused.TryGetValue(mailbox.Address, out var r)
-                        ? new(mailbox.Address, DeliveryResult.ForCode((int)r.StatusCode), $"{(int)r.StatusCode} {r.Response}", where)
-                        : new(mailbox.Address, OutboundRecipientStatus.Delivered, "250 " + reply, where, successAction));
-                }
-                client.Reusable = true;
-            }
-            catch (RecordingSmtpClient.NoRecipientsAcceptedException)
-            {
-                foreach (var mailbox in mailboxes)
-                {
-                    var r = client.Refused[mailbox.Address];
-                    results.Add(new(mailbox.Address, DeliveryResult.ForCode((int)r.StatusCode), $"{(int)r.StatusCode} {r.Response}", where));
-                }
-            }
-            catch (SmtpCommandException ex)
-            {
-                // MAIL or DATA refused: the same answer for every recipient not already refused at RCPT.
-                foreach (var mailbox in mailboxes)
-                {
-                    results.Add(client.Refused.TryGetValue(mailbox.Address, out var r)
-                        ? new(mailbox.Address, DeliveryResult.ForCode((int)r.StatusCode), $"{(int)r.StatusCode} {r.Response}", where)
-                        : new(mailbox.Address, DeliveryResult.ForCode((int)ex.StatusCode), $"{(int)ex.StatusCode} {ex.Message}", where));
-                }
-            }
+            return DeliveryResult.All(recipients, OutboundRecipientStatus.Failed, "553 5.1.7 sender address not usable for remote delivery", null);
+        }
+        if (valid.Count == 0)
+        {
             return results;
         }
+        // RFC 6531 §3.2: a UTF-8 local part cannot be downgraded; without SMTPUTF8 at the next hop it fails.
+        if (!client.Extensions.HasFlag(SmtpServerExtensions.SmtpUtf8) && (!IsAsciiLocalPart(entry.Sender) || valid.Any(r => !IsAsciiLocalPart(r.Address))))
+        {
+            results.AddRange(DeliveryResult.All(valid.Select(r => r.Address), OutboundRecipientStatus.Failed,
+                $"553 5.6.7 {where} does not support SMTPUTF8, required for a non-ASCII address", where));
+            return results;
+        }
+        var message = await WireMessageAsync(entry, client.Extensions.HasFlag(SmtpServerExtensions.EightBitMime), cancellationToken);
+        var envelope = new SmtpEnvelope(entry.Sender, valid.Select(r => new SmtpEnvelopeRecipient(r.Address, r.Notify, r.OriginalRecipient)).ToList(),
+            entry.Ret, entry.EnvelopeId, entry.RequireTls);
+        var outcome = await client.SendAsync(envelope, message, cancellationToken);
+        // NOTIFY=SUCCESS: a next hop with DSN takes the duty over (RFC 3461 §5.2.2); without it we report "relayed" (§5.2.3).
+        var successAction = client.Extensions.HasFlag(SmtpServerExtensions.Dsn) ? null : "relayed";
+        for (var i = 0; i < valid.Count; i++)
+        {
+            var reply = !outcome.Mail.IsSuccess ? outcome.Mail
+                : !outcome.Recipients[i].IsSuccess ? outcome.Recipients[i]
+                : outcome.Data ?? outcome.Mail;
+            results.Add(reply.IsSuccess && outcome.Data is not null
+                ? new(valid[i].Address, OutboundRecipientStatus.Delivered, reply.ToString(), where, successAction)
+                : new(valid[i].Address, DeliveryResult.ForCode(reply.Code), reply.ToString(), where));
+        }
+        client.Reusable = outcome.Data is { IsSuccess: true } && client.IsConnected;
+        return results;
+    }
+
+    /// <summary>
+    /// The queued message as sent: its octets with CRLF line ends; for a hop without 8BITMIME (RFC 6152 §3), 8-bit
+    /// parts re-encoded by MimeKit as quoted-printable or base64 and the DKIM signature made again (the body changed).
+    /// </summary>
+    private async Task<ReadOnlyMemory<byte>> WireMessageAsync(OutboundQueueEntry entry, bool eightBitMime, CancellationToken cancellationToken)
+    {
+        byte[] raw;
+        await using (var file = queue.OpenMessage(entry.Id))
+        {
+            using var copy = new MemoryStream();
+            await file.CopyToAsync(copy, cancellationToken);
+            raw = copy.ToArray();
+        }
+        if (eightBitMime || (System.Text.Ascii.IsValid(raw) && !HasLongLine(raw)))
+        {
+            return WireLines.ToCrlf(raw);
+        }
+        using var message = await MimeMessage.LoadAsync(new MemoryStream(raw), cancellationToken);
+        if (Needs8Bit(message))
+        {
+            message.Prepare(EncodingConstraint.SevenBit, 78);
+            dkim.Resign(entry.Sender, message);
+        }
+        using var output = new MemoryStream();
+        var format = FormatOptions.Default.Clone();
+        format.NewLineFormat = NewLineFormat.Dos;
+        await message.WriteToAsync(format, output, cancellationToken);
+        return WireLines.ToCrlf(output.ToArray());
+    }
+
+    /// <summary>True when a line is over 998 octets (RFC 5322 §2.1.1).</summary>
+    private static bool HasLongLine(ReadOnlySpan<byte> raw)
+    {
+        while (!raw.IsEmpty)
+        {
+            var newline = raw.IndexOf((byte)'\n');
+            if ((newline < 0 ? raw.Length : newline) > 999)
+            {
+                return true;
+            }
+            raw = newline < 0 ? default : raw[(newline + 1)..];
+        }
+        return false;
     }
 
     /// <summary>True when a part is 8bit/binary, or unlabelled with 8-bit content or lines over 998 octets.</summary>
@@ -368,60 +373,4 @@ internal sealed partial class SmtpDeliveryAgent(
             || (p.ContentTransferEncoding is ContentEncoding.Default && p.GetBestEncoding(EncodingConstraint.SevenBit, 998) is not ContentEncoding.SevenBit));
 
     private static bool IsAsciiLocalPart(string address) => System.Text.Ascii.IsValid(address.AsSpan(0, Math.Max(0, address.LastIndexOf('@'))));
-
-    /// <summary>MailKit's client, recording RCPT refusals instead of throwing on the first one.</summary>
-    private sealed class RecordingSmtpClient : SmtpClient
-    {
-        public Dictionary<string, MailKit.Net.Smtp.SmtpResponse> Refused { get; } = new(StringComparer.OrdinalIgnoreCase);
-
-        /// <summary>True after a transaction that ended cleanly (the session is ready for the next MAIL).</summary>
-        public bool Reusable { get; set; }
-
-        /// <summary>True when the session is TLS with a certificate verified under a policy (may carry REQUIRETLS mail).</summary>
-        public bool Verified { get; set; }
-
-        /// <summary>BDAT whenever the server offers CHUNKING (RFC 3030), not only for binary content.</summary>
-        protected override bool PreferSendAsBinaryData => true;
-
-        /// <summary>ENVID to relay, or null.</summary>
-        public string? EnvelopeId { get; set; }
-
-        /// <summary>NOTIFY per recipient address to relay.</summary>
-        public Dictionary<string, string> Notify { get; } = new(StringComparer.OrdinalIgnoreCase);
-
-        protected override string? GetEnvelopeId(MimeMessage message) => EnvelopeId;
-
-        protected override DeliveryStatusNotification? GetDeliveryStatusNotifications(MimeMessage message, MailboxAddress mailbox)
-        {
-            if (!Notify.TryGetValue(mailbox.Address, out var notify))
-            {
-                return null;
-            }
-            var result = DeliveryStatusNotification.Never;
-            foreach (var value in notify.Split(','))
-            {
-                result |= value switch
-                {
-                    "SUCCESS" => DeliveryStatusNotification.Success,
-                    "FAILURE" => DeliveryStatusNotification.Failure,
-                    "DELAY" => DeliveryStatusNotification.Delay,
-                    _ => DeliveryStatusNotification.Never,
-                };
-            }
-            return result;
-        }
-
-        protected override void OnRecipientNotAccepted(MimeMessage message, MailboxAddress mailbox, MailKit.Net.Smtp.SmtpResponse response) =>
-            Refused[mailbox.Address] = response;
-
-        protected override void OnNoRecipientsAccepted(MimeMessage message) => throw new NoRecipientsAcceptedException();
-
-        public sealed class NoRecipientsAcceptedException : Exception
-        {
-            public NoRecipientsAcceptedException()
-                : base("No recipient was accepted.")
-            {
-            }
-        }
-    }
 }

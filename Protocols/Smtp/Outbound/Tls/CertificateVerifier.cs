@@ -32,7 +32,7 @@ internal sealed class CertificateVerifier
     public bool Verify(OutboundTlsPolicy policy, X509Certificate? certificate, X509Chain? chain, out string error)
     {
         error = "";
-        if (policy.Requirement == TlsRequirement.Opportunistic)
+        if (policy.Requirement is TlsRequirement.Opportunistic or TlsRequirement.Encrypted)
         {
             return true;
         }

@@ -197,4 +197,7 @@ internal static partial class MtaStsLog
 
     [LoggerMessage(EventId = 6153, Level = LogLevel.Debug, Message = "DANE: {Host} has {Count} authenticated TLSA record(s)")]
     public static partial void Dane(ILogger logger, string host, int count);
+
+    [LoggerMessage(EventId = 6155, Level = LogLevel.Warning, Message = "DANE: {Host} has {Count} authenticated TLSA record(s), none usable: TLS without authentication")]
+    public static partial void DaneUnusable(ILogger logger, string host, int count);
 }

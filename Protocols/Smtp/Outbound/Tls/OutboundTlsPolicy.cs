@@ -12,6 +12,11 @@ internal enum TlsRequirement
     Pkix,
     /// <summary>STARTTLS is required and the certificate must match one of the host's authenticated TLSA records (RFC 7672 §2.2).</summary>
     Dane,
+    /// <summary>
+    /// STARTTLS is required, any certificate: the host has authenticated TLSA records but none is usable, so it cannot
+    /// be authenticated, yet it declared TLS support (RFC 7672 §2.2: mandatory unauthenticated TLS).
+    /// </summary>
+    Encrypted,
 }
 
 /// <summary>
@@ -23,8 +28,15 @@ internal enum TlsRequirement
 /// <param name="HostName">The MX host name, checked against the certificate for PKIX (and DANE-TA).</param>
 /// <param name="Tlsa">The host's usable TLSA records (DANE only).</param>
 /// <param name="Source">The rule that asks for it.</param>
-internal sealed record OutboundTlsPolicy(TlsRequirement Requirement, string HostName, IReadOnlyList<TlsaRecordData> Tlsa, string Source)
+/// <param name="ReportAs">
+/// The RFC 8460 §4.3 result type every session under this policy is counted as in TLS reports even when TLS worked
+/// (<c>tlsa-invalid</c> for unusable TLSA records), or null: a TLS session is a success.
+/// </param>
+internal sealed record OutboundTlsPolicy(TlsRequirement Requirement, string HostName, IReadOnlyList<TlsaRecordData> Tlsa, string Source, string? ReportAs = null)
 {
+    /// <summary>True when the certificate is verified (PKIX or DANE): such a session may carry REQUIRETLS mail.</summary>
+    public bool Verifies => Requirement is TlsRequirement.Pkix or TlsRequirement.Dane;
+
     /// <summary>No requirement beyond opportunistic STARTTLS.</summary>
     public static OutboundTlsPolicy Opportunistic(string host) => new(TlsRequirement.Opportunistic, host, [], "opportunistic");
 }

@@ -28,7 +28,7 @@ internal sealed record TlsReportPolicy(string Domain, string Type, IReadOnlyList
     public static TlsReportPolicy For(string domain, MtaStsPolicy? sts, OutboundTlsPolicy? host)
     {
         domain = domain.TrimEnd('.').ToLowerInvariant();
-        if (host is { Requirement: TlsRequirement.Dane })
+        if (host is { Requirement: TlsRequirement.Dane or TlsRequirement.Encrypted, Tlsa.Count: > 0 })
         {
             return new(domain, Tlsa, host.Tlsa.Select(r => $"{r.Usage} {r.Selector} {r.MatchingType} {Convert.ToHexStringLower(r.Data)}").ToList(), [host.HostName]);
         }

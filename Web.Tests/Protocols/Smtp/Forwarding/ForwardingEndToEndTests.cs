@@ -46,6 +46,8 @@ public sealed class ForwardingEndToEndTests
         Assert.Matches("^SRS0=[^=]{4}=[A-Z2-7]{2}=origin\\.example=sender@example\\.com$", srsSender);
         Assert.Contains("X-Rcpt-Args: <alice@remote.example>", forwarded, StringComparison.Ordinal);
         Assert.Contains("X-Rcpt-Args: <bob@remote.example>", forwarded, StringComparison.Ordinal);
+        // The forward changed the address: ORCPT carries the one the message was sent to (RFC 3461 §5.2.1).
+        Assert.Contains($"X-Rcpt-Args: <alice@remote.example> ORCPT=rfc822;{MailHostFixture.Alice}", forwarded, StringComparison.OrdinalIgnoreCase);
         Assert.Single(await InboxAsync(host, MailHostFixture.Alice));
         Assert.Empty(await InboxAsync(host, MailHostFixture.Bob));
 

@@ -40,6 +40,10 @@ public sealed class DsnSuccessTests
         await WaitForEmptyQueueAsync(host);
         var received = Encoding.UTF8.GetString(Assert.Single(sink.Messages()));
         Assert.Contains("NOTIFY=SUCCESS,FAILURE", received, StringComparison.Ordinal);
+        // RFC 3461 §5.2.1 (c): the ORCPT received is relayed with the same value (xtext: "+40" and "@" are one octet),
+        // not replaced by the RCPT address.
+        Assert.Contains("ORCPT=rfc822;carol@orig.test", received, StringComparison.Ordinal);
+        Assert.DoesNotContain("ORCPT=rfc822;carol@dsn.test", received, StringComparison.Ordinal);
         Assert.Contains("ENVID=env42", received, StringComparison.Ordinal);
         Assert.Contains("RET=HDRS", received, StringComparison.Ordinal);
         Assert.Empty(await host.InboxAsync("alice@example.com"));
@@ -82,5 +86,21 @@ public sealed class DsnSuccessTests
         Assert.Contains("Status: 2.0.0", report, StringComparison.Ordinal);
         // RET=FULL applies to failure reports only (RFC 3461 §4.3).
         Assert.DoesNotContain("message/rfc822", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Orcpt_WithoutNotify_IsRelayedAsGiven_AndARcptWithoutOrcptGetsItsOwnAddress()
+    {
+        var port = SmtpSink.FreePort(IPAddress.Loopback);
+        await using var sink = await SmtpSink.StartAsync(IPAddress.Loopback, port);
+        await using var host = await OutboundTestHost.StartAsync(new Dictionary<string, string?> { ["Mail:Outbound:Routes:dsn.test"] = $"127.0.0.1:{port}" });
+        Assert.StartsWith("250", await SubmitAsync(host, "MAIL FROM:<alice@example.com>",
+            "RCPT TO:<carol@dsn.test> ORCPT=rfc822;Carol+2BList+40orig.test", "RCPT TO:<dave@dsn.test>"));
+        await WaitForEmptyQueueAsync(host);
+        var received = Encoding.UTF8.GetString(Assert.Single(sink.Messages()));
+        Assert.Contains("ORCPT=rfc822;Carol+2BList@orig.test", received, StringComparison.Ordinal);
+        // RFC 3461 §5.2.1 (d): one may be added, with the address as received.
+        Assert.Contains("ORCPT=rfc822;dave@dsn.test", received, StringComparison.Ordinal);
+        Assert.DoesNotContain("NOTIFY=", received, StringComparison.Ordinal);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Mail.Protocols.Smtp.Outbound.Tls;
+using Mail.Protocols.Smtp.Outbound.TlsReporting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -27,6 +28,7 @@ public sealed class MtaStsTests : IAsyncLifetime
     private TestDnsServer _dns = null!;
     private WebApplication _web = null!;
     private int _fetches;
+    private int _status = 200;
 
     private string Policy { get; set; } = Enforce;
 
@@ -44,7 +46,7 @@ public sealed class MtaStsTests : IAsyncLifetime
         _web.MapGet("/.well-known/mta-sts.txt", () =>
         {
             Interlocked.Increment(ref _fetches);
-            return Results.Text(Policy, "text/plain");
+            return Results.Text(Policy, "text/plain", statusCode: _status);
         });
         await _web.StartAsync();
     }
@@ -62,17 +64,22 @@ public sealed class MtaStsTests : IAsyncLifetime
 
     private int WebPort => new Uri(_web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
 
-    private async Task<OutboundTestHost> HostAsync(int smtpPort, string? dataPath = null, string? policyEndpoint = null, TimeProvider? time = null)
+    private async Task<OutboundTestHost> HostAsync(int smtpPort, string? dataPath = null, string? policyEndpoint = null, TimeProvider? time = null, bool trustRoot = true)
     {
-        var host = await OutboundTestHost.StartAsync(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Mail:Outbound:DnsServers:0"] = _dns.EndPoint.ToString(),
             ["Mail:Outbound:SmtpPort"] = smtpPort.ToString(CultureInfo.InvariantCulture),
-            ["Mail:Outbound:TrustedRootCertificates:0"] = _pki.RootPemPath,
+            ["Mail:Outbound:TlsReporting:Address"] = "tlsrpt-noreply@example.com",
             ["Mail:Outbound:MtaStsPolicyEndpoint"] = policyEndpoint ?? $"127.0.0.1:{WebPort}",
             // Each message opens its own session, so each one meets the policy (a cached session was checked when opened).
             ["Mail:Outbound:ConnectionCacheSeconds"] = "0",
-        }, time, dataPath);
+        };
+        if (trustRoot)
+        {
+            settings["Mail:Outbound:TrustedRootCertificates:0"] = _pki.RootPemPath;
+        }
+        var host = await OutboundTestHost.StartAsync(settings, time, dataPath);
         _owned.Add(host);
         return host;
     }
@@ -272,5 +279,23 @@ public sealed class MtaStsTests : IAsyncLifetime
     {
         var policy = MtaStsPolicy.Parse("version: STSv1\nmode: enforce\nmx: mail.example.com\nmx: *.example.net\nmax_age: 86400\n", "1", DateTimeOffset.UnixEpoch)!;
         Assert.Equal(matches, policy.Matches(host));
+    }
+
+    /// <summary>RFC 8460 §4.3.2.2: a policy that cannot be had is counted for the domain's report; delivery goes on without it.</summary>
+    [Theory]
+    [InlineData(404, Enforce, TlsResultType.StsPolicyFetchError, true)]
+    [InlineData(200, "version: STSv1\nmode: sometimes\nmx: *.sts.test\nmax_age: 86400\n", TlsResultType.StsPolicyInvalid, true)]
+    [InlineData(200, Enforce, TlsResultType.StsWebPkiInvalid, false)]
+    public async Task PolicyNotHad_CountsItsResultType_AndDeliversWithoutPolicy(int status, string policy, string resultType, bool trustRoot)
+    {
+        _status = status;
+        Policy = policy;
+        Publish("mx1.sts.test");
+        var receiver = Receiver(TestPki.SelfSigned("mx1.sts.test"), null);
+        var host = await HostAsync(receiver.Port, trustRoot: trustRoot);
+        await SubmitAsync(host);
+        await OutboundTestHost.WaitUntilAsync(() => !receiver.Messages.IsEmpty && host.Queue.ReadAll().Count == 0, "delivery without a policy");
+        var (reportPolicy, _) = await TlsReportResultTypeTests.FailureAsync(host, resultType);
+        Assert.Equal(("sts.test", "sts"), (reportPolicy.Domain, reportPolicy.Type));
     }
 }

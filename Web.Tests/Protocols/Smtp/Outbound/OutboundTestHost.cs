@@ -18,7 +18,7 @@ namespace Mail.Web.Tests.Protocols.Smtp.Outbound;
 /// </summary>
 internal sealed class OutboundTestHost : IAsyncDisposable
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     private readonly IHost _host;
 
