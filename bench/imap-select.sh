@@ -9,6 +9,7 @@
 # With PEERS=1 the same measures run against Debian's Dovecot (../shared/bench/peers.sh, private instance under
 # $BENCH_DIR/peers, ports PEERS_IMAP_PORT..) whose user1 Maildir gets the same message files (hard links).
 # Knobs: MSGS (100000) REPS (10) SESSIONS (200) BENCH_DIR (/tmp/imap-select-bench) SEED_FROM KEEP=1 NO_BUILD=1 PEERS=1
+#   SERVER_DLL (another build of Mail.Web.dll, e.g. an older commit, measured the same way)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 find_up() {
@@ -23,7 +24,7 @@ MSGS=${MSGS:-100000}
 REPS=${REPS:-10}
 SESSIONS=${SESSIONS:-200}
 B=${BENCH_DIR:-/tmp/imap-select-bench}
-DLL=$ROOT/Web/bin/Release/net10.0/Mail.Web.dll
+DLL=${SERVER_DLL:-$ROOT/Web/bin/Release/net10.0/Mail.Web.dll}
 PY=$(command -v /usr/bin/python3 || command -v python3)
 USER_NAME=bench@bench.test
 PASS=pass
@@ -69,7 +70,7 @@ if [ "${KEEP:-0}" != 1 ] || [ ! -f "$B/seeded-$MSGS" ]; then
   fi
   touch "$B/seeded-$MSGS"
 fi
-echo "## machine: nproc $(nproc); load at start $(cut -d' ' -f1-3 /proc/loadavg); commit $(git -C "$ROOT" rev-parse --short HEAD)"
+echo "## machine: nproc $(nproc); load at start $(cut -d' ' -f1-3 /proc/loadavg); commit $(git -C "$ROOT" rev-parse --short HEAD); server $DLL"
 start_server
 "$PY" "$ROOT/bench/imap_select.py" 127.0.0.1 "$IMAP" "$USER_NAME" "$PASS" "$REPS" "$SESSIONS" "$SERVER_PID" ours
 stop_server

@@ -24,6 +24,25 @@ internal sealed partial class AccountStore
     }
 
     /// <inheritdoc />
+    public Task<MailboxInfo?> FindMailboxAsync(string name, CancellationToken cancellationToken)
+    {
+        var normalized = MailboxName.Normalize(name);
+        if (normalized is null)
+        {
+            return Task.FromResult<MailboxInfo?>(null);
+        }
+        using var connection = OpenReader();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = """
+            SELECT m.id, m.name, m.special_use, m.uidvalidity, m.uidnext, m.highestmodseq, 0, 0, 0,
+                   EXISTS (SELECT 1 FROM subscriptions s WHERE s.name = m.name)
+            FROM mailboxes m WHERE m.name = @name
+            """;
+        cmd.Parameters.AddWithValue("@name", normalized);
+        return Task.FromResult(ReadMailboxInfos(cmd).FirstOrDefault());
+    }
+
+    /// <inheritdoc />
     public Task<MailboxInfo?> GetMailboxAsync(string name, CancellationToken cancellationToken)
     {
         var normalized = MailboxName.Normalize(name);

@@ -35,6 +35,13 @@ public interface IAccountStore
     /// <summary>One mailbox by name (INBOX any case), with current counts; null when absent.</summary>
     Task<MailboxInfo?> GetMailboxAsync(string name, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// One mailbox by name (INBOX any case) without its message counts: <see cref="MailboxInfo.Messages"/>,
+    /// <see cref="MailboxInfo.Unseen"/> and <see cref="MailboxInfo.SizeOctets"/> are 0. For SELECT, which gets those from
+    /// its view, so that opening a 100,000-message mailbox does not count 100,000 rows. Null when absent.
+    /// </summary>
+    Task<MailboxInfo?> FindMailboxAsync(string name, CancellationToken cancellationToken);
+
     /// <summary>Creates a mailbox (and missing parents). <see cref="StoreStatus.AlreadyExists"/>, <see cref="StoreStatus.InvalidName"/>.</summary>
     Task<StoreStatus> CreateMailboxAsync(string name, SpecialUse specialUse, CancellationToken cancellationToken);
 

@@ -117,7 +117,8 @@ public partial class SelectCommand : ImapCommand
                 session.Out.Raw("* OK [CLOSED] Previous mailbox closed\r\n"u8);
             }
         }
-        var target = await session.ResolveMailboxAsync(_mailbox, cancellationToken);
+        // Without the message counts: the view has them, and counting 100,000 rows is most of a SELECT's cost.
+        var target = await session.ResolveMailboxAsync(_mailbox, cancellationToken, counts: false);
         if (ImapCommandHelpers.Require(target, MailboxRights.Read) is { } denied)
         {
             return denied;
@@ -134,7 +135,7 @@ public partial class SelectCommand : ImapCommand
         var selected = new ImapSelectedMailbox(info, readOnly, target, view, session.Server.Views);
         session.SetSelected(selected);
         var snapshot = await view.GetCurrentAsync(cancellationToken);
-        selected.Messages = new ImapMessageView(snapshot.Records, shared: true);
+        selected.Messages = new ImapMessageView(snapshot.Records, shared: true) { SortCache = snapshot.SortCache };
         var count = snapshot.Records.Length;
 
         var o = session.Out;

@@ -177,6 +177,17 @@ public class SortCommand : ImapCommand
     /// </summary>
     private List<int> OrderByIndex(IReadOnlyList<MessageRecord> messages, IReadOnlyList<int> matches)
     {
+        if (matches.Count == messages.Count && messages is Session.Views.ImapMessageView { SortCache: { } cache })
+        {
+            // The whole mailbox (matches are then 0..n-1): once per set of messages, shared by the sessions.
+            var key = string.Join(' ', _criteria.Select(c => c.Reverse ? "REVERSE " + c.Key : c.Key));
+            return [.. cache.GetOrAdd(key, _ => [.. SortIndexes(messages, matches)])];
+        }
+        return SortIndexes(messages, matches);
+    }
+
+    private List<int> SortIndexes(IReadOnlyList<MessageRecord> messages, IReadOnlyList<int> matches)
+    {
         var n = matches.Count;
         var values = new long[_criteria.Count][];
         for (var c = 0; c < _criteria.Count; c++)

@@ -41,17 +41,18 @@ public sealed partial class ImapSession
     /// <paramref name="allowExpunge"/> is false (during FETCH, STORE, SEARCH; RFC 9051 §7.5.1) and
     /// reported at the next opportunity.
     /// </summary>
+    /// <returns>True when expunges were held back (the view stays marked for the next sync that allows them).</returns>
     /// <remarks>
     /// The new state comes from the node's shared view of the mailbox (no store access when another session already
     /// read the change); the session compares it with its own view in one pass by UID and adopts the shared records
     /// unless it must keep messages whose EXPUNGE it may not send yet.
     /// </remarks>
-    internal async ValueTask SyncAsync(bool allowExpunge, CancellationToken cancellationToken)
+    internal async ValueTask<bool> SyncAsync(bool allowExpunge, CancellationToken cancellationToken)
     {
         var selected = Selected;
         if (selected is null || !selected.TakeDirty())
         {
-            return;
+            return false;
         }
         var latest = await selected.View.GetCurrentAsync(cancellationToken);
         var view = selected.Messages;
@@ -59,7 +60,7 @@ public sealed partial class ImapSession
         if (ReferenceEquals(view.Records, records) && view.Local is null)
         {
             await ReportContextUpdatesAsync(cancellationToken);
-            return;
+            return false;
         }
 
         // One pass by UID: what left, what changed, what is new.
@@ -95,7 +96,7 @@ public sealed partial class ImapSession
             }
         }
 
-        var deferred = gone is not null && !allowExpunge;
+        var heldBack = gone is not null && !allowExpunge;
         if (gone is not null && allowExpunge)
         {
             ReportExpunged(view, gone);
@@ -104,7 +105,7 @@ public sealed partial class ImapSession
         ImapMessageView next;
         if (gone is null && unknown is null)
         {
-            next = new ImapMessageView(records, shared: true);
+            next = new ImapMessageView(records, shared: true) { SortCache = latest.SortCache };
         }
         else
         {
@@ -130,8 +131,8 @@ public sealed partial class ImapSession
             next = new ImapMessageView([.. merged], shared: false);
             if (unknown is not null)
             {
+                // Read the store again next time; not marked dirty, so IDLE and NOTIFY do not spin on it.
                 selected.View.MarkStale();
-                deferred = true;
             }
         }
 
@@ -187,11 +188,12 @@ public sealed partial class ImapSession
             }
             await WriteNewMessageFetchAsync([.. added.Select(m => m.Uid)], cancellationToken);
         }
-        if (deferred)
+        if (heldBack)
         {
             selected.MarkDirty();
         }
         await ReportContextUpdatesAsync(cancellationToken);
+        return heldBack;
     }
 
     /// <summary>Writes the message's flag list, with \Recent when it is recent in this IMAP4rev1 session.</summary>

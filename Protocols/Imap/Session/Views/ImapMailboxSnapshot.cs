@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Mail.Protocols.Store;
 
 namespace Mail.Protocols.Imap.Session.Views;
@@ -15,11 +16,20 @@ public sealed class ImapMailboxSnapshot
 
     /// <param name="records">Ascending by UID; the array is owned by the snapshot from now on.</param>
     /// <param name="highestModSeq">The mailbox's HIGHESTMODSEQ when the records were read (RFC 7162 §3.1).</param>
-    public ImapMailboxSnapshot(MessageRecord[] records, ulong highestModSeq)
+    /// <param name="sortCache">The sort orders of a version with the same messages, if any (flag changes keep them).</param>
+    public ImapMailboxSnapshot(MessageRecord[] records, ulong highestModSeq, ConcurrentDictionary<string, int[]>? sortCache = null)
     {
         Records = records;
         HighestModSeq = highestModSeq;
+        SortCache = sortCache ?? new ConcurrentDictionary<string, int[]>(StringComparer.Ordinal);
     }
+
+    /// <summary>
+    /// Whole-mailbox sort orders by criteria that only read immutable values (ARRIVAL, SIZE), keyed by the criteria:
+    /// the positions in sort order. Shared by the versions that hold the same messages, so a webmail's
+    /// <c>SORT RETURN (PARTIAL 1:50) (REVERSE ARRIVAL)</c> sorts a 100,000-message mailbox once, not per page.
+    /// </summary>
+    public ConcurrentDictionary<string, int[]> SortCache { get; }
 
     /// <summary>The messages, ascending by UID. Never modified.</summary>
     public MessageRecord[] Records { get; }
@@ -64,7 +74,7 @@ public sealed class ImapMailboxSnapshot
     {
         if (changes.Changed.Count == 0 && changes.Expunged.Count == 0)
         {
-            return changes.HighestModSeq == HighestModSeq ? this : new ImapMailboxSnapshot(Records, changes.HighestModSeq);
+            return changes.HighestModSeq == HighestModSeq ? this : new ImapMailboxSnapshot(Records, changes.HighestModSeq, SortCache);
         }
         var old = Records;
         var changed = changes.Changed;
@@ -97,6 +107,16 @@ public sealed class ImapMailboxSnapshot
             }
             result.Add(next);
         }
-        return new ImapMailboxSnapshot([.. result], changes.HighestModSeq);
+        // Same UIDs (only flags changed): the sort orders still hold.
+        var sameMessages = result.Count == old.Length && changes.Expunged.Count == 0 && changed.All(c => Array.BinarySearch(old, c, UidOrder.Instance) >= 0);
+        return new ImapMailboxSnapshot([.. result], changes.HighestModSeq, sameMessages ? SortCache : null);
+    }
+
+    /// <summary>Orders records by UID (binary search in <see cref="Records"/>).</summary>
+    private sealed class UidOrder : IComparer<MessageRecord>
+    {
+        public static readonly UidOrder Instance = new();
+
+        public int Compare(MessageRecord? x, MessageRecord? y) => (x?.Uid ?? 0).CompareTo(y?.Uid ?? 0);
     }
 }

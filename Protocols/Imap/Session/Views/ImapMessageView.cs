@@ -29,6 +29,9 @@ public sealed class ImapMessageView : IReadOnlyList<MessageRecord>
     /// <summary>The underlying records (without the overlay).</summary>
     internal MessageRecord[] Records => _records;
 
+    /// <summary>The shared snapshot's whole-mailbox sort orders (<see cref="ImapMailboxSnapshot.SortCache"/>); null for a private view.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, int[]>? SortCache { get; init; }
+
     /// <summary>True when the records are a shared snapshot's array, not a private copy.</summary>
     public bool IsShared { get; }
 
