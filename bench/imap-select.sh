@@ -8,7 +8,7 @@
 # 3. starts the real binary (mailbox role only) and runs bench/imap_select.py; stops what it started.
 # With PEERS=1 the same measures run against Debian's Dovecot (../shared/bench/peers.sh, private instance under
 # $BENCH_DIR/peers, ports PEERS_IMAP_PORT..) whose user1 Maildir gets the same message files (hard links).
-# Knobs: MSGS (100000) REPS (10) SESSIONS (200) BENCH_DIR (/tmp/imap-select-bench) SEED_FROM KEEP=1 NO_BUILD=1 PEERS=1
+# Knobs: MSGS (100000) REPS (10) SESSIONS (200) BENCH_DIR (/tmp/imap-select-bench) SEED_FROM KEEP=1 NO_BUILD=1 PEERS=1 SKIP_OURS=1
 #   SERVER_DLL (another build of Mail.Web.dll, e.g. an older commit, measured the same way)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -71,9 +71,11 @@ if [ "${KEEP:-0}" != 1 ] || [ ! -f "$B/seeded-$MSGS" ]; then
   touch "$B/seeded-$MSGS"
 fi
 echo "## machine: nproc $(nproc); load at start $(cut -d' ' -f1-3 /proc/loadavg); commit $(git -C "$ROOT" rev-parse --short HEAD); server $DLL"
-start_server
-"$PY" "$ROOT/bench/imap_select.py" 127.0.0.1 "$IMAP" "$USER_NAME" "$PASS" "$REPS" "$SESSIONS" "$SERVER_PID" ours
-stop_server
+if [ "${SKIP_OURS:-0}" != 1 ]; then
+  start_server
+  "$PY" "$ROOT/bench/imap_select.py" 127.0.0.1 "$IMAP" "$USER_NAME" "$PASS" "$REPS" "$SESSIONS" "$SERVER_PID" ours
+  stop_server
+fi
 if [ "${PEERS:-0}" = 1 ]; then
   PEERS_SH=$(find_up bench/peers.sh)
   export PEERS_DIR=$B/peers PEERS_USERS=${PEERS_USERS:-2}
@@ -83,8 +85,19 @@ if [ "${PEERS:-0}" = 1 ]; then
   if [ ! -f "$B/peers-seeded-$MSGS" ]; then
     log "linking the $MSGS message files into Dovecot's maildir $MD"
     rm -rf "$MD"; mkdir -p "$MD/cur" "$MD/new" "$MD/tmp"
-    n=0
-    while IFS= read -r f; do n=$((n + 1)); ln "$f" "$MD/cur/$n.M1P1.bench:2,"; done < <(find "$DATA/mail" -path '*/cur/*' -type f | head -n "$MSGS")
+    "$PY" - "$DATA/mail" "$MD/cur" "$MSGS" <<'PYEOF'
+import os, sys
+src, dst, limit = sys.argv[1], sys.argv[2], int(sys.argv[3])
+n = 0
+for root, _, files in os.walk(src):
+    if os.path.basename(root) != "cur":
+        continue
+    for f in sorted(files):
+        if n >= limit:
+            break
+        n += 1
+        os.link(os.path.join(root, f), os.path.join(dst, f"{n}.M1P1.bench:2,"))
+PYEOF
     # Directories only: the linked files stay readable (0644) and keep their owner.
     chown nobody:nogroup "$PEERS_DIR/dovecot/mail/user1" "$MD" "$MD/cur" "$MD/new" "$MD/tmp"
     touch "$B/peers-seeded-$MSGS"
