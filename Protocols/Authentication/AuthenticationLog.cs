@@ -14,4 +14,7 @@ internal static partial class AuthenticationLog
 
     [LoggerMessage(EventId = 9103, Level = LogLevel.Debug, Message = "Client address {Client} named by trusted peer {Peer}")]
     public static partial void ClientNamed(ILogger logger, IPAddress client, IPAddress peer);
+
+    [LoggerMessage(EventId = 9104, Level = LogLevel.Debug, Message = "SCRAM channel binding {BindingType} refused from {Client}: not available on this connection (tls-exporter needs TLS 1.3)")]
+    public static partial void ChannelBindingRefused(ILogger logger, IPAddress client, string bindingType);
 }

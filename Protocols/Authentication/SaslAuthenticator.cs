@@ -53,8 +53,16 @@ public sealed class SaslAuthenticator
     public bool PlaintextAllowed(SaslConnection connection) =>
         connection.IsSecure || (_options.AllowPlaintextOnLoopback && IPAddress.IsLoopback(connection.Peer));
 
-    /// <summary>True when SCRAM-SHA-256-PLUS is offered on this connection (TLS with a usable channel binding).</summary>
+    /// <summary>
+    /// True when SCRAM-SHA-256-PLUS is offered on this connection: TLS (tls-server-end-point is always accepted there,
+    /// tls-exporter too when <see cref="TlsChannelBinding.HasExporter"/>) and a directory with SCRAM keys.
+    /// </summary>
     public bool OffersPlus(SaslConnection connection) => _scram is not null && connection.ChannelBinding is not null;
+
+    /// <summary>Logs (Debug) a SCRAM-SHA-256-PLUS binding type the connection does not have; unknown type names are logged as <c>other</c>.</summary>
+    internal void ChannelBindingRefused(SaslConnection connection, string bindingType) =>
+        AuthenticationLog.ChannelBindingRefused(_logger, connection.Client,
+            bindingType is TlsChannelBinding.Exporter or TlsChannelBinding.ServerEndPoint or TlsChannelBinding.Unique ? bindingType : "other");
 
     /// <summary>
     /// The mechanisms to advertise on this connection, strongest first: SCRAM-SHA-256-PLUS (TLS only),

@@ -12,8 +12,11 @@ namespace Mail.Protocols.Authentication;
 /// </summary>
 /// <remarks>
 /// <para>Channel binding (§6): the plain mechanism refuses <c>p=</c>, and refuses <c>y</c> when this connection offers
-/// the -PLUS variant (a downgrade, §6 rule for "y"); -PLUS requires <c>p=tls-server-end-point</c> and checks the
-/// <c>c=</c> attribute against <see cref="TlsChannelBinding"/>.</para>
+/// the -PLUS variant (a downgrade, §6 rule for "y"); -PLUS requires <c>p=tls-exporter</c> (RFC 9266, TLS 1.3 on Linux,
+/// see <see cref="TlsExporter"/>) or <c>p=tls-server-end-point</c> (RFC 5929 §4) and checks the <c>c=</c> attribute,
+/// base64 of gs2-header + binding data, against the connection's <see cref="TlsChannelBinding"/>. Any other type
+/// (<c>tls-unique</c>, or <c>tls-exporter</c> on a connection without an exporter) fails at the first step like a
+/// wrong password; a wrong <c>c=</c> fails at the proof.</para>
 /// <para>Unknown users, disabled users and users without stored keys get a made-up salt that is stable per user name
 /// (<see cref="SaslAuthenticator.FindScramAsync"/>) and fail at the proof, exactly like a wrong password.</para>
 /// <para>An authzid other than the user name is refused. User names are compared as the directory compares them;
@@ -122,6 +125,10 @@ internal sealed class ScramSha256SaslServer : SaslServerMechanism
     private bool TakeBinding(string type)
     {
         _bindingData = _connection.ChannelBinding?.Get(type);
+        if (_bindingData is null)
+        {
+            _authenticator.ChannelBindingRefused(_connection, type);
+        }
         return _bindingData is not null;
     }
 

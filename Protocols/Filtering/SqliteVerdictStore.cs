@@ -21,16 +21,35 @@ public sealed class SqliteVerdictStore : IVerdictStore, IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS verdicts (
+            account TEXT NOT NULL,
+            queue_id TEXT NOT NULL,
+            mailbox TEXT NOT NULL,
+            uid INTEGER NOT NULL,
+            received_at INTEGER NOT NULL,
+            action TEXT NOT NULL,
+            score REAL,
+            junk_score REAL NOT NULL,
+            reject_score REAL NOT NULL,
+            sender TEXT NOT NULL,
+            message_id TEXT,
+            checks TEXT NOT NULL,
+            PRIMARY KEY (account, queue_id)
+        );
+        CREATE INDEX IF NOT EXISTS verdicts_account_time ON verdicts (account, received_at);
+        """;
+
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly Lock _initLock = new();
-    private bool _initialized;
+    private readonly SqliteLazySchema _schema;
 
     public SqliteVerdictStore(IOptions<MailOptions> options)
     {
         var directory = System.IO.Path.Combine(options.Value.FullDataPath, "filters");
         Path = System.IO.Path.Combine(directory, "verdicts.db");
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 10 }.ToString();
+        _schema = new SqliteLazySchema(_connectionString, directory, Schema);
     }
 
     /// <summary>The database file.</summary>
@@ -121,49 +140,9 @@ public sealed class SqliteVerdictStore : IVerdictStore, IDisposable
     private SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
-        EnsureCreated();
+        _schema.EnsureCreated();
         connection.Open();
         return connection;
-    }
-
-    private void EnsureCreated()
-    {
-        if (_initialized)
-        {
-            return;
-        }
-        lock (_initLock)
-        {
-            if (_initialized)
-            {
-                return;
-            }
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            using var connection = new SqliteConnection(_connectionString);
-            connection.Open();
-            using var cmd = connection.CreateCommand();
-            cmd.CommandText = """
-                PRAGMA journal_mode = WAL;
-                CREATE TABLE IF NOT EXISTS verdicts (
-                    account TEXT NOT NULL,
-                    queue_id TEXT NOT NULL,
-                    mailbox TEXT NOT NULL,
-                    uid INTEGER NOT NULL,
-                    received_at INTEGER NOT NULL,
-                    action TEXT NOT NULL,
-                    score REAL,
-                    junk_score REAL NOT NULL,
-                    reject_score REAL NOT NULL,
-                    sender TEXT NOT NULL,
-                    message_id TEXT,
-                    checks TEXT NOT NULL,
-                    PRIMARY KEY (account, queue_id)
-                );
-                CREATE INDEX IF NOT EXISTS verdicts_account_time ON verdicts (account, received_at);
-                """;
-            cmd.ExecuteNonQuery();
-            _initialized = true;
-        }
     }
 
     /// <summary>Releases pooled connections to the file.</summary>

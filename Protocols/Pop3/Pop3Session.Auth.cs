@@ -8,9 +8,9 @@ internal sealed partial class Pop3Session
     private int _authFailures;
     private TlsChannelBinding? _channelBinding;
 
-    /// <summary>The connection as the shared authentication code sees it (TLS channel, client address).</summary>
+    /// <summary>The connection as the shared authentication code sees it (TLS channel bindings taken at the handshake, client address).</summary>
     public SaslConnection SaslConnection =>
-        SaslConnection.Create(Remote.Address, IsSecure ? _channelBinding ??= new TlsChannelBinding(Certificates.Certificate) : null);
+        SaslConnection.Create(Remote.Address, IsSecure ? _channelBinding : null);
 
     /// <summary>
     /// Whether USER/PASS and AUTH PLAIN/LOGIN may be used now: with TLS, or from loopback when

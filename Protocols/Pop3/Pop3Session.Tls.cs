@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using Mail.Protocols.Authentication;
 
 namespace Mail.Protocols.Pop3;
 
@@ -21,19 +22,22 @@ internal sealed partial class Pop3Session
         PendingUser = null;
     }
 
-    /// <summary>Runs the server TLS handshake on the connection and switches to the encrypted stream.</summary>
+    /// <summary>Runs the server TLS handshake on the connection, takes its channel bindings for SCRAM-SHA-256-PLUS and switches to the encrypted stream.</summary>
     private async Task HandshakeAsync(CancellationToken cancellationToken)
     {
         var ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
+        var certificate = Certificates.Certificate;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(HandshakeTimeout);
         await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
         {
-            ServerCertificate = Certificates.Certificate,
+            ServerCertificate = certificate,
             ClientCertificateRequired = false,
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         }, timeout.Token);
+        // Before any reader exists: nothing else touches the SSL object while the exporter is taken.
+        _channelBinding = TlsChannelBinding.Of(ssl, certificate);
         _stream = ssl;
     }
 }

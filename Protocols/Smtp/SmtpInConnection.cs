@@ -37,6 +37,13 @@ internal sealed class SmtpInConnection
     /// <summary>True once STARTTLS completed.</summary>
     public bool Secure { get; set; }
 
+    /// <summary>
+    /// The connection's 32-octet <c>tls-exporter</c> channel binding (RFC 9266), taken by the wire guard right after the
+    /// handshake on Submission (<see cref="Mail.Protocols.Authentication.TlsExporter"/>); null without TLS, on the MX,
+    /// or when it could not be obtained.
+    /// </summary>
+    public byte[]? TlsExporter { get; set; }
+
     /// <summary>State of the listener's own layers (Submission's DSN parameters), shared by its hook, filter and store.</summary>
     public object? ListenerState { get; set; }
 

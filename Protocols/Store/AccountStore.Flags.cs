@@ -4,7 +4,16 @@ namespace Mail.Protocols.Store;
 internal sealed partial class AccountStore
 {
     /// <inheritdoc />
-    public async Task<FlagUpdateResult> UpdateFlagsAsync(long mailboxId, IReadOnlyList<uint> uids, FlagOperation operation, MessageFlags flags, IReadOnlyList<string> keywords, ulong? unchangedSince, CancellationToken cancellationToken)
+    public Task<FlagUpdateResult> UpdateFlagsAsync(long mailboxId, IReadOnlyList<uint> uids, FlagOperation operation, MessageFlags flags, IReadOnlyList<string> keywords, ulong? unchangedSince, CancellationToken cancellationToken) =>
+        UpdateFlagsAsync(mailboxId, uids, operation, flags, keywords, unchangedSince, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="UpdateFlagsAsync(long, IReadOnlyList{uint}, FlagOperation, MessageFlags, IReadOnlyList{string}, ulong?, CancellationToken)"/>
+    /// as <paramref name="privateUser"/> sees the mailbox when it is not null: \Seen is read from and written to that user's
+    /// row of <c>private_flags</c>, the other flags and keywords to the message itself, with one MODSEQ per changed message
+    /// (RFC 7162 §3.1) whichever part changed. Records come back as that user sees them (<see cref="Overlay"/>).
+    /// </summary>
+    internal async Task<FlagUpdateResult> UpdateFlagsAsync(long mailboxId, IReadOnlyList<uint> uids, FlagOperation operation, MessageFlags flags, IReadOnlyList<string> keywords, ulong? unchangedSince, string? privateUser, CancellationToken cancellationToken)
     {
         var given = Keywords.Normalize(keywords);
         var changed = new List<MessageRecord>();
@@ -21,20 +30,16 @@ internal sealed partial class AccountStore
             {
                 return new FlagUpdateResult(changed, failed);
             }
-            var current = new List<MessageRecord>();
-            using (var select = Command(tx, "SELECT " + MessageColumns + " FROM messages WHERE mailbox_id = @id AND uid IN (SELECT value FROM json_each(@uids)) ORDER BY uid",
-                ("@id", mailboxId), ("@uids", UidJson(uids))))
-            using (var reader = select.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    current.Add(ReadMessage(reader));
-                }
-            }
+            var current = ReadForUpdate(tx, mailboxId, uids, privateUser);
             using var update = Command(tx, "UPDATE messages SET flags = @flags, keywords = @keywords, modseq = @modseq WHERE mailbox_id = @id AND uid = @uid",
                 ("@flags", 0), ("@keywords", ""), ("@modseq", 0L), ("@id", mailboxId), ("@uid", 0L));
-            foreach (var message in current)
+            using var updatePrivate = Command(tx, """
+                INSERT INTO private_flags (mailbox_id, user, uid, flags, modseq) VALUES (@id, @user, @uid, @flags, @modseq)
+                ON CONFLICT (mailbox_id, user, uid) DO UPDATE SET flags = excluded.flags, modseq = excluded.modseq
+                """, ("@id", mailboxId), ("@user", privateUser ?? ""), ("@uid", 0L), ("@flags", 0), ("@modseq", 0L));
+            foreach (var (shared, seen) in current)
             {
+                var message = privateUser is null ? shared : Overlay(shared, seen.Flags, seen.ModSeq);
                 // RFC 7162 §3.1.3: a message changed after UNCHANGEDSINCE is not touched and is reported.
                 if (unchangedSince is { } since && message.ModSeq > since)
                 {
@@ -47,11 +52,22 @@ internal sealed partial class AccountStore
                     continue;
                 }
                 var modseq = mailbox.ModSeqForChange();
-                update.Parameters["@flags"].Value = (int)newFlags;
-                update.Parameters["@keywords"].Value = string.Join(' ', newKeywords);
-                update.Parameters["@modseq"].Value = (long)modseq;
-                update.Parameters["@uid"].Value = (long)message.Uid;
-                update.ExecuteNonQuery();
+                var newShared = privateUser is null ? newFlags : (newFlags & ~MessageFlags.Seen) | (shared.Flags & MessageFlags.Seen);
+                if (newShared != shared.Flags || !newKeywords.SequenceEqual(shared.Keywords, StringComparer.Ordinal))
+                {
+                    update.Parameters["@flags"].Value = (int)newShared;
+                    update.Parameters["@keywords"].Value = string.Join(' ', newKeywords);
+                    update.Parameters["@modseq"].Value = (long)modseq;
+                    update.Parameters["@uid"].Value = (long)message.Uid;
+                    update.ExecuteNonQuery();
+                }
+                if (privateUser is not null && (newFlags & MessageFlags.Seen) != (seen.Flags & MessageFlags.Seen))
+                {
+                    updatePrivate.Parameters["@flags"].Value = (int)(newFlags & MessageFlags.Seen);
+                    updatePrivate.Parameters["@modseq"].Value = (long)modseq;
+                    updatePrivate.Parameters["@uid"].Value = (long)message.Uid;
+                    updatePrivate.ExecuteNonQuery();
+                }
                 changed.Add(message with { Flags = newFlags, Keywords = newKeywords, ModSeq = modseq });
             }
             if (changed.Count == 0)
@@ -136,6 +152,7 @@ internal sealed partial class AccountStore
         var modseq = mailbox.ModSeqForChange();
         var json = UidJson(uids);
         Execute(tx, "DELETE FROM messages WHERE mailbox_id = @id AND uid IN (SELECT value FROM json_each(@uids))", ("@id", mailbox.Id), ("@uids", json));
+        Execute(tx, "DELETE FROM private_flags WHERE mailbox_id = @id AND uid IN (SELECT value FROM json_each(@uids))", ("@id", mailbox.Id), ("@uids", json));
         Execute(tx, "INSERT OR REPLACE INTO expunged (mailbox_id, uid, modseq) SELECT @id, value, @modseq FROM json_each(@uids)",
             ("@id", mailbox.Id), ("@modseq", (long)modseq), ("@uids", json));
     }

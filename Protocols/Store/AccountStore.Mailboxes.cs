@@ -12,15 +12,38 @@ internal sealed partial class AccountStore
         FROM mailboxes m LEFT JOIN messages x ON x.mailbox_id = m.id
         """;
 
+    /// <summary>As <see cref="MailboxInfoSelect"/>, with UNSEEN counted from <c>@user</c>'s private \Seen (<see cref="PrivateSeenView"/>).</summary>
+    private const string PrivateMailboxInfoSelect = """
+        SELECT m.id, m.name, m.special_use, m.uidvalidity, m.uidnext, m.highestmodseq,
+               COUNT(x.uid),
+               IFNULL(SUM(x.uid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM private_flags p
+                   WHERE p.mailbox_id = m.id AND p.user = @user AND p.uid = x.uid AND (p.flags & 1) <> 0)), 0),
+               IFNULL(SUM(x.size), 0),
+               EXISTS (SELECT 1 FROM subscriptions s WHERE s.name = m.name)
+        FROM mailboxes m LEFT JOIN messages x ON x.mailbox_id = m.id
+        """;
+
     /// <inheritdoc />
-    public Task<IReadOnlyList<MailboxInfo>> ListMailboxesAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<MailboxInfo>> ListMailboxesAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(ListMailboxes(null));
+
+    /// <inheritdoc />
+    public Task<MailboxInfo?> GetMailboxAsync(string name, CancellationToken cancellationToken) =>
+        Task.FromResult(GetMailbox(name, null));
+
+    /// <summary>Every mailbox, UNSEEN counted from <paramref name="privateUser"/>'s own \Seen when given.</summary>
+    internal IReadOnlyList<MailboxInfo> ListMailboxes(string? privateUser)
     {
         using var connection = OpenReader();
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = MailboxInfoSelect + " GROUP BY m.id";
+        cmd.CommandText = (privateUser is null ? MailboxInfoSelect : PrivateMailboxInfoSelect) + " GROUP BY m.id";
+        if (privateUser is not null)
+        {
+            cmd.Parameters.AddWithValue("@user", privateUser);
+        }
         var list = ReadMailboxInfos(cmd);
         list.Sort(CompareNames);
-        return Task.FromResult<IReadOnlyList<MailboxInfo>>(list);
+        return list;
     }
 
     /// <inheritdoc />
@@ -42,19 +65,23 @@ internal sealed partial class AccountStore
         return Task.FromResult(ReadMailboxInfos(cmd).FirstOrDefault());
     }
 
-    /// <inheritdoc />
-    public Task<MailboxInfo?> GetMailboxAsync(string name, CancellationToken cancellationToken)
+    /// <summary>One mailbox, UNSEEN counted from <paramref name="privateUser"/>'s own \Seen when given.</summary>
+    internal MailboxInfo? GetMailbox(string name, string? privateUser)
     {
         var normalized = MailboxName.Normalize(name);
         if (normalized is null)
         {
-            return Task.FromResult<MailboxInfo?>(null);
+            return null;
         }
         using var connection = OpenReader();
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = MailboxInfoSelect + " WHERE m.name = @name GROUP BY m.id";
+        cmd.CommandText = (privateUser is null ? MailboxInfoSelect : PrivateMailboxInfoSelect) + " WHERE m.name = @name GROUP BY m.id";
         cmd.Parameters.AddWithValue("@name", normalized);
-        return Task.FromResult(ReadMailboxInfos(cmd).FirstOrDefault());
+        if (privateUser is not null)
+        {
+            cmd.Parameters.AddWithValue("@user", privateUser);
+        }
+        return ReadMailboxInfos(cmd).FirstOrDefault();
     }
 
     /// <inheritdoc />
@@ -113,6 +140,7 @@ internal sealed partial class AccountStore
                 Execute(tx, "DELETE FROM messages WHERE mailbox_id = @id", ("@id", id));
                 Execute(tx, "DELETE FROM expunged WHERE mailbox_id = @id", ("@id", id));
                 Execute(tx, "DELETE FROM metadata WHERE mailbox_id = @id", ("@id", id));
+                Execute(tx, "DELETE FROM private_flags WHERE mailbox_id = @id", ("@id", id));
                 Execute(tx, "DELETE FROM mailboxes WHERE id = @id", ("@id", id));
                 tx.Commit();
                 Interlocked.Add(ref _usedOctets, -freed);

@@ -149,4 +149,11 @@ public interface IAccountStore
 
     /// <summary>Octets used by all messages of the account (for QUOTA and delivery checks).</summary>
     Task<long> GetUsedOctetsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// This account's mailboxes as another user (<paramref name="user"/>, a grantee of shared mailboxes, RFC 4314) sees
+    /// them: the same store, except that \Seen is that user's own, stored apart from the owner's flags (RFC 4314 §4;
+    /// Dovecot's INDEXPVT). UNSEEN counts, message flags, MODSEQs and flag updates of the view follow it.
+    /// </summary>
+    IAccountStore PrivateView(string user);
 }

@@ -37,6 +37,13 @@ public interface IMailStore
     /// <c>\Junk</c>, RFC 6154; INBOX when the account has none), for spam routed by the filters.
     /// </summary>
     Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(IReadOnlyList<string> accounts, Stream message, DateTimeOffset internalDate, DeliveryTarget target, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Octets stored by every account of <paramref name="domain"/> (lower case) in this store: what the domain quota
+    /// (<see cref="IQuotaProvider.GetDomainQuotaOctetsAsync"/>) is checked against, counted now (not the delivery check's cached sum).
+    /// </summary>
+    /// <exception cref="IOException">An account index cannot be read.</exception>
+    Task<long> GetDomainUsedOctetsAsync(string domain, CancellationToken cancellationToken);
 }
 
 /// <summary>Where <see cref="IMailStore.DeliverAsync(IReadOnlyList{string}, Stream, DateTimeOffset, DeliveryTarget, CancellationToken)"/> puts a message.</summary>

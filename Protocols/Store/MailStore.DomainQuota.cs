@@ -39,6 +39,13 @@ public sealed partial class MailStore
         return true;
     }
 
+    /// <inheritdoc />
+    public Task<long> GetDomainUsedOctetsAsync(string domain, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(domain);
+        return Task.Run(() => SumDomainUsage(domain), cancellationToken);
+    }
+
     private long SumDomainUsage(string domain)
     {
         var domainDirectory = Path.Combine(Root, AccountDirectoryName.Escape(domain));

@@ -23,12 +23,15 @@ namespace Mail.Protocols.Store;
 /// case-insensitive). A v1 index gets the empty tables; the text of older messages is added on first search.</item>
 /// <item>(v3) <c>metadata(mailbox_id, owner, name, value)</c>: METADATA entries (RFC 5464); mailbox_id 0 holds the
 /// server entries, owner is '' for <c>/shared/</c> entries and the user's address for <c>/private/</c> ones; names lower-case.</item>
+/// <item>(v4) <c>private_flags(mailbox_id, user, uid, flags, modseq)</c>: the \Seen flag of each grantee of a shared mailbox
+/// (RFC 4314 §4, Dovecot's INDEXPVT), kept apart from the owner's flags; <c>modseq</c> is taken from the mailbox's
+/// HIGHESTMODSEQ like any other change, so MODSEQ stays monotonic for everyone. Rows go with their message.</item>
 /// </list>
 /// </remarks>
 internal static class StoreSchema
 {
     /// <summary>Current schema version (<c>PRAGMA user_version</c>).</summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     private const string CreateV1 = """
         CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
@@ -75,6 +78,16 @@ internal static class StoreSchema
             PRIMARY KEY (mailbox_id, owner, name)) WITHOUT ROWID;
         """;
 
+    private const string CreateV4 = """
+        CREATE TABLE private_flags (
+            mailbox_id INTEGER NOT NULL,
+            user TEXT NOT NULL,
+            uid INTEGER NOT NULL,
+            flags INTEGER NOT NULL,
+            modseq INTEGER NOT NULL,
+            PRIMARY KEY (mailbox_id, user, uid)) WITHOUT ROWID;
+        """;
+
     /// <summary>Sets the connection pragmas of the writer connection.</summary>
     public static void ConfigureWriter(SqliteConnection connection)
     {
@@ -105,6 +118,10 @@ internal static class StoreSchema
         if (version < 3)
         {
             Execute(connection, CreateV3, tx);
+        }
+        if (version < 4)
+        {
+            Execute(connection, CreateV4, tx);
         }
         Execute(connection, $"PRAGMA user_version={Version}", tx);
         tx.Commit();

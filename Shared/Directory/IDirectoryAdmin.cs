@@ -27,6 +27,18 @@ public interface IDirectoryAdmin
     /// <see cref="DirectoryChangeResult.InvalidAddress"/> when <paramref name="alias"/> is not a valid domain name.</returns>
     Task<DirectoryChangeResult> AddDomainAliasAsync(string alias, string domain, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Removes the alias domain <paramref name="alias"/>: it is no longer a local domain, so mail to <c>x@alias</c> is refused as relaying (<c>554 5.7.1</c>).
+    /// The canonical domain, its users and their mail are untouched.
+    /// </summary>
+    /// <returns><see cref="DirectoryChangeResult.UnknownDomain"/> when <paramref name="alias"/> is not an alias domain (a domain
+    /// of its own is not one: it is never removed here), <see cref="DirectoryChangeResult.InvalidAddress"/> when it is not a valid
+    /// domain name.</returns>
+    Task<DirectoryChangeResult> RemoveDomainAliasAsync(string alias, CancellationToken cancellationToken);
+
+    /// <summary>Lists the alias domains as (alias, canonical domain) pairs, lower-case, sorted by alias.</summary>
+    Task<IReadOnlyList<DomainAlias>> ListDomainAliasesAsync(CancellationToken cancellationToken);
+
     /// <summary>Adds a user in an existing local domain; the password is stored only as a salted hash.</summary>
     Task<DirectoryChangeResult> AddUserAsync(string address, string password, CancellationToken cancellationToken);
 
@@ -48,12 +60,35 @@ public interface IDirectoryAdmin
     Task<DirectoryChangeResult> SetForwardingAsync(string address, string? forwardTo, bool keepCopy, CancellationToken cancellationToken);
 }
 
+/// <summary>An alias domain: <c>x@Alias</c> is delivered as <c>x@Domain</c>.</summary>
+/// <param name="Alias">The alias domain name, lower case.</param>
+/// <param name="Domain">The canonical local domain, lower case.</param>
+public sealed record DomainAlias(string Alias, string Domain);
+
 /// <summary>A change of domain settings for <see cref="IDirectoryAdmin.UpdateDomainAsync"/>; null fields stay as they are.</summary>
 /// <param name="Enabled">False disables the domain (it keeps its users but has no recipients: SMTP <c>550 5.1.1</c>).</param>
 /// <param name="CatchAll">Address receiving mail for unknown local parts; the empty string removes the catch-all.</param>
 /// <param name="DefaultQuota">Quota of users added later, octets (0 = unlimited).</param>
 /// <param name="Quota">Storage quota of the whole domain, octets (0 = unlimited), enforced at delivery and APPEND.</param>
-public sealed record DomainSettingsChange(bool? Enabled = null, string? CatchAll = null, long? DefaultQuota = null, long? Quota = null);
+public sealed record DomainSettingsChange(bool? Enabled = null, string? CatchAll = null, long? DefaultQuota = null, long? Quota = null)
+{
+    /// <summary>
+    /// The check every directory makes before it stores the change: a non-empty <see cref="CatchAll"/> must be a valid
+    /// <c>local@domain</c> address, and quotas must not be negative.
+    /// </summary>
+    /// <param name="catchAll">The normalized catch-all address; null when <see cref="CatchAll"/> is null or empty (no change, or removal).</param>
+    /// <returns>False when the change is to be refused with <see cref="DirectoryChangeResult.InvalidAddress"/>.</returns>
+    public bool TryValidate(out string? catchAll)
+    {
+        catchAll = null;
+        if (CatchAll is { Length: > 0 } address && !MailAddressText.TryParse(address, out catchAll, out _, out _))
+        {
+            catchAll = null;
+            return false;
+        }
+        return DefaultQuota is not < 0 && Quota is not < 0;
+    }
+}
 
 /// <summary>Outcome of a directory change; expected failures are values, not exceptions.</summary>
 public enum DirectoryChangeResult

@@ -10,3 +10,18 @@ public interface IDomainQuotaSource
     /// <exception cref="DirectoryUnavailableException">The backend cannot be reached and nothing is cached.</exception>
     Task<long> GetDomainQuotaAsync(string domain, CancellationToken cancellationToken);
 }
+
+/// <summary>The part of <see cref="IDomainQuotaSource.GetDomainQuotaAsync"/> that both directories share.</summary>
+internal static class DomainQuotaLookup
+{
+    /// <summary>
+    /// Normalizes <paramref name="domain"/> (lower case, no trailing dot) and asks <paramref name="quotaOf"/> for its quota in octets;
+    /// a name that is not a DNS name has no quota (0) and is never looked up.
+    /// </summary>
+    public static async Task<long> GetAsync(string domain, Func<string, Task<long>> quotaOf)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        var name = MailAddressText.NormalizeDomain(domain);
+        return MailAddressText.IsValidDomain(name) ? await quotaOf(name) : 0;
+    }
+}

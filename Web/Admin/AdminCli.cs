@@ -17,6 +17,8 @@ internal static class AdminCli
         new DomainAddCommand(),
         new DomainListCommand(),
         new DomainAliasCommand(),
+        new DomainAliasRemoveCommand(),
+        new DomainAliasListCommand(),
         .. DomainSettingsCommand.All,
         new UserAddCommand(),
         new UserPasswdCommand(),
@@ -69,12 +71,15 @@ internal static class AdminCli
         {
             return Usage(error, $"'{string.Join(' ', line.Words)}' needs a verb");
         }
-        var command = Commands.FirstOrDefault(c => c.Noun == line.Words[0] && c.Verb == line.Words[1]);
+        // A verb may have two words (domain alias remove): the longest verb that the words start with wins.
+        var command = Commands
+            .Where(c => c.Noun == line.Words[0] && VerbWords(c) is var verb && line.Words.Skip(1).Take(verb.Length).SequenceEqual(verb, StringComparer.Ordinal))
+            .MaxBy(c => VerbWords(c).Length);
         if (command is null)
         {
             return Usage(error, $"unknown command '{line.Words[0]} {line.Words[1]}'");
         }
-        var arguments = line.Words.Skip(2).ToList();
+        var arguments = line.Words.Skip(1 + VerbWords(command).Length).ToList();
         if (arguments.Count != command.Arguments.Count)
         {
             return Usage(error, $"usage: admin {Synopsis(command)}");
@@ -127,6 +132,8 @@ internal static class AdminCli
         error.WriteLine("Try 'admin --help'.");
         return AdminExitCodes.Usage;
     }
+
+    private static string[] VerbWords(IAdminCommand command) => command.Verb.Split(' ');
 
     private static string Synopsis(IAdminCommand command) =>
         string.Join(' ', new[] { command.Noun, command.Verb }.Concat(command.Arguments).Concat(command.ReadsPassword ? ["--password-stdin"] : []));

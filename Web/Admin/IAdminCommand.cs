@@ -6,7 +6,7 @@ internal interface IAdminCommand
     /// <summary>First word after <c>admin</c> (<c>domain</c>, <c>user</c>, <c>alias</c>).</summary>
     string Noun { get; }
 
-    /// <summary>Second word (<c>add</c>, <c>list</c>, <c>passwd</c>).</summary>
+    /// <summary>Second word (<c>add</c>, <c>list</c>, <c>passwd</c>), or two words separated by one space (<c>alias remove</c>).</summary>
     string Verb { get; }
 
     /// <summary>Positional arguments after the verb, as shown in the help (<c>&lt;address&gt;</c>).</summary>

@@ -16,17 +16,28 @@ namespace Mail.Protocols.Filtering.Lists;
 /// </remarks>
 public sealed class SqliteSenderListStore : ISenderListStore, IDisposable
 {
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS entries (
+            scope INTEGER NOT NULL,
+            owner TEXT NOT NULL,
+            pattern TEXT NOT NULL,
+            kind INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (scope, owner, pattern)
+        ) WITHOUT ROWID;
+        """;
+
     private readonly string _connectionString;
     private readonly SenderListOptions _options;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly Lock _initLock = new();
-    private bool _initialized;
+    private readonly SqliteLazySchema _schema;
 
     public SqliteSenderListStore(IOptions<MailOptions> mail, IOptions<FilterOptions> options, TimeProvider time)
     {
         Path = System.IO.Path.Combine(mail.Value.FullDataPath, "filters", "senders.db");
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 10 }.ToString();
+        _schema = new SqliteLazySchema(_connectionString, System.IO.Path.GetDirectoryName(Path)!, Schema);
         _options = options.Value.Lists;
         _time = time;
     }
@@ -204,42 +215,10 @@ public sealed class SqliteSenderListStore : ISenderListStore, IDisposable
 
     private SqliteConnection Open()
     {
-        EnsureCreated();
+        _schema.EnsureCreated();
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         return connection;
-    }
-
-    private void EnsureCreated()
-    {
-        if (_initialized)
-        {
-            return;
-        }
-        lock (_initLock)
-        {
-            if (_initialized)
-            {
-                return;
-            }
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            using var connection = new SqliteConnection(_connectionString);
-            connection.Open();
-            using var cmd = connection.CreateCommand();
-            cmd.CommandText = """
-                PRAGMA journal_mode = WAL;
-                CREATE TABLE IF NOT EXISTS entries (
-                    scope INTEGER NOT NULL,
-                    owner TEXT NOT NULL,
-                    pattern TEXT NOT NULL,
-                    kind INTEGER NOT NULL,
-                    created_at INTEGER NOT NULL,
-                    PRIMARY KEY (scope, owner, pattern)
-                ) WITHOUT ROWID;
-                """;
-            cmd.ExecuteNonQuery();
-            _initialized = true;
-        }
     }
 
     /// <summary>Releases pooled connections to the file.</summary>

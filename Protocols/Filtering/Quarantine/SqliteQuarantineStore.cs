@@ -21,6 +21,32 @@ namespace Mail.Protocols.Filtering.Quarantine;
 /// </remarks>
 public sealed class SqliteQuarantineStore : IQuarantineStore, IDisposable
 {
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS quarantine (
+            id TEXT PRIMARY KEY,
+            account TEXT NOT NULL,
+            queue_id TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            score REAL,
+            sender TEXT NOT NULL,
+            from_field TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            received_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            requested_at INTEGER,
+            released_at INTEGER,
+            released_uid INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            file TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS quarantine_account_time ON quarantine (account, received_at);
+        CREATE INDEX IF NOT EXISTS quarantine_state ON quarantine (state, requested_at);
+        CREATE INDEX IF NOT EXISTS quarantine_expiry ON quarantine (expires_at);
+        """;
+
     private const string Columns = "id, account, queue_id, reason, detail, score, sender, from_field, subject, received_at, expires_at, size, state, released_at, released_uid, last_error, file";
 
     private readonly string _connectionString;
@@ -28,8 +54,7 @@ public sealed class SqliteQuarantineStore : IQuarantineStore, IDisposable
     private readonly QuarantineOptions _options;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly Lock _initLock = new();
-    private bool _initialized;
+    private readonly SqliteLazySchema _schema;
 
     public SqliteQuarantineStore(IOptions<MailOptions> mail, IOptions<FilterOptions> options, TimeProvider time)
     {
@@ -38,6 +63,8 @@ public sealed class SqliteQuarantineStore : IQuarantineStore, IDisposable
         _messages = System.IO.Path.Combine(Directory, "messages");
         _options = options.Value.Quarantine;
         _connectionString = new SqliteConnectionStringBuilder { DataSource = System.IO.Path.Combine(Directory, "quarantine.db"), Pooling = true, DefaultTimeout = 30 }.ToString();
+        // The messages folder is inside the quarantine folder: creating it creates both.
+        _schema = new SqliteLazySchema(_connectionString, _messages, Schema);
     }
 
     /// <summary>The quarantine directory.</summary>
@@ -48,7 +75,7 @@ public sealed class SqliteQuarantineStore : IQuarantineStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(hold);
         ArgumentNullException.ThrowIfNull(message);
-        EnsureCreated();
+        _schema.EnsureCreated();
         var file = FormattableString.Invariant($"{hold.QueueId}-{NewId()[..8]}.eml");
         var path = System.IO.Path.Combine(_messages, file);
         var size = await WriteDurablyAsync(path, message, cancellationToken);
@@ -190,7 +217,7 @@ public sealed class SqliteQuarantineStore : IQuarantineStore, IDisposable
     /// <inheritdoc />
     public async Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        EnsureCreated();
+        _schema.EnsureCreated();
         var files = new List<string>();
         using (var connection = Open())
         using (var cmd = connection.CreateCommand())
@@ -234,7 +261,7 @@ public sealed class SqliteQuarantineStore : IQuarantineStore, IDisposable
 
     private string? FileOf(string id)
     {
-        EnsureCreated();
+        _schema.EnsureCreated();
         using var connection = Open();
         using var cmd = connection.CreateCommand();
         cmd.CommandText = "SELECT file FROM quarantine WHERE id = @id";
@@ -244,7 +271,7 @@ public sealed class SqliteQuarantineStore : IQuarantineStore, IDisposable
 
     private async Task<int> ExecuteAsync(string sql, string? account, string? id, Action<SqliteCommand>? extra, CancellationToken cancellationToken)
     {
-        EnsureCreated();
+        _schema.EnsureCreated();
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
@@ -269,7 +296,7 @@ public sealed class SqliteQuarantineStore : IQuarantineStore, IDisposable
 
     private async Task<IReadOnlyList<QuarantineEntry>> QueryAsync(string where, string? account, string? id, int limit, CancellationToken cancellationToken, string order = "received_at DESC")
     {
-        EnsureCreated();
+        _schema.EnsureCreated();
         using var connection = Open();
         using var cmd = connection.CreateCommand();
         cmd.CommandText = $"SELECT {Columns} FROM quarantine {where} ORDER BY {order} LIMIT @limit";
@@ -338,53 +365,6 @@ public sealed class SqliteQuarantineStore : IQuarantineStore, IDisposable
         cmd.CommandText = "PRAGMA synchronous = FULL;";
         cmd.ExecuteNonQuery();
         return connection;
-    }
-
-    private void EnsureCreated()
-    {
-        if (_initialized)
-        {
-            return;
-        }
-        lock (_initLock)
-        {
-            if (_initialized)
-            {
-                return;
-            }
-            System.IO.Directory.CreateDirectory(_messages);
-            using var connection = new SqliteConnection(_connectionString);
-            connection.Open();
-            using var cmd = connection.CreateCommand();
-            cmd.CommandText = """
-                PRAGMA journal_mode = WAL;
-                CREATE TABLE IF NOT EXISTS quarantine (
-                    id TEXT PRIMARY KEY,
-                    account TEXT NOT NULL,
-                    queue_id TEXT NOT NULL,
-                    reason TEXT NOT NULL,
-                    detail TEXT NOT NULL,
-                    score REAL,
-                    sender TEXT NOT NULL,
-                    from_field TEXT NOT NULL,
-                    subject TEXT NOT NULL,
-                    received_at INTEGER NOT NULL,
-                    expires_at INTEGER NOT NULL,
-                    size INTEGER NOT NULL,
-                    state TEXT NOT NULL,
-                    requested_at INTEGER,
-                    released_at INTEGER,
-                    released_uid INTEGER NOT NULL DEFAULT 0,
-                    last_error TEXT,
-                    file TEXT NOT NULL
-                );
-                CREATE INDEX IF NOT EXISTS quarantine_account_time ON quarantine (account, received_at);
-                CREATE INDEX IF NOT EXISTS quarantine_state ON quarantine (state, requested_at);
-                CREATE INDEX IF NOT EXISTS quarantine_expiry ON quarantine (expires_at);
-                """;
-            cmd.ExecuteNonQuery();
-            _initialized = true;
-        }
     }
 
     /// <summary>Releases pooled connections to the file.</summary>

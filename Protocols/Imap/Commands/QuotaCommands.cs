@@ -4,25 +4,66 @@ using Mail.Protocols.Imap.Session;
 namespace Mail.Protocols.Imap.Commands;
 
 /// <summary>
-/// QUOTA (RFC 9208) with one quota root, <c>""</c>, covering every mailbox of the account and the
-/// STORAGE resource in units of 1024 octets (QUOTA=RES-STORAGE). An account without a quota has no
-/// quota root. The limit is enforced by the store at delivery, APPEND and COPY (<c>NO [OVERQUOTA]</c>).
+/// QUOTA (RFC 9208), STORAGE resource in units of 1024 octets (QUOTA=RES-STORAGE), with up to two quota roots over the user's
+/// own mailboxes: <c>""</c>, the account's quota, when it has one; and the account's domain (e.g. <c>example.com</c>), the quota of
+/// the whole domain (the sum of its accounts' usage), when the directory sets one. A mailbox under no quota has no root. Both
+/// limits are enforced by the store at delivery, APPEND and COPY (<c>NO [OVERQUOTA]</c>).
 /// </summary>
 internal static class ImapQuota
 {
-    /// <summary>Used and limit in KiB; limit 0 = unlimited.</summary>
-    public static async ValueTask<(long UsedKib, long LimitKib)> ReadAsync(ImapSession session, CancellationToken cancellationToken)
+    /// <summary>The name of the account's own quota root.</summary>
+    public const string UserRoot = "";
+
+    /// <summary>The account's root, or null when the account has no quota.</summary>
+    public static async ValueTask<ImapQuotaRoot?> UserRootAsync(ImapSession session, CancellationToken cancellationToken)
     {
         var limit = await session.Server.Quota.GetQuotaOctetsAsync(session.User!, cancellationToken);
+        if (limit / 1024 == 0)
+        {
+            return null;
+        }
         var used = await session.Account!.GetUsedOctetsAsync(cancellationToken);
-        return ((used + 1023) / 1024, limit / 1024);
+        return new ImapQuotaRoot(UserRoot, Kib(used), limit / 1024);
     }
 
-    public static void WriteQuota(ImapSession session, long usedKib, long limitKib) =>
-        session.Out.Raw("* QUOTA \"\" (STORAGE "u8).Number(usedKib).Space().Number(limitKib).Raw(")\r\n"u8);
+    /// <summary>The root of the account's domain, or null when the domain has no quota.</summary>
+    /// <exception cref="IOException">An account index of the domain cannot be read.</exception>
+    public static async ValueTask<ImapQuotaRoot?> DomainRootAsync(ImapSession session, CancellationToken cancellationToken)
+    {
+        var domain = DomainOf(session);
+        var limit = await session.Server.Quota.GetDomainQuotaOctetsAsync(domain, cancellationToken);
+        if (limit / 1024 == 0)
+        {
+            return null;
+        }
+        var used = await session.Server.Store.GetDomainUsedOctetsAsync(domain, cancellationToken);
+        return new ImapQuotaRoot(domain, Kib(used), limit / 1024);
+    }
+
+    /// <summary>The domain of the signed-in account (canonical, lower case): the name of the domain quota root.</summary>
+    public static string DomainOf(ImapSession session)
+    {
+        var account = session.User!;
+        return account[(account.LastIndexOf('@') + 1)..];
+    }
+
+    /// <summary><c>* QUOTA root (STORAGE used limit)</c>.</summary>
+    public static void WriteQuota(ImapSession session, ImapQuotaRoot root) =>
+        session.Out.Raw("* QUOTA "u8).String(root.Name).Raw(" (STORAGE "u8).Number(root.UsedKib).Space().Number(root.LimitKib).Raw(")\r\n"u8);
+
+    private static long Kib(long octets) => (octets + 1023) / 1024;
 }
 
-/// <summary>GETQUOTA root (RFC 9208 §4.2): the usage and limits of a quota root. Authenticated or selected state.</summary>
+/// <summary>One quota root and its STORAGE resource.</summary>
+/// <param name="Name">The root name (<c>""</c> or the domain).</param>
+/// <param name="UsedKib">Usage in units of 1024 octets, rounded up.</param>
+/// <param name="LimitKib">Limit in units of 1024 octets.</param>
+internal readonly record struct ImapQuotaRoot(string Name, long UsedKib, long LimitKib);
+
+/// <summary>
+/// GETQUOTA root (RFC 9208 §4.2): the usage and limits of a quota root, <c>""</c> or the user's domain; any other root, or one
+/// without a quota, is <c>NO [NONEXISTENT]</c>. Authenticated or selected state.
+/// </summary>
 public sealed class GetQuotaCommand : ImapCommand
 {
     public const string WireName = "GETQUOTA";
@@ -35,17 +76,22 @@ public sealed class GetQuotaCommand : ImapCommand
 
     public override async ValueTask<ImapCommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
     {
-        var (used, limit) = await ImapQuota.ReadAsync(session, cancellationToken);
-        if (_root.Length != 0 || limit == 0)
+        var root = _root.Length == 0 ? await ImapQuota.UserRootAsync(session, cancellationToken)
+            : _root.Equals(ImapQuota.DomainOf(session), StringComparison.OrdinalIgnoreCase) ? await ImapQuota.DomainRootAsync(session, cancellationToken)
+            : null;
+        if (root is not { } found)
         {
             return ImapCommandResult.No("No such quota root", "NONEXISTENT");
         }
-        ImapQuota.WriteQuota(session, used, limit);
+        ImapQuota.WriteQuota(session, found);
         return ImapCommandResult.Ok("GETQUOTA completed");
     }
 }
 
-/// <summary>GETQUOTAROOT mailbox (RFC 9208 §4.3): the quota roots of a mailbox and their quotas. Authenticated or selected state.</summary>
+/// <summary>
+/// GETQUOTAROOT mailbox (RFC 9208 §4.3): the quota roots of a mailbox (the user's <c>""</c> and domain roots that have a quota)
+/// and their quotas. Authenticated or selected state.
+/// </summary>
 public sealed class GetQuotaRootCommand : ImapCommand
 {
     public const string WireName = "GETQUOTAROOT";
@@ -63,20 +109,30 @@ public sealed class GetQuotaRootCommand : ImapCommand
         {
             return denied;
         }
+        var roots = new List<ImapQuotaRoot>(2);
         // Another user's mailbox counts against that user's quota, which is not this user's to see: no roots.
-        var (used, limit) = target!.IsShared ? (0, 0) : await ImapQuota.ReadAsync(session, cancellationToken);
+        if (!target!.IsShared)
+        {
+            if (await ImapQuota.UserRootAsync(session, cancellationToken) is { } user)
+            {
+                roots.Add(user);
+            }
+            if (await ImapQuota.DomainRootAsync(session, cancellationToken) is { } domain)
+            {
+                roots.Add(domain);
+            }
+        }
         var o = session.Out;
         o.Raw("* QUOTAROOT "u8);
         ImapCommandHelpers.WriteMailbox(session, target.Name);
-        if (limit > 0)
-
+        foreach (var root in roots)
         {
-            o.Raw(" \"\""u8);
+            o.Space().String(root.Name);
         }
         o.Crlf();
-        if (limit > 0)
+        foreach (var root in roots)
         {
-            ImapQuota.WriteQuota(session, used, limit);
+            ImapQuota.WriteQuota(session, root);
         }
         return ImapCommandResult.Ok("GETQUOTAROOT completed");
     }

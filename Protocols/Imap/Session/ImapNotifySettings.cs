@@ -49,15 +49,25 @@ internal sealed record ImapNotifyGroup(ImapNotifyFilter Filter, IReadOnlyList<st
 {
     /// <summary>Whether <paramref name="name"/> (store form) falls under this filter.</summary>
     /// <remarks>
-    /// Every mailbox of the account is personal. <c>inboxes</c> is every personal mailbox, as Sieve rules may deliver into any
-    /// of them (RFC 5465 §6 allows the server to include every mailbox that may receive mail).
+    /// Every mailbox of the account is personal; the "Other Users" namespace is not (RFC 5465 §6). <c>inboxes</c> is every
+    /// personal mailbox, as Sieve rules may deliver into any of them (RFC 5465 §6 allows the server to include every
+    /// mailbox that may receive mail).
     /// </remarks>
     public bool Matches(string name, IReadOnlySet<string> subscriptions) => Filter switch
     {
-        ImapNotifyFilter.Personal or ImapNotifyFilter.Inboxes => true,
+        ImapNotifyFilter.Personal or ImapNotifyFilter.Inboxes => !Acl.ImapSharedNamespace.IsShared(name),
         ImapNotifyFilter.Subscribed => subscriptions.Contains(name),
         ImapNotifyFilter.Subtree => Names.Any(n => name == n || name.StartsWith(n + MailboxName.Separator, StringComparison.Ordinal)),
         ImapNotifyFilter.Mailboxes => Names.Contains(name, StringComparer.Ordinal),
+        _ => false,
+    };
+
+    /// <summary>Whether the filter can name a mailbox of the "Other Users" namespace (subscribed, subtree or mailboxes).</summary>
+    public bool CanMatchShared => Filter switch
+    {
+        ImapNotifyFilter.Subscribed => true,
+        ImapNotifyFilter.Subtree => Names.Any(n => Acl.ImapSharedNamespace.IsShared(n) || Acl.ImapSharedNamespace.IsShared(n + MailboxName.Separator)),
+        ImapNotifyFilter.Mailboxes => Names.Any(Acl.ImapSharedNamespace.IsShared),
         _ => false,
     };
 }

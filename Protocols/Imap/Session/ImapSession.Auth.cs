@@ -13,9 +13,9 @@ public sealed partial class ImapSession
     /// <summary>The socket peer's address (IPv4-mapped addresses as IPv4); <see cref="IPAddress.None"/> when unknown.</summary>
     public IPAddress PeerAddress => Remote is IPEndPoint ip ? SaslConnection.Plain(ip.Address) : IPAddress.None;
 
-    /// <summary>The connection as the shared authentication code sees it (TLS channel, client address for failure delays).</summary>
+    /// <summary>The connection as the shared authentication code sees it (TLS channel bindings taken at the handshake, client address for failure delays).</summary>
     internal SaslConnection SaslConnection =>
-        SaslConnection.Create(PeerAddress, IsTls ? _channelBinding ??= new TlsChannelBinding(Server.Certificates.Certificate) : null, _namedClient);
+        SaslConnection.Create(PeerAddress, IsTls ? _channelBinding : null, _namedClient);
 
     /// <summary>
     /// Whether LOGIN and AUTHENTICATE PLAIN/LOGIN may be used now: with TLS, or from loopback when

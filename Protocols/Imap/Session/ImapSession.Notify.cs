@@ -27,8 +27,13 @@ public sealed partial class ImapSession
         {
             _notify = settings;
             _notifyMailboxes.Clear();
+            _notifyShared.Clear();
             _notifyList.Clear();
             _notifyOverflow = false;
+        }
+        if (settings is null)
+        {
+            UnwatchSharedNotify();
         }
     }
 
@@ -47,18 +52,18 @@ public sealed partial class ImapSession
         {
             _notifyKnown[info.Id] = info;
         }
-        if (!sendStatus)
+        if (sendStatus)
         {
-            return;
-        }
-        foreach (var info in mailboxes)
-        {
-            var events = settings.EventsFor(info.Name, _notifySubscriptions);
-            if (ImapNotifySettings.HasMessageEvents(events) && info.Id != SelectedOwnId)
+            foreach (var info in mailboxes)
             {
-                await StatusCommand.WriteStatusAsync(this, OwnTarget(info), StatusItems(events), cancellationToken);
+                var events = settings.EventsFor(info.Name, _notifySubscriptions);
+                if (ImapNotifySettings.HasMessageEvents(events) && info.Id != SelectedOwnId)
+                {
+                    await StatusCommand.WriteStatusAsync(this, OwnTarget(info), StatusItems(events), cancellationToken);
+                }
             }
         }
+        await StartSharedNotifyAsync(settings, sendStatus, cancellationToken);
     }
 
     private static List<string> StatusItems(ImapNotifyEvents events)
@@ -106,12 +111,13 @@ public sealed partial class ImapSession
     /// <summary>Under the lock: false, and the session marked as overflowed, when the queue is full (<see cref="ImapLimits.MaxPendingNotifications"/>).</summary>
     private bool HasRoomForNotification()
     {
-        if (_notifyMailboxes.Count + _notifyList.Count < Server.Options.Limits.MaxPendingNotifications)
+        if (_notifyMailboxes.Count + _notifyShared.Count + _notifyList.Count < Server.Options.Limits.MaxPendingNotifications)
         {
             return true;
         }
         _notifyOverflow = true;
         _notifyMailboxes.Clear();
+        _notifyShared.Clear();
         _notifyList.Clear();
         return false;
     }
@@ -123,7 +129,7 @@ public sealed partial class ImapSession
         {
             lock (_notifyLock)
             {
-                return _notifyOverflow || _notifyMailboxes.Count > 0 || _notifyList.Count > 0;
+                return _notifyOverflow || _notifyMailboxes.Count > 0 || _notifyShared.Count > 0 || _notifyList.Count > 0;
             }
         }
     }
@@ -137,6 +143,7 @@ public sealed partial class ImapSession
     {
         List<MailboxListChange> changes;
         List<long> mailboxes;
+        List<(string Owner, long Id)> shared;
         bool overflow;
         ImapNotifySettings? notify;
         lock (_notifyLock)
@@ -145,8 +152,10 @@ public sealed partial class ImapSession
             overflow = _notifyOverflow;
             changes = [.. _notifyList];
             mailboxes = [.. _notifyMailboxes];
+            shared = [.. _notifyShared];
             _notifyList.Clear();
             _notifyMailboxes.Clear();
+            _notifyShared.Clear();
             if (overflow)
             {
                 _notify = null;
@@ -159,6 +168,7 @@ public sealed partial class ImapSession
         }
         if (overflow)
         {
+            UnwatchSharedNotify();
             ImapLog.NotificationOverflow(Logger, Id, Server.Options.Limits.MaxPendingNotifications);
             Out.Raw("* OK [NOTIFICATIONOVERFLOW] Too many pending notifications; NOTIFY is now off\r\n"u8);
             return;
@@ -166,6 +176,10 @@ public sealed partial class ImapSession
         foreach (var change in changes)
         {
             WriteListChange(notify, change);
+        }
+        if (shared.Count > 0)
+        {
+            await WriteSharedNotificationsAsync(notify, shared, cancellationToken);
         }
         if (mailboxes.Count == 0 || Account is null)
         {
@@ -187,17 +201,26 @@ public sealed partial class ImapSession
                 continue;
             }
             var events = notify.EventsFor(info.Name, _notifySubscriptions);
-            var added = before is null ? info.UidNext > 1 : info.UidNext > before.UidNext || info.UidValidity != before.UidValidity;
-            var newCount = before is null ? info.Messages : (long)before.Messages + (info.UidNext - before.UidNext);
-            var expunged = info.Messages < newCount;
-            var flags = before is null || info.HighestModSeq != before.HighestModSeq;
-            if ((added && (events & ImapNotifyEvents.MessageNew) != 0)
-                || (expunged && (events & ImapNotifyEvents.MessageExpunge) != 0)
-                || (flags && !added && !expunged && (events & ImapNotifyEvents.FlagChange) != 0))
+            if (ShouldReportStatus(before, info, events))
             {
                 await StatusCommand.WriteStatusAsync(this, OwnTarget(info), StatusItems(events), cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// Whether a changed mailbox is reported to a group asking for <paramref name="events"/>: new messages (UIDNEXT grew),
+    /// expunges (fewer messages than that explains) or, when neither, flag changes (HIGHESTMODSEQ moved).
+    /// </summary>
+    private static bool ShouldReportStatus(MailboxInfo? before, MailboxInfo info, ImapNotifyEvents events)
+    {
+        var added = before is null ? info.UidNext > 1 : info.UidNext > before.UidNext || info.UidValidity != before.UidValidity;
+        var newCount = before is null ? info.Messages : (long)before.Messages + (info.UidNext - before.UidNext);
+        var expunged = info.Messages < newCount;
+        var flags = before is null || info.HighestModSeq != before.HighestModSeq;
+        return (added && (events & ImapNotifyEvents.MessageNew) != 0)
+            || (expunged && (events & ImapNotifyEvents.MessageExpunge) != 0)
+            || (flags && !added && !expunged && (events & ImapNotifyEvents.FlagChange) != 0);
     }
 
     private void WriteListChange(ImapNotifySettings notify, MailboxListChange change)

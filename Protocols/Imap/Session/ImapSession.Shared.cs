@@ -82,7 +82,8 @@ public sealed partial class ImapSession
         IAccountStore? store = null;
         if (owner != User && MailboxAclStore.SameDomain(owner, User!) && await SameNodeUserAsync(owner, cancellationToken))
         {
-            store = await Server.Store.OpenAccountAsync(owner, cancellationToken);
+            // The grantee's \Seen is its own (RFC 4314 §4, PrivateView): every command on the shared mailbox goes through the view.
+            store = (await Server.Store.OpenAccountAsync(owner, cancellationToken)).PrivateView(User!);
         }
         _owners[owner] = store;
         return store;

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Net.Security;
+using Mail.Protocols.Authentication;
 
 namespace Mail.Protocols.Imap.Session;
 
@@ -27,8 +28,9 @@ public sealed partial class ImapSession
     }
 
     /// <summary>
-    /// Runs the server TLS handshake (at most 30 s) and switches the pipes to the encrypted stream: after STARTTLS,
-    /// or before the greeting on the implicit-TLS endpoint (RFC 8314 §3.3).
+    /// Runs the server TLS handshake (at most 30 s), takes the connection's channel bindings for SCRAM-SHA-256-PLUS
+    /// (<see cref="TlsChannelBinding.Of"/>) and switches the pipes to the encrypted stream: after STARTTLS, or before
+    /// the greeting on the implicit-TLS endpoint (RFC 8314 §3.3).
     /// </summary>
     /// <returns>False when the handshake failed (connection ends).</returns>
     private async ValueTask<bool> HandshakeAsync(CancellationToken cancellationToken)
@@ -36,12 +38,13 @@ public sealed partial class ImapSession
         await _reader.CompleteAsync();
         await _writer.CompleteAsync();
         var ssl = new SslStream(_networkStream, leaveInnerStreamOpen: true);
+        var certificate = Server.Certificates.Certificate;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(30));
             await ssl.AuthenticateAsServerAsync(
-                new SslServerAuthenticationOptions { ServerCertificate = Server.Certificates.Certificate, ClientCertificateRequired = false },
+                new SslServerAuthenticationOptions { ServerCertificate = certificate, ClientCertificateRequired = false },
                 timeout.Token);
         }
         catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException or OperationCanceledException)
@@ -50,6 +53,8 @@ public sealed partial class ImapSession
             await ssl.DisposeAsync();
             return false;
         }
+        // Before the pipes exist: nothing else touches the SSL object while the exporter is taken.
+        _channelBinding = TlsChannelBinding.Of(ssl, certificate);
         _stream = ssl;
         _reader = PipeReader.Create(ssl, new StreamPipeReaderOptions(leaveOpen: true));
         _writer = PipeWriter.Create(ssl, new StreamPipeWriterOptions(leaveOpen: true));

@@ -258,6 +258,7 @@ public sealed partial class ImapSession : IAsyncDisposable
             Account.MailboxListChanged -= OnMailboxListChanged;
         }
         UnwatchSharedStore();
+        UnwatchSharedNotify();
         Selected?.ReleaseView();
         // Removes the tmp/ file of a literal cut off by the disconnect.
         _commandReader.Reset();

@@ -12,10 +12,12 @@ namespace Mail.Protocols.Smtp.Forwarding;
 /// <summary>
 /// Forwarding for the inbound routes (SMTP-in and the outbound queue's local shortcut): resolves recipients through
 /// the directory after undoing SRS (<see cref="SrsAddress"/>), and re-sends forwarded mail through the outbound
-/// queue (<see cref="OutboundQueueStore"/>) with the envelope sender rewritten to SRS0.
+/// queue (<see cref="OutboundQueueStore"/>) with the envelope sender rewritten to SRS0 (SRS1 when it is already another
+/// forwarder's SRS address).
 /// </summary>
 /// <remarks>
-/// <para>A bounce to a valid <c>SRS0=…@</c><see cref="SrsOptions.Domain"/> resolves to a forward to the original sender;
+/// <para>A bounce to a valid <c>SRS0=…@</c><see cref="SrsOptions.Domain"/> resolves to a forward to the original sender, one to a
+/// valid <c>SRS1=…@</c><see cref="SrsOptions.Domain"/> to a forward to the first forwarder's SRS0 address (one hop back);
 /// a forged or expired one to <see cref="RecipientKind.UnknownUser"/> (550 5.1.1), so the SRS domain is never an open relay.</para>
 /// <para>Forwarding needs the outbound queue on this node (the Submission or Outbound role registers it);
 /// without it <see cref="CanForward"/> is false and the caller refuses forward-only recipients with a temporary error.</para>
@@ -58,8 +60,8 @@ public sealed class MailForwarder
     public SrsAddress Srs => _srs.Value;
 
     /// <summary>
-    /// <see cref="IMailDirectory.ResolveRecipientAsync"/>, except for SRS0 addresses of our SRS domain: a valid one is a
-    /// forward to the original sender, a forged or expired one an unknown user.
+    /// <see cref="IMailDirectory.ResolveRecipientAsync"/>, except for SRS0 and SRS1 addresses of our SRS domain: a valid one is a
+    /// forward to the original sender (SRS0) or to the first forwarder's SRS0 address (SRS1), a forged or expired one an unknown user.
     /// </summary>
     /// <exception cref="DirectoryUnavailableException">The directory cannot answer.</exception>
     public async Task<RecipientResolution> ResolveAsync(string address, CancellationToken cancellationToken)

@@ -6,25 +6,33 @@ namespace Mail.Protocols.Smtp.Forwarding;
 /// <summary>Outcome of <see cref="SrsAddress.Reverse"/>.</summary>
 public enum SrsReverseResult
 {
-    /// <summary>Not an SRS0 address of our SRS domain: resolve it as usual.</summary>
+    /// <summary>Not an SRS0 or SRS1 address of our SRS domain: resolve it as usual.</summary>
     NotSrs,
-    /// <summary>A valid SRS0 address: the original sender is known.</summary>
+    /// <summary>A valid SRS0 address (the original sender is known) or SRS1 address (the first forwarder's SRS0 address is known).</summary>
     Valid,
-    /// <summary>An SRS0 address at our domain whose hash does not verify (forged) or that is malformed.</summary>
+    /// <summary>An SRS0 or SRS1 address at our domain whose hash does not verify (forged) or that is malformed.</summary>
     BadHash,
     /// <summary>An SRS0 address at our domain older than <see cref="SrsOptions.MaxAgeDays"/>.</summary>
     Expired,
 }
 
 /// <summary>
-/// SRS0 rewriting as libsrs2 and postsrsd do it (Shevek, "Sender Rewriting Scheme", 2004; the layout of
-/// <c>SRS0=HHHH=TT=domain=local@srs-domain</c>): HHHH = the first 4 characters of base64(HMAC-SHA1(key,
-/// lower-case(TT + domain + local))), TT = days since 1970 modulo 1024 in two base32 characters.
+/// The Sender Rewriting Scheme as libsrs2 and postsrsd implement it (Shevek, "Sender Rewriting Scheme", 2004; libsrs2's
+/// <c>srs_compile_guarded</c> / <c>srs_parse_guarded</c>):
+/// <list type="bullet">
+/// <item><c>SRS0=HHHH=TT=domain=local@srs-domain</c> for an ordinary sender: HHHH = the first 4 characters of
+/// base64(HMAC-SHA1(key, lower-case(TT + domain + local))), TT = days since 1970 modulo 1024 in two base32 characters.</item>
+/// <item><c>SRS1=HHHH=first-forwarder==HHHH=TT=domain=local@srs-domain</c> for a sender that is already an SRS address of
+/// another forwarder: HHHH = base64(HMAC-SHA1(key, lower-case(first-forwarder + opaque))), where opaque is the other
+/// forwarder's SRS0 local part after its <c>SRS0</c> tag. An SRS1 sender is re-hashed but keeps its first forwarder and
+/// opaque part, so the address stays one level deep however many forwarders it passes.</item>
+/// </list>
 /// </summary>
 /// <remarks>
-/// An address already in our SRS domain is not rewritten. An SRS0 address of another forwarder is rewritten again
-/// as SRS0 (not SRS1): each hop reverses only its own layer, so bounces still find their way back, at the cost of a
-/// longer local part. Hashes compare case-insensitively (some MTAs fold the local part) and in constant time.
+/// An address already in our SRS domain is not rewritten. A bounce to our SRS1 address goes back one hop, to the first
+/// forwarder's SRS0 address (<c>SRS0=HHHH=TT=domain=local@first-forwarder</c>), whose hash and age only that forwarder can check;
+/// SRS1 carries no timestamp of its own (as in libsrs2). Hashes compare case-insensitively (some MTAs fold the local part) and in
+/// constant time.
 /// </remarks>
 public sealed class SrsAddress
 {
@@ -56,8 +64,9 @@ public sealed class SrsAddress
     public string Domain { get; }
 
     /// <summary>
-    /// The envelope sender to use when re-sending mail from <paramref name="sender"/>: <c>SRS0=…@</c><see cref="Domain"/>;
-    /// the null sender (empty) and senders already in <see cref="Domain"/> stay as they are.
+    /// The envelope sender to use when re-sending mail from <paramref name="sender"/>: <c>SRS1=…@</c><see cref="Domain"/> when the
+    /// sender is another forwarder's SRS0 or SRS1 address, else <c>SRS0=…@</c><see cref="Domain"/>; the null sender (empty) and
+    /// senders already in <see cref="Domain"/> stay as they are.
     /// </summary>
     public string Forward(string sender, DateTimeOffset now)
     {
@@ -73,35 +82,49 @@ public sealed class SrsAddress
         {
             return sender;
         }
+        if (IsTagged(local, "SRS0"))
+        {
+            // The other forwarder's SRS0 local part, tag dropped, separator kept: "=HHHH=TT=domain=local".
+            return Srs1(host, local[4..]);
+        }
+        if (IsTagged(local, "SRS1") && TrySplitSrs1(local, out _, out var firstHost, out var opaque))
+        {
+            return Srs1(firstHost, opaque);
+        }
         var stamp = Timestamp(now);
-        return $"SRS0={Hash(_keys[0], stamp, host, local)}={stamp}={host}={local}@{Domain}";
+        return $"SRS0={Hash(_keys[0], stamp + host + local)}={stamp}={host}={local}@{Domain}";
     }
 
-    /// <summary>Undoes <see cref="Forward"/>: the original sender of a bounce sent to an SRS0 address of <see cref="Domain"/>.</summary>
+    /// <summary>
+    /// Undoes <see cref="Forward"/> for a bounce sent to an SRS address of <see cref="Domain"/>: for SRS0 the original sender,
+    /// for SRS1 the first forwarder's SRS0 address (one hop back).
+    /// </summary>
     public SrsReverseResult Reverse(string address, DateTimeOffset now, out string original)
     {
         ArgumentNullException.ThrowIfNull(address);
         original = "";
         var at = address.LastIndexOf('@');
-        if (at <= 0 || !address[(at + 1)..].Equals(Domain, StringComparison.OrdinalIgnoreCase)
-            || !address.StartsWith("SRS0", StringComparison.OrdinalIgnoreCase) || address.Length < 5 || address[4] is not ('=' or '+' or '-'))
+        if (at <= 0 || !address[(at + 1)..].Equals(Domain, StringComparison.OrdinalIgnoreCase))
+        {
+            return SrsReverseResult.NotSrs;
+        }
+        var localPart = address[..at];
+        if (IsTagged(localPart, "SRS1"))
+        {
+            return ReverseSrs1(localPart, out original);
+        }
+        if (!IsTagged(localPart, "SRS0"))
         {
             return SrsReverseResult.NotSrs;
         }
         // SRS0=HHHH=TT=host=local: the local part of the original may itself contain '='.
-        var parts = address[5..at].Split('=', 4);
+        var parts = localPart[5..].Split('=', 4);
         if (parts.Length != 4 || parts[0].Length != HashLength || parts[1].Length != 2 || parts[2].Length == 0 || parts[3].Length == 0)
         {
             return SrsReverseResult.BadHash;
         }
         var (hash, stamp, host, local) = (parts[0], parts[1], parts[2], parts[3]);
-        var expected = Encoding.ASCII.GetBytes(hash.ToUpperInvariant());
-        var valid = false;
-        foreach (var key in _keys)
-        {
-            valid |= CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(key, stamp, host, local).ToUpperInvariant()), expected);
-        }
-        if (!valid)
+        if (!Verify(hash, stamp + host + local))
         {
             return SrsReverseResult.BadHash;
         }
@@ -119,6 +142,47 @@ public sealed class SrsAddress
         return SrsReverseResult.Valid;
     }
 
+    /// <summary>SRS1=HHHH=first-host=opaque: the first forwarder's SRS0 address, <c>SRS0</c> + opaque + <c>@</c> + first-host.</summary>
+    private SrsReverseResult ReverseSrs1(string local, out string original)
+    {
+        original = "";
+        if (!TrySplitSrs1(local, out var hash, out var host, out var opaque) || hash.Length != HashLength || !Verify(hash, host + opaque))
+        {
+            return SrsReverseResult.BadHash;
+        }
+        original = "SRS0" + opaque + "@" + host;
+        return SrsReverseResult.Valid;
+    }
+
+    private string Srs1(string firstHost, string opaque) => $"SRS1={Hash(_keys[0], firstHost + opaque)}={firstHost}={opaque}@{Domain}";
+
+    /// <summary>True when <paramref name="local"/> starts with <paramref name="tag"/> (any case) and one of the separators <c>= + -</c>.</summary>
+    private static bool IsTagged(string local, string tag) =>
+        local.Length > tag.Length && local.StartsWith(tag, StringComparison.OrdinalIgnoreCase) && local[tag.Length] is '=' or '+' or '-';
+
+    /// <summary>
+    /// Splits <c>SRS1=HHHH=first-host=opaque</c> (any separator after the tag, '=' inside, as libsrs2's <c>srs_parse_guarded</c>);
+    /// false when the hash, host or opaque part is empty.
+    /// </summary>
+    private static bool TrySplitSrs1(string local, out string hash, out string host, out string opaque)
+    {
+        var parts = local[5..].Split('=', 3);
+        (hash, host, opaque) = parts.Length == 3 ? (parts[0], parts[1], parts[2]) : ("", "", "");
+        return hash.Length > 0 && host.Length > 0 && opaque.Length > 0;
+    }
+
+    /// <summary>True when <paramref name="hash"/> is the hash of <paramref name="data"/> under any of the keys (case-insensitive, constant time per key).</summary>
+    private bool Verify(string hash, string data)
+    {
+        var expected = Encoding.ASCII.GetBytes(hash.ToUpperInvariant());
+        var valid = false;
+        foreach (var key in _keys)
+        {
+            valid |= CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(key, data).ToUpperInvariant()), expected);
+        }
+        return valid;
+    }
+
     private static string Timestamp(DateTimeOffset now)
     {
         var days = (int)(now.ToUnixTimeSeconds() / SecondsPerDay % TimestampModulus);
@@ -133,13 +197,14 @@ public sealed class SrsAddress
         return high >= 0 && low >= 0;
     }
 
-    private static string Hash(byte[] key, string stamp, string host, string local)
+    /// <summary>libsrs2's <c>srs_hash_create</c>: the parts concatenated, lower-cased, HMAC-SHA1, base64, first 4 characters.</summary>
+    private static string Hash(byte[] key, string data)
     {
-        var data = Encoding.UTF8.GetBytes((stamp + host + local).ToLowerInvariant());
+        var bytes = Encoding.UTF8.GetBytes(data.ToLowerInvariant());
         // HMAC-SHA1 is what every SRS implementation (libsrs2, postsrsd, Mail::SRS) computes: another choice would not
         // interoperate with forwarders sharing the key. HMAC does not rely on SHA-1's collision resistance.
 #pragma warning disable CA5350
-        return Convert.ToBase64String(HMACSHA1.HashData(key, data))[..HashLength];
+        return Convert.ToBase64String(HMACSHA1.HashData(key, bytes))[..HashLength];
 #pragma warning restore CA5350
     }
 }

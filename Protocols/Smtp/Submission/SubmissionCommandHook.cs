@@ -64,9 +64,9 @@ internal sealed class SubmissionCommandHook : ISmtpCommandHook
         }
     }
 
-    /// <summary>The connection as the shared authentication code sees it.</summary>
+    /// <summary>The connection as the shared authentication code sees it: the listener's certificate binding plus this connection's tls-exporter value.</summary>
     internal static SaslConnection SaslConnectionOf(SmtpInConnection connection, bool secure, TlsChannelBinding binding) =>
-        SaslConnection.Create(connection.Remote.Address, secure ? binding : null);
+        SaslConnection.Create(connection.Remote.Address, secure ? binding.WithExporter(connection.TlsExporter) : null);
 
     /// <summary>AUTH is allowed at all: with TLS, or from loopback when plaintext is allowed there (RFC 8314 §3).</summary>
     internal static bool AuthAllowed(SaslAuthenticator authenticator, SaslConnection connection) => authenticator.PlaintextAllowed(connection);

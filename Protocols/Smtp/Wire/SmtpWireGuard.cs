@@ -124,6 +124,7 @@ internal sealed partial class SmtpWireGuard : ISecurableDuplexPipe
             await ShutdownAsync().ConfigureAwait(false);
             return false;
         }
+        TakeChannelBinding(ssl);
         _stream = ssl;
         Connection.Secure = true;
         return true;
@@ -152,6 +153,7 @@ internal sealed partial class SmtpWireGuard : ISecurableDuplexPipe
                 await ssl.DisposeAsync();
                 throw;
             }
+            TakeChannelBinding(ssl);
             _stream = ssl;
             Connection.Secure = true;
             _upgraded.TrySetResult(true);
@@ -160,6 +162,18 @@ internal sealed partial class SmtpWireGuard : ISecurableDuplexPipe
         {
             _upgraded.TrySetException(ex);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// On Submission (a hook is present), takes the tls-exporter binding for SCRAM-SHA-256-PLUS; called before the
+    /// pumps see the <see cref="SslStream"/>, so nothing else uses its SSL object meanwhile. The MX has no AUTH and skips it.
+    /// </summary>
+    private void TakeChannelBinding(SslStream ssl)
+    {
+        if (_hook is not null)
+        {
+            Connection.TlsExporter = Mail.Protocols.Authentication.TlsExporter.ChannelBinding(ssl);
         }
     }
 

@@ -7,12 +7,8 @@ namespace Mail.Shared.Directory.Ldap;
 public sealed partial class LdapMailDirectory : IDomainQuotaSource
 {
     /// <inheritdoc />
-    public async Task<long> GetDomainQuotaAsync(string domain, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(domain);
-        var name = MailAddressText.NormalizeDomain(domain);
-        return MailAddressText.IsValidDomain(name) ? (await LookupDomainAsync(name, cancellationToken)).Quota : 0;
-    }
+    public Task<long> GetDomainQuotaAsync(string domain, CancellationToken cancellationToken) =>
+        DomainQuotaLookup.GetAsync(domain, async name => (await LookupDomainAsync(name, cancellationToken)).Quota);
 
     /// <inheritdoc />
     /// <exception cref="DirectoryUnavailableException">The master is unreachable.</exception>
@@ -21,8 +17,7 @@ public sealed partial class LdapMailDirectory : IDomainQuotaSource
         ArgumentNullException.ThrowIfNull(domain);
         ArgumentNullException.ThrowIfNull(change);
         var name = MailAddressText.NormalizeDomain(domain);
-        string? catchAll = null;
-        if ((change.CatchAll is { Length: > 0 } c && !MailAddressText.TryParse(c, out catchAll, out _, out _)) || change.DefaultQuota < 0 || change.Quota < 0)
+        if (!change.TryValidate(out var catchAll))
         {
             return DirectoryChangeResult.InvalidAddress;
         }
@@ -100,6 +95,50 @@ public sealed partial class LdapMailDirectory : IDomainQuotaSource
         LdapDirectoryLog.Changed(_logger, "domain alias", aliasName, result);
         return result;
     }
+
+    /// <inheritdoc />
+    /// <remarks>Deletes the <c>associatedDomain</c> value from the domain entry that lists it (never a domain entry's own <c>cn</c>).</remarks>
+    /// <exception cref="DirectoryUnavailableException">The master is unreachable.</exception>
+    public async Task<DirectoryChangeResult> RemoveDomainAliasAsync(string alias, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(alias);
+        var aliasName = MailAddressText.NormalizeDomain(alias);
+        if (!MailAddressText.IsValidDomain(aliasName))
+        {
+            return DirectoryChangeResult.InvalidAddress;
+        }
+        var result = await WriteAsync(connection =>
+        {
+            var filter = $"(&(objectClass={LdapNames.DomainClass}){LdapFilter.Equal(LdapNames.AssociatedDomain, aliasName)})";
+            var entry = Search(connection, _baseDn, filter, LdapNames.DomainAttributes)
+                .FirstOrDefault(e => e.First(LdapNames.Cn) is { } cn && MailAddressText.NormalizeDomain(cn) != aliasName);
+            // The stored spelling (case, trailing dot) may differ from the normalized name: delete the value as stored.
+            var stored = entry?.All(LdapNames.AssociatedDomain).FirstOrDefault(v => MailAddressText.NormalizeDomain(v) == aliasName);
+            if (entry is null || stored is null)
+            {
+                return DirectoryChangeResult.UnknownDomain;
+            }
+            var request = new ModifyRequest(entry.Dn);
+            request.Modifications.Add(new DirectoryAttributeModification { Name = LdapNames.AssociatedDomain, Operation = DirectoryAttributeOperation.Delete }.With(stored));
+            connection.SendRequest(request);
+            return DirectoryChangeResult.Done;
+        }, cancellationToken);
+        // Addresses in the alias domain are cached under their own names: drop every answer.
+        ClearCache();
+        await InvalidateSharedAsync();
+        LdapDirectoryLog.Changed(_logger, "domain alias remove", aliasName, result);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<DomainAlias>> ListDomainAliasesAsync(CancellationToken cancellationToken) =>
+        _servers.ReadAsync<IReadOnlyList<DomainAlias>>(connection =>
+            [.. SearchPaged(connection, $"(&(objectClass={LdapNames.DomainClass})({LdapNames.AssociatedDomain}=*))", [LdapNames.Cn, LdapNames.AssociatedDomain])
+                .Where(e => e.First(LdapNames.Cn) is not null)
+                .SelectMany(e => e.All(LdapNames.AssociatedDomain).Select(a => new DomainAlias(MailAddressText.NormalizeDomain(a), MailAddressText.NormalizeDomain(e.First(LdapNames.Cn)!))))
+                .Where(a => a.Alias != a.Domain)
+                .DistinctBy(a => a.Alias, StringComparer.Ordinal)
+                .OrderBy(a => a.Alias, StringComparer.Ordinal)], cancellationToken);
 
     private static DirectoryAttributeModification Replace(string name, string value) =>
         new DirectoryAttributeModification { Name = name, Operation = DirectoryAttributeOperation.Replace }.With(value);

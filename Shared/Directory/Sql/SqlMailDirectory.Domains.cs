@@ -7,12 +7,8 @@ namespace Mail.Shared.Directory.Sql;
 public sealed partial class SqlMailDirectory : IDomainQuotaSource
 {
     /// <inheritdoc />
-    public async Task<long> GetDomainQuotaAsync(string domain, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(domain);
-        var name = MailAddressText.NormalizeDomain(domain);
-        return MailAddressText.IsValidDomain(name) ? (await LookupDomainAsync(name, cancellationToken)).Quota : 0;
-    }
+    public Task<long> GetDomainQuotaAsync(string domain, CancellationToken cancellationToken) =>
+        DomainQuotaLookup.GetAsync(domain, async name => (await LookupDomainAsync(name, cancellationToken)).Quota);
 
     /// <inheritdoc />
     public async Task<DirectoryChangeResult> UpdateDomainAsync(string domain, DomainSettingsChange change, CancellationToken cancellationToken)
@@ -20,8 +16,7 @@ public sealed partial class SqlMailDirectory : IDomainQuotaSource
         ArgumentNullException.ThrowIfNull(domain);
         ArgumentNullException.ThrowIfNull(change);
         var name = MailAddressText.NormalizeDomain(domain);
-        string? catchAll = null;
-        if ((change.CatchAll is { Length: > 0 } c && !MailAddressText.TryParse(c, out catchAll, out _, out _)) || change.DefaultQuota < 0 || change.Quota < 0)
+        if (!change.TryValidate(out var catchAll))
         {
             return DirectoryChangeResult.InvalidAddress;
         }
@@ -70,4 +65,32 @@ public sealed partial class SqlMailDirectory : IDomainQuotaSource
         DirectoryLog.Changed(_logger, "domain alias", aliasName, result);
         return result;
     }
+
+    /// <inheritdoc />
+    public async Task<DirectoryChangeResult> RemoveDomainAliasAsync(string alias, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(alias);
+        var aliasName = MailAddressText.NormalizeDomain(alias);
+        if (!MailAddressText.IsValidDomain(aliasName))
+        {
+            return DirectoryChangeResult.InvalidAddress;
+        }
+        var result = await SaveAsync(async db =>
+        {
+            var row = await db.DomainAliases.FirstOrDefaultAsync(a => a.Alias == aliasName, cancellationToken);
+            if (row is null)
+            {
+                return DirectoryChangeResult.UnknownDomain;
+            }
+            db.DomainAliases.Remove(row);
+            return DirectoryChangeResult.Done;
+        }, cancellationToken);
+        DirectoryLog.Changed(_logger, "domain alias remove", aliasName, result);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<DomainAlias>> ListDomainAliasesAsync(CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<DomainAlias>>(async db => await db.DomainAliases.AsNoTracking().OrderBy(a => a.Alias)
+            .Select(a => new DomainAlias(a.Alias, a.Domain)).ToListAsync(cancellationToken), cancellationToken);
 }

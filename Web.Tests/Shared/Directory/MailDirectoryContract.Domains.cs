@@ -52,6 +52,54 @@ public abstract partial class MailDirectoryContract<TDirectory>
     }
 
     [Fact]
+    public async Task RemoveDomainAlias_AliasStopsResolving_DomainUsersAndOtherAliasesStay()
+    {
+        var domain = await DomainWithUsersAsync("bob");
+        var alias = NewDomain();
+        var kept = NewDomain();
+        Assert.Equal(DirectoryChangeResult.Done, await Directory.AddDomainAliasAsync(alias, domain, Ct));
+        Assert.Equal(DirectoryChangeResult.Done, await Directory.AddDomainAliasAsync(kept, domain, Ct));
+        // Cached before the removal: the removal must drop these answers.
+        Assert.Equal(["bob@" + domain], (await Directory.ResolveRecipientAsync("bob@" + alias, Ct)).Users);
+        Assert.True(await Directory.IsLocalDomainAsync(alias, Ct));
+        Assert.Contains(new DomainAlias(alias, domain), await Directory.ListDomainAliasesAsync(Ct));
+
+        Assert.Equal(DirectoryChangeResult.Done, await Directory.RemoveDomainAliasAsync(alias.ToUpperInvariant() + ".", Ct));
+
+        Assert.False(await Directory.IsLocalDomainAsync(alias, Ct));
+        Assert.Equal(RecipientKind.NotLocal, (await Directory.ResolveRecipientAsync("bob@" + alias, Ct)).Kind);
+        Assert.Equal(["bob@" + domain], (await Directory.ResolveRecipientAsync("bob@" + kept, Ct)).Users);
+        Assert.Equal(["bob@" + domain], (await Directory.ResolveRecipientAsync("bob@" + domain, Ct)).Users);
+        var aliases = await Directory.ListDomainAliasesAsync(Ct);
+        Assert.DoesNotContain(aliases, a => a.Alias == alias);
+        Assert.Contains(new DomainAlias(kept, domain), aliases);
+        Assert.Equal([.. aliases.Select(a => a.Alias).Order(StringComparer.Ordinal)], aliases.Select(a => a.Alias));
+        Assert.Contains(domain, await Directory.ListDomainsAsync(Ct));
+    }
+
+    [Fact]
+    public async Task RemoveDomainAlias_NotAnAliasDomainOrInvalid_ReturnsErrorAndChangesNothing()
+    {
+        var domain = await DomainWithUsersAsync("bob");
+        var alias = NewDomain();
+        Assert.Equal(DirectoryChangeResult.Done, await Directory.AddDomainAliasAsync(alias, domain, Ct));
+
+        Assert.Equal(DirectoryChangeResult.UnknownDomain, await Directory.RemoveDomainAliasAsync(domain, Ct));
+        Assert.Equal(DirectoryChangeResult.UnknownDomain, await Directory.RemoveDomainAliasAsync(NewDomain(), Ct));
+        Assert.Equal(DirectoryChangeResult.InvalidAddress, await Directory.RemoveDomainAliasAsync("not a domain", Ct));
+        Assert.Equal(DirectoryChangeResult.InvalidAddress, await Directory.RemoveDomainAliasAsync("*", Ct));
+        Assert.True(await Directory.IsLocalDomainAsync(domain, Ct));
+        Assert.Equal(["bob@" + domain], (await Directory.ResolveRecipientAsync("bob@" + alias, Ct)).Users);
+
+        // Removed once, then gone; the name can then become an alias of another domain.
+        Assert.Equal(DirectoryChangeResult.Done, await Directory.RemoveDomainAliasAsync(alias, Ct));
+        Assert.Equal(DirectoryChangeResult.UnknownDomain, await Directory.RemoveDomainAliasAsync(alias, Ct));
+        var other = await DomainWithUsersAsync("bob");
+        Assert.Equal(DirectoryChangeResult.Done, await Directory.AddDomainAliasAsync(alias, other, Ct));
+        Assert.Equal(["bob@" + other], (await Directory.ResolveRecipientAsync("bob@" + alias, Ct)).Users);
+    }
+
+    [Fact]
     public async Task CatchAll_UnknownLocalPart_GoesToCatchAllKnownAddressesDoNot()
     {
         var domain = await DomainWithUsersAsync("bob", "carol");

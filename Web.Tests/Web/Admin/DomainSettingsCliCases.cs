@@ -6,8 +6,8 @@ using Mail.Web.Tests.Web.Platform;
 namespace Mail.Web.Tests.Web.Admin;
 
 /// <summary>
-/// <c>admin domain alias|enable|disable|catch-all|quota|default-quota</c> as a real process: the same script on the
-/// SQL directory (SQLite) and on a fresh slapd, checked through the directory each backend opens.
+/// <c>admin domain alias [remove|list]|enable|disable|catch-all|quota|default-quota</c> as a real process: the same script on the
+/// SQL directory (SQLite and MariaDB) and on a fresh slapd, checked through the directory each backend opens.
 /// </summary>
 public sealed class DomainSettingsCliCases
 {
@@ -31,6 +31,31 @@ public sealed class DomainSettingsCliCases
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (Directory.Exists(dataPath))
+            {
+                Directory.Delete(dataPath, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task DomainCommands_MariaDb_ChangeResolution()
+    {
+        var dataPath = Path.Combine(Path.GetTempPath(), "admin-domain-mysql-" + Guid.NewGuid().ToString("N"));
+        var settings = PlatformTestServices.Settings(PlatformDbProvider.MySql, dataPath);
+        // One reader for the whole script, without a cache, so it sees each change the CLI makes; disposing it drops the database.
+        settings["Mail:Directory:PositiveCacheSeconds"] = "0";
+        settings["Mail:Directory:NegativeCacheSeconds"] = "0";
+        await using var platform = await PlatformTestServices.CreateAsync(PlatformDbProvider.MySql, extraSettings: settings);
+        string[] config = [.. settings.Select(kv => $"--{kv.Key}={kv.Value}")];
+        try
+        {
+            await RunScriptAsync(
+                (stdin, args) => AdminProcess.RunAsync([.. args, .. config], stdin),
+                check => check(platform.Get<IMailDirectory>()));
+        }
+        finally
+        {
             if (Directory.Exists(dataPath))
             {
                 Directory.Delete(dataPath, recursive: true);
@@ -71,6 +96,15 @@ public sealed class DomainSettingsCliCases
         Assert.Equal(0, (await admin("pw\n", ["user", "add", "bob@example.com", "--password-stdin"])).ExitCode);
         await Ok("domain alias example.org -> example.com added", null, "domain", "alias", "Example.ORG", "example.com");
         await Fails("example.org already exists", "domain", "alias", "example.org", "example.net");
+        await Ok("domain alias example.info -> example.net added", null, "domain", "alias", "example.info", "example.net");
+        await Ok("domain alias example.info removed", null, "domain", "alias", "remove", "Example.INFO");
+        await Fails("no such alias domain: example.info", "domain", "alias", "remove", "example.info");
+        await Fails("no such alias domain: example.com", "domain", "alias", "remove", "example.com");
+        await Fails("not a valid domain name: bad_name!", "domain", "alias", "remove", "bad_name!");
+        var usage = await admin(null, ["domain", "alias", "remove"]);
+        Assert.True(usage.ExitCode == 2, usage.ToString());
+        Assert.Contains("usage: admin domain alias remove <alias-domain>", usage.Error, StringComparison.Ordinal);
+        await Ok("example.org -> example.com", null, "domain", "alias", "list");
         await Fails("no such domain: nowhere.test", "domain", "alias", "other.test", "nowhere.test");
         await Ok("domain example.com catch-all bob@example.com", null, "domain", "catch-all", "example.com", "Bob@example.com");
         await Fails("not a valid address: nope", "domain", "catch-all", "example.com", "nope");
@@ -96,6 +130,15 @@ public sealed class DomainSettingsCliCases
         {
             Assert.Equal(RecipientKind.UnknownUser, (await directory.ResolveRecipientAsync("anything@example.org", Ct)).Kind);
             Assert.Equal(["dave@example.net"], (await directory.ResolveRecipientAsync("dave@example.net", Ct)).Users);
+        });
+
+        await Ok("domain alias example.org removed", null, "domain", "alias", "remove", "example.org");
+        await Ok("", null, "domain", "alias", "list");
+        await withDirectory(async directory =>
+        {
+            Assert.False(await directory.IsLocalDomainAsync("example.org", Ct));
+            Assert.Equal(RecipientKind.NotLocal, (await directory.ResolveRecipientAsync("carol@example.org", Ct)).Kind);
+            Assert.Equal(["carol@example.com"], (await directory.ResolveRecipientAsync("carol@example.com", Ct)).Users);
         });
     }
 }

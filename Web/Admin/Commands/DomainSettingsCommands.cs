@@ -63,26 +63,3 @@ internal sealed class DomainSettingsCommand : IAdminCommand
     private static long? ParseOctets(string text) =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var octets) ? octets : null;
 }
-
-/// <summary><c>admin domain alias &lt;alias-domain&gt; &lt;domain&gt;</c>: mail to <c>x@alias-domain</c> is delivered as <c>x@domain</c>.</summary>
-internal sealed class DomainAliasCommand : IAdminCommand
-{
-    public string Noun => "domain";
-    public string Verb => "alias";
-    public IReadOnlyList<string> Arguments { get; } = ["<alias-domain>", "<domain>"];
-    public bool ReadsPassword => false;
-    public string Description => "make a domain name an alias of a local domain";
-
-    public async Task<int> RunAsync(AdminCommandContext context, CancellationToken cancellationToken)
-    {
-        var alias = MailAddressText.NormalizeDomain(context.Arguments[0]);
-        var domain = MailAddressText.NormalizeDomain(context.Arguments[1]);
-        var result = await context.Directory.AddDomainAliasAsync(alias, domain, cancellationToken);
-        return result switch
-        {
-            DirectoryChangeResult.UnknownDomain => context.Fail($"no such domain: {domain}"),
-            DirectoryChangeResult.InvalidAddress => context.Fail($"not a valid domain name: {context.Arguments[0]}"),
-            _ => context.Report(result, alias, $"domain alias {alias} -> {domain} added"),
-        };
-    }
-}

@@ -58,7 +58,9 @@ public sealed class SharedMailboxMailKitTests(ImapHostFixture host)
         await folder.OpenAsync(FolderAccess.ReadOnly);
         Assert.Equal(2, folder.Count);
         var summaries = await folder.FetchAsync(0, -1, MessageSummaryItems.Flags | MessageSummaryItems.Envelope);
-        Assert.True(summaries[0].Flags!.Value.HasFlag(MessageFlags.Seen));
+        // The grantee's \Seen is its own (RFC 4314 §4, like Dovecot's INDEXPVT): the owner's flags did not change.
+        Assert.False(summaries[0].Flags!.Value.HasFlag(MessageFlags.Seen));
+        Assert.True((await shared.FetchAsync(0, 0, MessageSummaryItems.Flags))[0].Flags!.Value.HasFlag(MessageFlags.Seen));
         Assert.Equal("reply", summaries[1].Envelope?.Subject);
 
         await folder.RemoveAccessAsync(grantee);

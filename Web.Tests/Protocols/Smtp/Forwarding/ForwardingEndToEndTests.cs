@@ -66,6 +66,46 @@ public sealed class ForwardingEndToEndTests
         Assert.Contains($"X-Rcpt-Args: <{Sender}>", bounce, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ForwardingUser_SenderAlreadySrs0_RemoteGetsSrs1_BounceGoesBackToTheFirstForwarder()
+    {
+        const string firstHop = "SRS0=AbCd=JT=origin.example=sender@first.example";
+        await using var sink = await SmtpSink.StartAsync(IPAddress.Loopback, SmtpSink.FreePort(IPAddress.Loopback));
+        var settings = new Dictionary<string, string?>
+        {
+            ["Mail:Outbound:Routes:remote.example"] = $"127.0.0.1:{sink.Port}",
+            ["Mail:Outbound:Routes:first.example"] = $"127.0.0.1:{sink.Port}",
+            ["Mail:Srs:Secret"] = "end-to-end secret",
+            ["Mail:Srs:Domain"] = MailHostFixture.Domain,
+        };
+        await using var host = await MailHostFixture.StartAsync(settings);
+        var admin = host.Services.GetRequiredService<IDirectoryAdmin>();
+        Assert.Equal(DirectoryChangeResult.Done, await admin.SetForwardingAsync(MailHostFixture.Bob, "bob@remote.example", keepCopy: false, CancellationToken.None));
+
+        await using (var client = await ConnectAsync(host))
+        {
+            Assert.StartsWith("250 ", await TransactionAsync(client, firstHop, [MailHostFixture.Bob], "forwarded twice"));
+        }
+
+        var forwarded = await WaitForMessageAsync(sink, "Subject: forwarded twice", "the re-forwarded message at the remote MTA");
+        var srsSender = Header(forwarded, "X-Mail-Args").Split(' ')[0].Trim('<', '>');
+        Assert.Matches("^SRS1=[^=]{4}=first\\.example==AbCd=JT=origin\\.example=sender@example\\.com$", srsSender);
+
+        // The remote side bounces to the SRS1 address: accepted and sent one hop back, to the first forwarder's SRS0 address.
+        await using (var client = await ConnectAsync(host))
+        {
+            Assert.StartsWith("250 ", await TransactionAsync(client, "", [srsSender], "bounce of the re-forward"));
+            var forged = string.Concat("SRS1=AAAA", srsSender.AsSpan(9));
+            await client.SendLineAsync("MAIL FROM:<>");
+            Assert.StartsWith("250", await client.ReadReplyAsync());
+            await client.SendLineAsync($"RCPT TO:<{forged}>");
+            Assert.StartsWith("550 5.1.1", await client.ReadReplyAsync());
+        }
+        var bounce = await WaitForMessageAsync(sink, "Subject: bounce of the re-forward", "the bounce at the first forwarder");
+        Assert.Contains("X-Mail-Args: <>", bounce, StringComparison.Ordinal);
+        Assert.Contains($"X-Rcpt-Args: <{firstHop}>", bounce, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Sql")]
     [InlineData("Ldap")]

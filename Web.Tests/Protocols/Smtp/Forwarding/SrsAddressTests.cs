@@ -6,7 +6,7 @@ using Mail.Protocols.Smtp.Forwarding;
 
 namespace Mail.Web.Tests.Protocols.Smtp.Forwarding;
 
-/// <summary>SRS0 rewriting and reversal, and interoperation with Debian's postsrsd (libsrs2's algorithm) in both directions.</summary>
+/// <summary>SRS0 and SRS1 rewriting and reversal, and interoperation with Debian's postsrsd (libsrs2's algorithm) in both directions.</summary>
 public sealed class SrsAddressTests
 {
     private static readonly byte[] Key = Encoding.UTF8.GetBytes("tops3cret");
@@ -89,6 +89,103 @@ public sealed class SrsAddressTests
     }
 
     [Fact]
+    public void Forward_OtherForwardersSrs0_BecomesSrs1_BounceGoesBackOneHop()
+    {
+        var srs = Srs();
+        var first = new SrsAddress("first.example", [Encoding.UTF8.GetBytes("their key")], 21).Forward("bob@origin.example", Now);
+
+        var rewritten = srs.Forward(first, Now);
+
+        // SRS1=HHHH=first-forwarder==<their hash>=<their stamp>=origin.example=bob: their SRS0 part kept, not nested in an SRS0.
+        Assert.Matches("^SRS1=[A-Za-z0-9+/]{4}=first\\.example==[A-Za-z0-9+/]{4}=[A-Z2-7]{2}=origin\\.example=bob@fwd\\.example$", rewritten);
+        Assert.EndsWith(first[4..first.IndexOf('@', StringComparison.Ordinal)] + "@fwd.example", rewritten, StringComparison.Ordinal);
+        Assert.Equal(SrsReverseResult.Valid, srs.Reverse(rewritten, Now, out var previousHop));
+        Assert.Equal(first, previousHop);
+        Assert.Equal(SrsReverseResult.Valid, srs.Reverse(rewritten.ToLowerInvariant(), Now, out var folded));
+        Assert.Equal("SRS0" + first.ToLowerInvariant()[4..], folded);
+    }
+
+    [Theory]
+    [InlineData('=')]
+    [InlineData('+')]
+    [InlineData('-')]
+    public void Forward_Srs0WithAnySeparator_KeepsTheSeparatorInTheOpaquePart(char separator)
+    {
+        var srs = Srs();
+        var sender = $"SRS0{separator}AbC+=JT=origin.example=bob@first.example";
+
+        var rewritten = srs.Forward(sender, Now);
+
+        Assert.StartsWith("SRS1=", rewritten, StringComparison.Ordinal);
+        Assert.EndsWith($"=first.example={separator}AbC+=JT=origin.example=bob@fwd.example", rewritten, StringComparison.Ordinal);
+        Assert.Equal(SrsReverseResult.Valid, srs.Reverse(rewritten, Now, out var previousHop));
+        Assert.Equal(sender, previousHop);
+    }
+
+    [Fact]
+    public void Forward_Srs1FromAnotherForwarder_StaysOneLevel_AndPointsAtTheFirstForwarder()
+    {
+        var srs = Srs();
+        var first = "SRS0=AbCd=JT=origin.example=bob@first.example";
+        var second = new SrsAddress("second.example", [Encoding.UTF8.GetBytes("second key")], 21).Forward(first, Now);
+        Assert.StartsWith("SRS1=", second, StringComparison.Ordinal);
+
+        var rewritten = srs.Forward(second, Now);
+
+        Assert.Equal(srs.Forward(first, Now), rewritten); // same address as if it came straight from the first forwarder
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(rewritten, "SRS"));
+        Assert.DoesNotContain("second.example", rewritten, StringComparison.Ordinal);
+        Assert.Equal(SrsReverseResult.Valid, srs.Reverse(rewritten, Now, out var previousHop));
+        Assert.Equal(first, previousHop);
+    }
+
+    [Fact]
+    public void Forward_OurOwnSrsAddresses_AreNotRewrittenAgain()
+    {
+        var srs = Srs();
+        var srs0 = srs.Forward("bob@origin.example", Now);
+        var srs1 = srs.Forward("SRS0=AbCd=JT=origin.example=bob@first.example", Now);
+
+        Assert.Equal(srs0, srs.Forward(srs0, Now));
+        Assert.Equal(srs1, srs.Forward(srs1, Now));
+    }
+
+    [Fact]
+    public void Reverse_Srs1_ChecksTheHashNotAnAge()
+    {
+        var srs = Srs();
+        var rewritten = srs.Forward("SRS0=AbCd=JT=origin.example=bob@first.example", Now);
+        var hash = rewritten.Split('=')[1];
+        var forged = rewritten.Replace("=" + hash + "=", hash == "AAAA" ? "=BBBB=" : "=AAAA=", StringComparison.Ordinal);
+        var otherHost = rewritten.Replace("=first.example=", "=evil.example=", StringComparison.Ordinal);
+
+        Assert.Equal(SrsReverseResult.BadHash, srs.Reverse(forged, Now, out _));
+        Assert.Equal(SrsReverseResult.BadHash, srs.Reverse(otherHost, Now, out _));
+        Assert.Equal(SrsReverseResult.BadHash, Srs(Encoding.UTF8.GetBytes("another key")).Reverse(rewritten, Now, out _));
+        // SRS1 has no timestamp of its own (libsrs2): the first forwarder checks the age of its SRS0 part.
+        Assert.Equal(SrsReverseResult.Valid, srs.Reverse(rewritten, Now.AddDays(400), out _));
+    }
+
+    [Theory]
+    [InlineData("SRS1=@fwd.example")]
+    [InlineData("SRS1=AbCd@fwd.example")]
+    [InlineData("SRS1=AbCd=first.example@fwd.example")]
+    [InlineData("SRS1==first.example==AbCd=JT=origin.example=bob@fwd.example")]
+    [InlineData("SRS1=AbCdE=first.example==AbCd=JT=origin.example=bob@fwd.example")]
+    public void Reverse_MalformedSrs1_IsBadHash(string address)
+    {
+        Assert.Equal(SrsReverseResult.BadHash, Srs().Reverse(address, Now, out _));
+    }
+
+    [Fact]
+    public void Reverse_Srs1OfAnotherDomain_IsNotSrs()
+    {
+        var theirs = Srs().Forward("SRS0=AbCd=JT=origin.example=bob@first.example", Now).Replace("@fwd.example", "@other.example", StringComparison.Ordinal);
+
+        Assert.Equal(SrsReverseResult.NotSrs, Srs().Reverse(theirs, Now, out _));
+    }
+
+    [Fact]
     public async Task Postsrsd_ReversesOurAddresses_AndWeReverseItsAddresses()
     {
         Assert.True(File.Exists("/usr/sbin/postsrsd"), "/usr/sbin/postsrsd is missing: run scripts/services.sh install (package postsrsd).");
@@ -113,6 +210,17 @@ public sealed class SrsAddressTests
             Assert.Equal(theirs, Srs().Forward("dave@origin.example", DateTimeOffset.UtcNow)); // same algorithm, same key, same day
             Assert.Equal(SrsReverseResult.Valid, Srs().Reverse(theirs, DateTimeOffset.UtcNow, out var original));
             Assert.Equal("dave@origin.example", original);
+
+            // SRS1 (libsrs2's srs_compile_guarded / srs_parse_guarded): the same rewrite of another forwarder's SRS0 and SRS1
+            // address in both implementations, and each reverses the other's SRS1 one hop back.
+            const string otherSrs0 = "SRS0=AbCd=JT=origin.example=erin@first.example";
+            var theirSrs1 = (await QueryAsync(forwardPort, otherSrs0))["200 ".Length..];
+            Assert.Equal(theirSrs1, Srs().Forward(otherSrs0, DateTimeOffset.UtcNow));
+            Assert.Equal(SrsReverseResult.Valid, Srs().Reverse(theirSrs1, DateTimeOffset.UtcNow, out var previousHop));
+            Assert.Equal(otherSrs0, previousHop);
+            var secondHop = new SrsAddress("second.example", [Encoding.UTF8.GetBytes("second key")], 21).Forward(otherSrs0, DateTimeOffset.UtcNow);
+            Assert.Equal($"200 {Srs().Forward(secondHop, DateTimeOffset.UtcNow)}", await QueryAsync(forwardPort, secondHop));
+            Assert.Equal($"200 {otherSrs0}", await QueryAsync(reversePort, Srs().Forward(otherSrs0, DateTimeOffset.UtcNow)));
         }
         finally
         {

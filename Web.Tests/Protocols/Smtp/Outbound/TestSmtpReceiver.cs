@@ -39,6 +39,29 @@ internal sealed class TestSmtpReceiver : IAsyncDisposable
     /// <summary>Failed TLS handshakes (the client refused our certificate).</summary>
     public int HandshakeFailures;
 
+    /// <summary>When set, each transaction waits for it before its final 250 (to hold deliveries open).</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
+    /// <summary>Transactions waiting at <see cref="Gate"/> now, and the most at once.</summary>
+    public int Waiting;
+
+    public int MaxWaiting;
+
+    private async Task PassGateAsync()
+    {
+        if (Gate is not { } gate)
+        {
+            return;
+        }
+        var now = Interlocked.Increment(ref Waiting);
+        int max;
+        while (now > (max = Volatile.Read(ref MaxWaiting)) && Interlocked.CompareExchange(ref MaxWaiting, now, max) != max)
+        {
+        }
+        await gate.Task;
+        Interlocked.Decrement(ref Waiting);
+    }
+
     private async Task AcceptAsync()
     {
         while (!_stop.IsCancellationRequested)
@@ -131,6 +154,7 @@ internal sealed class TestSmtpReceiver : IAsyncDisposable
                     {
                         data.Write(raw, raw.Length > 0 && raw[0] == '.' ? 1 : 0, raw.Length - (raw.Length > 0 && raw[0] == '.' ? 1 : 0));
                     }
+                    await PassGateAsync();
                     Messages.Enqueue((mail ?? "", rcpts, tls, data.ToArray()));
                     await WriteAsync(stream, "250 2.0.0 Ok: queued\r\n");
                     break;
@@ -140,6 +164,7 @@ internal sealed class TestSmtpReceiver : IAsyncDisposable
                     bdat.Write(await reader.ReadExactlyAsync(size));
                     if (parts.Length > 2 && parts[2].Equals("LAST", StringComparison.OrdinalIgnoreCase))
                     {
+                        await PassGateAsync();
                         Messages.Enqueue((mail ?? "", rcpts, tls, bdat.ToArray()));
                         await WriteAsync(stream, "250 2.0.0 Ok: queued\r\n");
                     }

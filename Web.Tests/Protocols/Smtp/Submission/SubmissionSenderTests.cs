@@ -63,6 +63,17 @@ public sealed class SubmissionSenderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Data_WithShowAuthenticatedUser_ReceivedNamesTheUserAndTheClient()
+    {
+        await using var host = await OutboundTestHost.StartAsync(new Dictionary<string, string?> { ["Mail:Submission:ShowAuthenticatedUser"] = "true" }, outbound: false);
+        var reply = await host.SubmitAsync("alice@example.com", ["carol@remote.example"], OutboundTestHost.Message("alice@example.com", "carol@remote.example"));
+        Assert.StartsWith("250 2.0.0 Ok: queued as ", reply);
+        await using var file = host.Queue.OpenMessage(reply["250 2.0.0 Ok: queued as ".Length..]);
+        var text = await new StreamReader(file, Encoding.UTF8).ReadToEndAsync();
+        Assert.StartsWith("Received: from client.example ([127.0.0.1])\r\n\t(Authenticated sender: alice@example.com)\r\n\tby mail.test.example with ESMTPSA; ", text);
+    }
+
+    [Fact]
     public async Task Data_OverSizeLimit_Returns552AndQueuesNothing()
     {
         await using var client = await _host.AuthenticatedClientAsync();
