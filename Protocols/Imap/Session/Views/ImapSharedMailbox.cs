@@ -11,8 +11,8 @@ namespace Mail.Protocols.Imap.Session.Views;
 public sealed class ImapSharedMailbox : IDisposable
 {
     private readonly SemaphoreSlim _refresh = new(1, 1);
-    private ImapMailboxSnapshot? _current;
-    private int _stale = 1;
+    private Published? _published;
+    private long _generation = 1;
 
     internal ImapSharedMailbox(IAccountStore store, long mailboxId)
     {
@@ -35,13 +35,13 @@ public sealed class ImapSharedMailbox : IDisposable
     public int Refreshes { get; private set; }
 
     /// <summary>The snapshot as last refreshed, without asking the store (null before the first load).</summary>
-    public ImapMailboxSnapshot? Peek => Volatile.Read(ref _current);
+    public ImapMailboxSnapshot? Peek => Volatile.Read(ref _published)?.Snapshot;
 
     /// <summary>Disposes the refresh lock (the registry does, when the last holder lets go).</summary>
     public void Dispose() => _refresh.Dispose();
 
     /// <summary>Marks the view out of date: a change was committed in the mailbox. Call before waking the sessions.</summary>
-    public void MarkStale() => Volatile.Write(ref _stale, 1);
+    public void MarkStale() => Interlocked.Increment(ref _generation);
 
     internal void OnMailboxChanged(long mailboxId)
     {
@@ -52,37 +52,33 @@ public sealed class ImapSharedMailbox : IDisposable
     }
 
     /// <summary>
-    /// The current snapshot: the cached one when no change arrived since, else the cached one with the store's changes
-    /// applied (a full load the first time, or if the message count does not add up, e.g. after a rename of INBOX).
+    /// The current snapshot: the cached one when no change arrived since it was read, else the cached one with the store's
+    /// changes applied (a full load the first time, or if the message count does not add up, e.g. after a rename of INBOX).
     /// </summary>
+    /// <remarks>
+    /// Staleness is a generation counter, not a flag: a snapshot is published with the generation taken before its store
+    /// read, so a change marked before a caller's check is never answered with a snapshot read before that change, even
+    /// while another session's refresh is in flight.
+    /// </remarks>
     public async ValueTask<ImapMailboxSnapshot> GetCurrentAsync(CancellationToken cancellationToken)
     {
-        var current = Volatile.Read(ref _current);
-        if (current is not null && Volatile.Read(ref _stale) == 0)
+        var generation = Interlocked.Read(ref _generation);
+        var published = Volatile.Read(ref _published);
+        if (published is not null && published.Generation == generation)
         {
-            return current;
+            return published.Snapshot;
         }
         await _refresh.WaitAsync(cancellationToken);
         try
         {
-            current = _current;
-            if (current is not null && Volatile.Read(ref _stale) == 0)
+            generation = Interlocked.Read(ref _generation);
+            published = _published;
+            if (published is not null && published.Generation == generation)
             {
-                return current;
+                return published.Snapshot;
             }
-            // Cleared before reading: a commit whose event arrives from now on makes the next call read again.
-            Volatile.Write(ref _stale, 0);
-            ImapMailboxSnapshot next;
-            try
-            {
-                next = await ReadAsync(current, cancellationToken);
-            }
-            catch
-            {
-                MarkStale();
-                throw;
-            }
-            Volatile.Write(ref _current, next);
+            var next = await ReadAsync(published?.Snapshot, cancellationToken);
+            Volatile.Write(ref _published, new Published(next, generation));
             return next;
         }
         finally
@@ -111,4 +107,7 @@ public sealed class ImapSharedMailbox : IDisposable
         Loads++;
         return all is null ? new ImapMailboxSnapshot([], 0) : new ImapMailboxSnapshot([.. all.Changed], all.HighestModSeq);
     }
+
+    /// <summary>A snapshot and the change generation it reflects.</summary>
+    private sealed record Published(ImapMailboxSnapshot Snapshot, long Generation);
 }
