@@ -20,7 +20,10 @@ QUERIES = [
     ("common word, TEXT", "SEARCH TEXT the"),
     ("common word, BODY", "SEARCH BODY office"),
     ("absent word, TEXT", "SEARCH TEXT qwxzjvk"),
-    ("two-letter, BODY (scan)", "SEARCH BODY zy"),
+    ("two-letter, BODY (word prefix)", "SEARCH BODY zy"),
+    ("two-letter, TEXT (word prefix)", "SEARCH TEXT ab"),
+    ("one-letter, TEXT (word prefix)", "SEARCH TEXT q"),
+    ("two characters with punctuation, BODY (scan)", 'SEARCH BODY "y."'),
 ]
 
 

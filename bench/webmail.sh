@@ -9,7 +9,8 @@
 #    first page (GET /mail?folder=INBOX: server-side prerender of the first rows), scroll to the middle (the IMAP
 #    UID FETCH of a 40-row window the circuit's Virtualize ItemsProvider issues; the circuit itself is not driven),
 #    open a message (GET /mail/read), search (GET /mail?q=WORD); client-side p50/p95 on loopback, and the server's
-#    own times from its "Request finished" log lines;
+#    own times from its "Request finished" log lines (this run's only); then the IMAP commands of a first page one by
+#    one (login, LIST-STATUS, EXAMINE, the list index, the page's FETCH) for a per-command breakdown;
 # 4. SESSIONS signed-in sessions that each loaded the list once: server RSS before/after/IDLE_SECS later.
 # Writes the figures to bench/webmail-results.md (RESULTS=...). Stops what it started.
 #
@@ -66,6 +67,7 @@ if [ ! -f "$B/filled" ]; then
   admin domain add "$DOMAIN"
   echo "$PASS" | admin user add "$USER" --password-stdin
 fi
+LOG_START=$( [ -f "$B/server.log" ] && wc -l <"$B/server.log" || echo 0)  # server.log accumulates over KEEP_DATA runs
 log "starting the server: HTTP 127.0.0.1:$HTTP IMAP 127.0.0.1:$IMAP"
 (cd "$(dirname "$DLL")" && exec dotnet "$DLL" --Mail:DataPath="$DATA" --urls "http://127.0.0.1:$HTTP" \
   --Mail:Endpoints:SmtpIn=127.0.0.1:$SMTP --Mail:Endpoints:Imap=127.0.0.1:$IMAP --Mail:Endpoints:Pop3=127.0.0.1:$POP3 \
@@ -95,7 +97,7 @@ say "load at end $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # The server's own request times (Microsoft.AspNetCore.Hosting.Diagnostics "Request finished ... 12.3ms").
 server_times() {
-  grep -a "Request finished" "$B/server.log" | grep -a "[?&]b=$1-" | sed -n 's/.* \([0-9.]*\)ms$/\1/p' | sort -n |
+  tail -n +"$((LOG_START + 1))" "$B/server.log" | grep -a "Request finished" | grep -a "[?&]b=$1-" | sed -n 's/.* \([0-9.]*\)ms$/\1/p' | sort -n |
     awk -v name="$1" '{ v[NR] = $1 } END {
       if (NR == 0) { print "SERVER " name " n=0"; exit }
       i50 = int(0.50 * NR + 0.5); if (i50 < 1) i50 = 1; i95 = int(0.95 * NR + 0.5); if (i95 < 1) i95 = 1

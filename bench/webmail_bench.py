@@ -8,8 +8,10 @@
   webmail_bench.py http BASE_URL IMAP_PORT USER PASSWORD PID REPS SESSIONS IDLE_SECS WORD
       Signs in like a browser (GET /signin for the antiforgery token + cookie, POST the form, follow to /mail), then
       times REPS times each: first page (GET /mail?folder=INBOX, the server-side prerender of the first rows),
-      scroll to the middle (the IMAP UID FETCH the circuit's Virtualize ItemsProvider sends for a 40-row window in the
-      middle of the list: same items as WebmailMailSession's ListItems, on one selected IMAP connection),
+      scroll to the middle (the IMAP commands the circuit's Virtualize ItemsProvider sends for a 40-row window in the
+      middle of the list: the PARTIAL SORT of the window when the server has PARTIAL, and the UID FETCH of the same
+      items as WebmailMailSession's ListItems, on one selected IMAP connection), the IMAP commands of a first page
+      one by one (login, LIST-STATUS, EXAMINE, the list index, the page's FETCH),
       open a message (GET /mail/read?folder=INBOX&uid=..), search (GET /mail?folder=INBOX&q=WORD).
       Each HTTP request carries a `b=<phase>-<n>` query parameter so webmail.sh can read the server's own
       "Request finished ... in N ms" lines. Then SESSIONS sessions sign in and load the list (25 at a time) and stay
@@ -74,6 +76,24 @@ def tagged(f, tag, expect_ok=False):
             if expect_ok and not line.startswith(tag.encode() + b" OK"):
                 raise RuntimeError(line.decode("latin-1").strip())
             return line
+        m = re.search(rb"\{(\d+)\+?\}\r\n$", line)
+        if m:
+            f.read(int(m.group(1)))
+
+
+def command(s, f, tag, text):
+    """Sends one command, returns its response lines (literals skipped); raises on a tagged NO/BAD."""
+    s.sendall(f"{tag} {text}\r\n".encode())
+    lines = []
+    while True:
+        line = f.readline()
+        if not line:
+            raise RuntimeError("connection closed")
+        lines.append(line)
+        if line.startswith(tag.encode() + b" "):
+            if not line.startswith(tag.encode() + b" OK"):
+                raise RuntimeError(f"{text[:60]}: " + line.decode("latin-1").strip())
+            return lines
         m = re.search(rb"\{(\d+)\+?\}\r\n$", line)
         if m:
             f.read(int(m.group(1)))
@@ -209,26 +229,53 @@ def http_bench(base, imap_port, user, password, pid, reps, sessions, idle_secs, 
     rows = html.count(b'role="row"')
     report("first_page", first, f" rows={rows} bytes={len(html)}")
 
-    # Scroll to the middle: the fetch the circuit's ItemsProvider makes for a window in the middle (40 rows).
+    # Scroll to the middle: what the circuit's Virtualize ItemsProvider sends for a 40-row window in the middle. With
+    # PARTIAL (RFC 9394) that is one UID SORT RETURN (PARTIAL a:b) for the window's UIDs plus the UID FETCH of its rows;
+    # without, only the UID FETCH (the circuit holds the whole list's UIDs).
     s, f = imap_login("127.0.0.1", imap_port, user, password)
-    s.sendall(b"s SELECT INBOX\r\n")
-    tagged(f, "s", expect_ok=True)
+    caps = command(s, f, "c", "CAPABILITY")[0]
+    partial = b" PARTIAL" in caps.upper()
+    command(s, f, "s", "SELECT INBOX")
     s.sendall(b"u UID SEARCH ALL\r\n")
     line, all_uids = f.readline(), []
     while not line.startswith(b"u "):
         if line.startswith(b"* SEARCH"):
             all_uids = [int(x) for x in line.split()[2:]]
         line = f.readline()
-    print(f"RESULT inbox messages={len(all_uids)}")
+    print(f"RESULT inbox messages={len(all_uids)} server_partial={'yes' if partial else 'no'}")
     for n in range(reps):
         mid = len(all_uids) // 2 + (n - reps // 2) * 40
-        window = ",".join(str(u) for u in all_uids[mid:mid + 40])
         t = time.perf_counter()
-        s.sendall(f"m{n} UID FETCH {window} (UID ENVELOPE FLAGS RFC822.SIZE BODYSTRUCTURE INTERNALDATE)\r\n".encode())
-        tagged(f, f"m{n}", expect_ok=True)
+        if partial:
+            lines = command(s, f, f"p{n}", f"UID SORT RETURN (PARTIAL {mid + 1}:{mid + 40}) (REVERSE ARRIVAL) UTF-8 ALL")
+            window = next((l.split(b"PARTIAL (")[1].split(b" ")[1].rstrip(b")\r\n").decode() for l in lines if b"PARTIAL (" in l), "")
+        else:
+            window = ",".join(str(u) for u in sorted(all_uids, reverse=True)[mid:mid + 40])
+        command(s, f, f"m{n}", f"UID FETCH {window} (UID ENVELOPE FLAGS RFC822.SIZE BODYSTRUCTURE INTERNALDATE)")
         middle.append((time.perf_counter() - t) * 1000)
+    report("scroll_middle_imap" + ("_partial" if partial else "_fetch") + "_40", middle)
+
+    # The IMAP commands of a first page, each timed on its own (loopback: client time ~ server time).
+    steps = {"login": [], "list_status": [], "examine": [], "list_index": [], "fetch_page": []}
+    for n in range(reps):
+        t = time.perf_counter()
+        s2, f2 = imap_login("127.0.0.1", imap_port, user, password)
+        steps["login"].append((time.perf_counter() - t) * 1000)
+        for name, tag, cmd in (("list_status", "l", 'LIST "" "*" RETURN (SPECIAL-USE STATUS (MESSAGES UNSEEN))'),
+                               ("examine", "e", "EXAMINE INBOX"),
+                               ("list_index", "i", "UID SORT RETURN (COUNT PARTIAL 1:50) (REVERSE ARRIVAL) UTF-8 ALL" if partial
+                                else "UID SORT RETURN (ALL) (REVERSE ARRIVAL) UTF-8 ALL")):
+            t = time.perf_counter()
+            lines = command(s2, f2, tag, cmd)
+            steps[name].append((time.perf_counter() - t) * 1000)
+        first = sorted(all_uids, reverse=True)[:50]
+        t = time.perf_counter()
+        command(s2, f2, "f", "UID FETCH " + ",".join(map(str, first)) + " (UID ENVELOPE FLAGS RFC822.SIZE BODYSTRUCTURE INTERNALDATE)")
+        steps["fetch_page"].append((time.perf_counter() - t) * 1000)
+        s2.sendall(b"z LOGOUT\r\n"); s2.close()
+    for name, values in steps.items():
+        report("imap_" + name, values)
     s.sendall(b"z LOGOUT\r\n"); s.close()
-    report("scroll_middle_imap_fetch_40", middle)
 
     for n in range(reps):
         uid = all_uids[(n * 997) % len(all_uids)]

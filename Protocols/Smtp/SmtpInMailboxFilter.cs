@@ -12,7 +12,7 @@ namespace Mail.Protocols.Smtp;
 /// <summary>
 /// MAIL and RCPT policy of the MX (RFC 5321 §4.1.1.2-3): any sender; recipients only in local
 /// domains, resolved through <see cref="MailForwarder.ResolveAsync"/> (the directory's aliases,
-/// plus-addressing and forwarding; bounces to our SRS0 addresses). Refusals are thrown as <see cref="SmtpResponseException"/> so each carries
+/// plus-addressing and forwarding; bounces to our SRS0 and SRS1 addresses). Refusals are thrown as <see cref="SmtpResponseException"/> so each carries
 /// its own code: <c>550 5.1.1</c> unknown user, <c>554 5.7.1</c> relay denied (never an open
 /// relay), <c>451 4.4.3</c> directory unavailable (<c>451 4.3.0</c> other lookup failures), <c>452 4.5.3</c> too many recipients.
 /// </summary>

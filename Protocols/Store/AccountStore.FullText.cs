@@ -2,7 +2,8 @@ using Microsoft.Data.Sqlite;
 
 namespace Mail.Protocols.Store;
 
-// Full-text index for IMAP SEARCH BODY/TEXT (StoreSchema v2: fts_files + fts_text, trigram tokenizer).
+// Full-text index for IMAP SEARCH BODY/TEXT (StoreSchema v2: fts_files + fts_text, trigram tokenizer; v5: fts_words,
+// unicode61 words with 1- and 2-character prefix indexes, for the terms too short for trigrams).
 internal sealed partial class AccountStore
 {
     /// <summary>Files indexed per transaction when catching up on messages stored before the index existed.</summary>
@@ -35,9 +36,20 @@ internal sealed partial class AccountStore
                 """;
             cmd.Parameters.AddWithValue("@q", scope == TextSearchScope.Body ? "body : " + phrase : phrase);
         }
+        else if (IsShortWord(text))
+        {
+            // One or two letters or digits: the words starting with them, from the prefix index of fts_words (StoreSchema v5).
+            cmd.CommandText = """
+                WITH hits(id) AS MATERIALIZED (SELECT rowid FROM fts_words WHERE fts_words MATCH @q)
+                SELECT m.uid FROM hits CROSS JOIN fts_files f ON f.id = hits.id CROSS JOIN messages m ON m.file = f.file
+                WHERE m.mailbox_id = @id
+                """;
+            var prefix = "\"" + text + "\" *";
+            cmd.Parameters.AddWithValue("@q", scope == TextSearchScope.Body ? "body : " + prefix : prefix);
+        }
         else
         {
-            // Under three characters the trigram index cannot help: scan the indexed text of the mailbox.
+            // Under three characters with punctuation or spaces neither index can help: scan the indexed text of the mailbox.
             connection.CreateFunction("imap_contains", (string? haystack, string needle) => haystack is not null && haystack.Contains(needle, StringComparison.OrdinalIgnoreCase));
             cmd.CommandText = """
                 SELECT m.uid FROM messages m JOIN fts_files f ON f.file = m.file JOIN fts_text t ON t.rowid = f.id
@@ -53,6 +65,20 @@ internal sealed partial class AccountStore
             result.Add((uint)reader.GetInt64(0));
         }
         return result;
+    }
+
+    /// <summary>True for 1 or 2 characters, each a letter or digit (a word prefix for the unicode61 tokenizer of <c>fts_words</c>).</summary>
+    private static bool IsShortWord(string text)
+    {
+        var count = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (++count > 2 || !System.Text.Rune.IsLetterOrDigit(rune))
+            {
+                return false;
+            }
+        }
+        return count > 0;
     }
 
     /// <summary>
@@ -125,11 +151,14 @@ internal sealed partial class AccountStore
     private void DeleteText(SqliteTransaction tx, IReadOnlyList<string> files)
     {
         using var delete = Command(tx, "DELETE FROM fts_text WHERE rowid = (SELECT id FROM fts_files WHERE file = @file)", ("@file", ""));
+        using var deleteWords = Command(tx, "DELETE FROM fts_words WHERE rowid = (SELECT id FROM fts_files WHERE file = @file)", ("@file", ""));
         using var deleteFile = Command(tx, "DELETE FROM fts_files WHERE file = @file", ("@file", ""));
         foreach (var file in files)
         {
             delete.Parameters["@file"].Value = file;
             delete.ExecuteNonQuery();
+            deleteWords.Parameters["@file"].Value = file;
+            deleteWords.ExecuteNonQuery();
             deleteFile.Parameters["@file"].Value = file;
             deleteFile.ExecuteNonQuery();
         }
@@ -140,11 +169,13 @@ internal sealed partial class AccountStore
     {
         private readonly SqliteCommand _file;
         private readonly SqliteCommand _text;
+        private readonly SqliteCommand _words;
 
         public TextInserter(AccountStore store, SqliteTransaction tx)
         {
             _file = store.Command(tx, "INSERT INTO fts_files (file) VALUES (@file) ON CONFLICT (file) DO NOTHING RETURNING id", ("@file", ""));
             _text = store.Command(tx, "INSERT INTO fts_text (rowid, headers, body) VALUES (@id, @headers, @body)", ("@id", 0L), ("@headers", ""), ("@body", ""));
+            _words = store.Command(tx, "INSERT INTO fts_words (rowid, headers, body) VALUES (@id, @headers, @body)", ("@id", 0L), ("@headers", ""), ("@body", ""));
         }
 
         /// <summary>Adds the text of <paramref name="file"/> unless it is indexed already (a copy, or a concurrent backfill).</summary>
@@ -159,12 +190,17 @@ internal sealed partial class AccountStore
             _text.Parameters["@headers"].Value = text.Headers;
             _text.Parameters["@body"].Value = text.Body;
             _text.ExecuteNonQuery();
+            _words.Parameters["@id"].Value = id;
+            _words.Parameters["@headers"].Value = text.Headers;
+            _words.Parameters["@body"].Value = text.Body;
+            _words.ExecuteNonQuery();
         }
 
         public void Dispose()
         {
             _file.Dispose();
             _text.Dispose();
+            _words.Dispose();
         }
     }
 }

@@ -7,8 +7,11 @@ internal sealed partial class AccountStore
 {
     private const string PrefixedMessageColumns = "m.uid, m.flags, m.keywords, m.modseq, m.internal_date, m.internal_offset, m.size, m.email_id, m.save_date";
 
+    /// <summary>One view per grantee, so that all its sessions share one store instance (and what is keyed by it).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PrivateSeenView> _privateViews = new(StringComparer.Ordinal);
+
     /// <inheritdoc />
-    public IAccountStore PrivateView(string user) => new PrivateSeenView(this, user);
+    public IAccountStore PrivateView(string user) => _privateViews.GetOrAdd(user, u => new PrivateSeenView(this, u));
 
     /// <summary>
     /// A message as <paramref name="shared"/> is in the index with \Seen taken from a user's private row

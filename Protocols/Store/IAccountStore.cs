@@ -130,6 +130,9 @@ public interface IAccountStore
     /// substring (IMAP SEARCH BODY / TEXT, RFC 9051 §6.4.4), answered from the account's full-text index
     /// (decoded text parts; with <see cref="TextSearchScope.Text"/> also decoded header fields). Messages
     /// stored before the index existed are indexed first. An empty <paramref name="text"/> matches every message.
+    /// A term of 1 or 2 letters or digits, which the trigram index cannot answer, matches the messages with a word
+    /// (run of letters and digits) starting with it instead of any substring (as Dovecot's fts-flatcurve does):
+    /// <c>zy</c> finds "zyzzogeton", not "fuzzy". Other terms under 3 characters are still substrings.
     /// </summary>
     Task<IReadOnlySet<uint>> SearchTextAsync(long mailboxId, string text, TextSearchScope scope, CancellationToken cancellationToken);
 

@@ -26,12 +26,17 @@ namespace Mail.Protocols.Store;
 /// <item>(v4) <c>private_flags(mailbox_id, user, uid, flags, modseq)</c>: the \Seen flag of each grantee of a shared mailbox
 /// (RFC 4314 §4, Dovecot's INDEXPVT), kept apart from the owner's flags; <c>modseq</c> is taken from the mailbox's
 /// HIGHESTMODSEQ like any other change, so MODSEQ stays monotonic for everyone. Rows go with their message.</item>
+/// <item>(v5) <c>fts_words(headers, body)</c>: the same text as <c>fts_text</c> (same rowid) in a contentless FTS5 table with the
+/// unicode61 tokenizer (words: runs of letters and digits, case folded, diacritics kept) and prefix indexes of 1 and 2
+/// characters. It answers the 1- and 2-character terms trigrams cannot: such a term made of letters or digits matches the
+/// words that start with it (as Dovecot's fts-flatcurve matches prefixes), e.g. <c>zy</c> finds "zyzzogeton" but not
+/// "fuzzy". The upgrade fills it from <c>fts_text</c>.</item>
 /// </list>
 /// </remarks>
 internal static class StoreSchema
 {
     /// <summary>Current schema version (<c>PRAGMA user_version</c>).</summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     private const string CreateV1 = """
         CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
@@ -88,6 +93,12 @@ internal static class StoreSchema
             PRIMARY KEY (mailbox_id, user, uid)) WITHOUT ROWID;
         """;
 
+    private const string CreateV5 = """
+        CREATE VIRTUAL TABLE fts_words USING fts5(headers, body, content = '', contentless_delete = 1, prefix = '1 2',
+            tokenize = 'unicode61 remove_diacritics 0');
+        INSERT INTO fts_words (rowid, headers, body) SELECT rowid, headers, body FROM fts_text;
+        """;
+
     /// <summary>Sets the connection pragmas of the writer connection.</summary>
     public static void ConfigureWriter(SqliteConnection connection)
     {
@@ -122,6 +133,10 @@ internal static class StoreSchema
         if (version < 4)
         {
             Execute(connection, CreateV4, tx);
+        }
+        if (version < 5)
+        {
+            Execute(connection, CreateV5, tx);
         }
         Execute(connection, $"PRAGMA user_version={Version}", tx);
         tx.Commit();

@@ -20,8 +20,7 @@ internal static class DomainQuotaLookup
     /// </summary>
     public static async Task<long> GetAsync(string domain, Func<string, Task<long>> quotaOf)
     {
-        ArgumentNullException.ThrowIfNull(domain);
-        var name = MailAddressText.NormalizeDomain(domain);
-        return MailAddressText.IsValidDomain(name) ? await quotaOf(name) : 0;
+        ArgumentNullException.ThrowIfNull(quotaOf);
+        return MailAddressText.TryNormalizeDomain(domain, out var name) ? await quotaOf(name) : 0;
     }
 }

@@ -40,6 +40,16 @@ public static class MailAddressText
         return at < 0 ? a.ToLowerInvariant() : a[..at].ToLowerInvariant() + "@" + NormalizeDomain(a[(at + 1)..]);
     }
 
+    /// <summary>
+    /// <see cref="NormalizeDomain"/>, then <see cref="IsValidDomain"/>: false when the normalized name is not a DNS name
+    /// (<paramref name="normalized"/> is set either way).
+    /// </summary>
+    public static bool TryNormalizeDomain(string domain, out string normalized)
+    {
+        normalized = NormalizeDomain(domain);
+        return IsValidDomain(normalized);
+    }
+
     /// <summary>True when <paramref name="domain"/> (already normalized) has the shape of a DNS name.</summary>
     public static bool IsValidDomain([NotNullWhen(true)] string? domain)
     {

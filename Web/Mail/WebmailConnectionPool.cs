@@ -16,7 +16,9 @@ namespace Mail.Web.Webmail;
 /// <para>Limits (<see cref="WebmailOptions"/>): at most <see cref="WebmailOptions.PoolMaxSessions"/> sessions per node
 /// (the least recently used idle one is closed to make room; with none idle a new session is refused with
 /// <see cref="WebmailFailure.TooManySessions"/>); a session nobody holds is closed after
-/// <see cref="WebmailOptions.PoolIdleSeconds"/>; <see cref="CloseAsync"/> closes one at sign-out.</para>
+/// <see cref="WebmailOptions.PoolIdleSeconds"/>; the command connection of any session, held or not, is logged out
+/// after <see cref="WebmailOptions.PoolConnectionIdleSeconds"/> without a command (reopened on demand);
+/// <see cref="CloseAsync"/> closes one at sign-out.</para>
 /// </remarks>
 public sealed class WebmailConnectionPool : IAsyncDisposable
 {
@@ -38,11 +40,14 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
         _options = options.Value;
         _time = time;
         _logger = logger;
-        var period = TimeSpan.FromSeconds(Math.Clamp(IdleTimeout.TotalSeconds / 4, 1, 30));
+        var shortest = ConnectionIdleTimeout is { } connectionIdle && connectionIdle < IdleTimeout ? connectionIdle : IdleTimeout;
+        var period = TimeSpan.FromSeconds(Math.Clamp(shortest.TotalSeconds / 4, 1, 30));
         _sweeper = time.CreateTimer(_ => _ = SweepAsync(), null, period, period);
     }
 
     private TimeSpan IdleTimeout => TimeSpan.FromSeconds(Math.Max(1, _options.PoolIdleSeconds));
+
+    private TimeSpan? ConnectionIdleTimeout => _options.PoolConnectionIdleSeconds > 0 ? TimeSpan.FromSeconds(_options.PoolConnectionIdleSeconds) : null;
 
     /// <summary>Pooled sessions on this node.</summary>
     public int Count
@@ -137,7 +142,7 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
                     _entries.Remove(idle.Key);
                     evicted = idle.Value.Session;
                 }
-                entry = new Entry(new WebmailMailSession(creds, _connector, _options, _logger, this));
+                entry = new Entry(new WebmailMailSession(creds, _connector, _options, _logger, this, _time));
                 _entries.Add(key, entry);
             }
             entry.Leases++;
@@ -187,10 +192,14 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
         }
     }
 
-    /// <summary>Closes sessions nobody has held for <see cref="WebmailOptions.PoolIdleSeconds"/>.</summary>
+    /// <summary>
+    /// Closes sessions nobody has held for <see cref="WebmailOptions.PoolIdleSeconds"/>, and the command connections
+    /// of the others that ran no command for <see cref="WebmailOptions.PoolConnectionIdleSeconds"/>.
+    /// </summary>
     private async Task SweepAsync()
     {
         List<WebmailMailSession> idle;
+        List<WebmailMailSession> others;
         lock (_entries)
         {
             var expired = _entries.Where(e => e.Value.Leases == 0 && _time.GetElapsedTime(e.Value.LastUsed) >= IdleTimeout).ToList();
@@ -199,11 +208,22 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
                 _entries.Remove(key);
             }
             idle = [.. expired.Select(e => e.Value.Session)];
+            others = [.. _entries.Values.Select(e => e.Session)];
         }
         foreach (var session in idle)
         {
             WebmailLog.PoolSessionIdleClosed(_logger, session.Address);
             await session.CloseAsync();
+        }
+        if (ConnectionIdleTimeout is { } connectionIdle)
+        {
+            foreach (var session in others)
+            {
+                if (await session.DisconnectIfIdleAsync(connectionIdle))
+                {
+                    WebmailLog.PoolConnectionIdleClosed(_logger, session.Address);
+                }
+            }
         }
     }
 

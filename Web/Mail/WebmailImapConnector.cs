@@ -88,6 +88,11 @@ public sealed class WebmailImapConnector(IOptions<WebmailOptions> options, MailE
                 ? new SaslMechanismPlain(credentials)
                 : new SaslMechanismScramSha256(credentials);
             await client.AuthenticateAsync(mechanism, cancellationToken);
+            if (!_options.ServerPaging)
+            {
+                // MailKit lets a client turn capabilities off (never on): lists then read their UIDs whole.
+                client.Capabilities &= ~ImapCapabilities.Partial;
+            }
             return client;
         }
         catch (AuthenticationException ex)

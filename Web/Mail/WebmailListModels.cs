@@ -55,14 +55,29 @@ public sealed record WebmailListQuery(
 public readonly record struct WebmailListEntry(int FolderIndex, uint Uid, int Depth);
 
 /// <summary>
-/// The ordered UIDs of a whole list (from ESEARCH/ESORT/THREAD; no message data), which a virtual list
-/// pages through, fetching only the rows it shows.
+/// The ordered UIDs of a list (no message data), which a virtual list pages through, fetching only the rows it
+/// shows: either the whole list (from ESEARCH/ESORT/THREAD), or, when <see cref="Paged"/>, one window of it
+/// (from a PARTIAL SORT/SEARCH, RFC 9394) starting at <see cref="Start"/> with the list's length in
+/// <see cref="TotalCount"/>.
 /// </summary>
 /// <param name="Folders">Folders the entries point into (one unless the search spans all folders).</param>
-/// <param name="Entries">Rows in display order.</param>
+/// <param name="Entries">Rows in display order: the whole list, or the window at <see cref="Start"/> when paged.</param>
 /// <param name="UidValidity">UIDVALIDITY of the current folder when the index was built.</param>
 /// <param name="HighestModSeq">HIGHESTMODSEQ of the current folder (RFC 7162 §3.1.2), 0 without CONDSTORE.</param>
-public sealed record WebmailListIndex(IReadOnlyList<string> Folders, WebmailListEntry[] Entries, uint UidValidity, ulong HighestModSeq);
+public sealed record WebmailListIndex(IReadOnlyList<string> Folders, WebmailListEntry[] Entries, uint UidValidity, ulong HighestModSeq)
+{
+    /// <summary>Zero-based list position of <see cref="Entries"/>[0]; 0 unless paged.</summary>
+    public int Start { get; init; }
+
+    /// <summary>The list's length when <see cref="Entries"/> is one window of it (PARTIAL); null when it is the whole list.</summary>
+    public int? TotalCount { get; init; }
+
+    /// <summary>Rows are read window by window from the server (<see cref="WebmailMailSession.GetListWindowAsync"/>).</summary>
+    public bool Paged => TotalCount is not null;
+
+    /// <summary>Rows in the whole list.</summary>
+    public int Total => TotalCount ?? Entries.Length;
+}
 
 /// <summary>Flag changes seen in a folder since a mod-sequence (FETCH FLAGS CHANGEDSINCE, RFC 7162 §3.1.4).</summary>
 /// <param name="Changed">Rows whose flags changed, with their new state.</param>

@@ -30,6 +30,9 @@ internal static partial class WebmailLog
     [LoggerMessage(EventId = 4052, Level = LogLevel.Debug, Message = "Webmail pooled session of {Address} closed after being idle")]
     public static partial void PoolSessionIdleClosed(ILogger logger, string address);
 
+    [LoggerMessage(EventId = 4058, Level = LogLevel.Debug, Message = "Webmail pooled session of {Address} logged its idle command connection out")]
+    public static partial void PoolConnectionIdleClosed(ILogger logger, string address);
+
     [LoggerMessage(EventId = 4053, Level = LogLevel.Information, Message = "Webmail IDLE watcher of {Folder} lost its connection, reconnecting")]
     public static partial void WatcherReconnecting(ILogger logger, string folder, Exception exception);
 

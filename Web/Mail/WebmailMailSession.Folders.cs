@@ -53,7 +53,12 @@ public sealed partial class WebmailMailSession
             !folder.Attributes.HasFlag(FolderAttributes.NoSelect));
     }
 
-    /// <summary>Opens <paramref name="folderName"/>; null when it does not exist or cannot be selected (a NO is a result, not an error).</summary>
+    /// <summary>
+    /// Opens <paramref name="folderName"/>; null when it does not exist or cannot be selected (a NO is a result, not an
+    /// error). A folder this connection has selected already with enough access (read-write serves read-only) is not
+    /// selected again: a NOOP brings its changes instead (EXISTS, EXPUNGE/VANISHED, FETCH FLAGS; RFC 9051 §6.1.2), a
+    /// few milliseconds where a SELECT of a large folder costs far more.
+    /// </summary>
     private async Task<IMailFolder?> OpenFolderAsync(ImapClient client, string folderName, FolderAccess access, CancellationToken cancellationToken)
     {
         try
@@ -61,6 +66,11 @@ public sealed partial class WebmailMailSession
             var folder = folderName.Equals("INBOX", StringComparison.OrdinalIgnoreCase)
                 ? client.Inbox
                 : await client.GetFolderAsync(folderName, cancellationToken);
+            if (folder.IsOpen && (access == FolderAccess.ReadOnly || folder.Access == FolderAccess.ReadWrite))
+            {
+                await client.NoOpAsync(cancellationToken);
+                return folder;
+            }
             await folder.OpenAsync(access, cancellationToken);
             return folder;
         }

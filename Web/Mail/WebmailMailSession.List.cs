@@ -7,10 +7,13 @@ namespace Mail.Web.Webmail;
 public sealed partial class WebmailMailSession
 {
     /// <summary>
-    /// The ordered UIDs of the list <paramref name="query"/> describes, without any message data: UID SORT
-    /// with ESORT (RFC 5267 §4.2, RETURN (ALL) answers with compact UID ranges), UID THREAD for the thread
-    /// view, and for a search over all folders one UID SEARCH per selectable folder, newest first. The
-    /// folder is opened read-only (EXAMINE) and its HIGHESTMODSEQ kept for <see cref="GetFlagChangesAsync"/>.
+    /// The list <paramref name="query"/> describes, without any message data. When the server pages it (PARTIAL,
+    /// RFC 9394: one folder, no thread view) only its length and first <see cref="WebmailOptions.PageSize"/> rows
+    /// (a <see cref="WebmailListIndex.Paged"/> index; later windows come from <see cref="GetListWindowAsync"/>);
+    /// otherwise the ordered UIDs of the whole list: UID SORT with ESORT (RFC 5267 §4.2, RETURN (ALL) answers
+    /// with compact UID ranges), UID THREAD for the thread view, and for a search over all folders one UID
+    /// SEARCH per selectable folder, newest first. The folder is opened read-only (EXAMINE) and its
+    /// HIGHESTMODSEQ kept for <see cref="GetFlagChangesAsync"/>.
     /// </summary>
     /// <returns>The index, or null when the folder does not exist.</returns>
     /// <exception cref="WebmailUnavailableException">IMAP is out of reach.</exception>
@@ -26,6 +29,10 @@ public sealed partial class WebmailMailSession
             if (folder is null)
             {
                 return null;
+            }
+            if (CanPage(client, query))
+            {
+                return await PageAsync(client, folder, query, 0, Math.Clamp(_options.PageSize, 1, 500), ct);
             }
             var entries = folder.Count == 0 ? []
                 : query.Threads && client.ThreadingAlgorithms.Contains(ThreadingAlgorithm.References)
@@ -58,15 +65,8 @@ public sealed partial class WebmailMailSession
         var sorted = client.Capabilities.HasFlag(ImapCapabilities.Sort);
         if (sorted && (query.Sort != WebmailSort.Date || !query.Ascending))
         {
-            var order = query.Sort switch
-            {
-                WebmailSort.From => query.Ascending ? OrderBy.From : new OrderBy(OrderByType.From, SortOrder.Descending),
-                WebmailSort.Subject => query.Ascending ? OrderBy.Subject : OrderBy.ReverseSubject,
-                WebmailSort.Size => query.Ascending ? OrderBy.Size : OrderBy.ReverseSize,
-                _ => OrderBy.ReverseArrival,
-            };
             var options = client.Capabilities.HasFlag(ImapCapabilities.ESort) ? SearchOptions.All : SearchOptions.None;
-            var results = await folder.SortAsync(options, search, [order], ct);
+            var results = await folder.SortAsync(options, search, [OrderOf(query)], ct);
             return results.UniqueIds;
         }
         // Arrival order is UID order (RFC 9051 §2.3.1.1): SEARCH (ESEARCH when offered) is enough.
@@ -75,6 +75,15 @@ public sealed partial class WebmailMailSession
             : await folder.SearchAsync(search, ct);
         return query.Ascending ? [.. found.OrderBy(u => u.Id)] : [.. found.OrderByDescending(u => u.Id)];
     }
+
+    /// <summary>The SORT key of <paramref name="query"/> (RFC 5256 §3); date ascending is UID order, not sorted.</summary>
+    private static OrderBy OrderOf(WebmailListQuery query) => query.Sort switch
+    {
+        WebmailSort.From => query.Ascending ? OrderBy.From : new OrderBy(OrderByType.From, SortOrder.Descending),
+        WebmailSort.Subject => query.Ascending ? OrderBy.Subject : OrderBy.ReverseSubject,
+        WebmailSort.Size => query.Ascending ? OrderBy.Size : OrderBy.ReverseSize,
+        _ => OrderBy.ReverseArrival,
+    };
 
     /// <summary>Threads newest first (by their newest message), each thread depth-first in REFERENCES order.</summary>
     private static WebmailListEntry[] Flatten(IList<MessageThread> threads, bool ascending)

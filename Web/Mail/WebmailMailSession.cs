@@ -20,20 +20,24 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly WebmailConnectionPool? _pool;
     private readonly WebmailFailure? _refusal;
+    private readonly TimeProvider _time;
     private ImapClient? _client;
     private bool _closed;
+    private long _lastCommand;
 
-    internal WebmailMailSession(WebmailCredentials credentials, WebmailImapConnector connector, WebmailOptions options, ILogger logger)
+    internal WebmailMailSession(WebmailCredentials credentials, WebmailImapConnector connector, WebmailOptions options, ILogger logger, TimeProvider? time = null)
     {
         _credentials = credentials;
         _connector = connector;
         _options = options;
         _logger = logger;
+        _time = time ?? TimeProvider.System;
+        _lastCommand = _time.GetTimestamp();
     }
 
     /// <summary>A session owned by <paramref name="pool"/>: disposing it hands it back instead of logging out.</summary>
-    internal WebmailMailSession(WebmailCredentials credentials, WebmailImapConnector connector, WebmailOptions options, ILogger logger, WebmailConnectionPool pool)
-        : this(credentials, connector, options, logger) => _pool = pool;
+    internal WebmailMailSession(WebmailCredentials credentials, WebmailImapConnector connector, WebmailOptions options, ILogger logger, WebmailConnectionPool pool, TimeProvider time)
+        : this(credentials, connector, options, logger, time) => _pool = pool;
 
     /// <summary>A session whose every operation fails with <paramref name="refusal"/> (the pool is full).</summary>
     internal WebmailMailSession(WebmailCredentials credentials, WebmailImapConnector connector, WebmailOptions options, ILogger logger, WebmailFailure refusal)
@@ -73,6 +77,33 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
                 throw new WebmailUnavailableException(WebmailFailure.CredentialsRejected, "The session was signed out.", null);
             }
             return await RunLockedAsync(operation, cancellationToken);
+        }
+        finally
+        {
+            Volatile.Write(ref _lastCommand, _time.GetTimestamp());
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Logs the command connection out when it has run no command for <paramref name="idle"/> and none is running
+    /// (<see cref="WebmailOptions.PoolConnectionIdleSeconds"/>); the next operation reconnects. IDLE watchers stay.
+    /// </summary>
+    /// <returns>Whether a connection was closed.</returns>
+    internal async Task<bool> DisconnectIfIdleAsync(TimeSpan idle)
+    {
+        if (_client is null || _time.GetElapsedTime(Volatile.Read(ref _lastCommand)) < idle || !await _gate.WaitAsync(0))
+        {
+            return false;
+        }
+        try
+        {
+            if (_client is null || _time.GetElapsedTime(Volatile.Read(ref _lastCommand)) < idle)
+            {
+                return false;
+            }
+            await DropClientAsync();
+            return true;
         }
         finally
         {

@@ -32,6 +32,13 @@ public sealed class WebmailOptions
     /// <summary>Messages per page of a message list; default 50, 1..500.</summary>
     public int PageSize { get; set; } = 50;
 
+    /// <summary>
+    /// Page message lists on the server with PARTIAL (RFC 9394) when it offers it (default true): a list reads only its
+    /// length and the rows on screen, never the whole folder's UIDs. False makes the webmail ignore PARTIAL and read each
+    /// list's UIDs whole with ESORT/ESEARCH (what it does anyway on a server without PARTIAL).
+    /// </summary>
+    public bool ServerPaging { get; set; } = true;
+
     /// <summary>Largest inline (<c>cid:</c>) image embedded in an HTML body, in octets; default 2 MiB. Bigger ones are dropped.</summary>
     public int MaxInlineImageOctets { get; set; } = 2 * 1024 * 1024;
 
@@ -79,6 +86,14 @@ public sealed class WebmailOptions
     /// default 300. Signing out closes them at once.
     /// </summary>
     public int PoolIdleSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// How long a pooled session's command connection may go without a command before it is logged out, in seconds,
+    /// even while a page holds the session (an open tab); default 60, 0 = only with the session
+    /// (<see cref="PoolIdleSeconds"/>). The next operation reconnects (one login). Push is unaffected: IDLE watchers
+    /// have connections of their own. Frees the connection's client and server state of idle sessions.
+    /// </summary>
+    public int PoolConnectionIdleSeconds { get; set; } = 60;
 
     /// <summary>
     /// Folders one session watches with IMAP IDLE at a time (each on its own connection, RFC 2177); default 2. A list

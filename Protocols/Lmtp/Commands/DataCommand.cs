@@ -20,7 +20,7 @@ namespace Mail.Protocols.Lmtp.Commands;
 /// got the message; else <c>452 4.2.2</c> over quota (<c>552 5.2.2</c> with
 /// <see cref="LmtpOptions.OverQuotaIsPermanent"/>), <c>552 5.3.4</c> too big for the mailbox,
 /// <c>451 4.3.0</c> store I/O error. Forwarding recipients (<see cref="LmtpRecipient.Forwards"/>) are queued first, each
-/// through <see cref="MailForwarder.ForwardAsync"/> with an SRS0 sender exactly as SMTP-in does: <c>250 2.0.0</c> once
+/// through <see cref="MailForwarder.ForwardAsync"/> with an SRS sender exactly as SMTP-in does: <c>250 2.0.0</c> once
 /// queued (whatever became of a kept copy), <c>451 4.3.0</c> when the queue could not be written (its copy not stored). A refused data section (bare CR/LF, line or size limit) gets the
 /// same refusal for every recipient and stores nothing.
 /// </remarks>
@@ -100,7 +100,7 @@ internal sealed class DataCommand : ILmtpCommand
 
     /// <summary>
     /// Queues the message (our Received field and the received octets, no Return-Path) once per forwarding recipient through
-    /// <see cref="MailForwarder.ForwardAsync"/> (SRS0 sender, as SMTP-in); returns the recipients whose forward could not be queued (logged).
+    /// <see cref="MailForwarder.ForwardAsync"/> (SRS0 or SRS1 sender, as SMTP-in); returns the recipients whose forward could not be queued (logged).
     /// </summary>
     private static async Task<HashSet<LmtpRecipient>> ForwardAsync(LmtpSession session, LmtpTransaction transaction, string id, string received, ReadOnlySequence<byte> body, CancellationToken cancellationToken)
     {

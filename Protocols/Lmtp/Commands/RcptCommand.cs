@@ -5,7 +5,7 @@ namespace Mail.Protocols.Lmtp.Commands;
 
 /// <summary>
 /// RCPT TO:&lt;forward-path&gt; (RFC 5321 §4.1.1.3), after MAIL. Recipients are resolved as on SMTP-in, through
-/// <see cref="MailForwarder.ResolveAsync"/> (aliases, plus-addressing, SRS0 bounces): local mailboxes and forwarding
+/// <see cref="MailForwarder.ResolveAsync"/> (aliases, plus-addressing, SRS0 and SRS1 bounces): local mailboxes and forwarding
 /// entries (mailRoutingAddress, aliases to external addresses; queued at DATA) get <c>250 2.1.5</c>; <c>550 5.1.1</c>
 /// unknown user; <c>550 5.7.1</c> domain not local; <c>451 4.4.3</c> directory unavailable; <c>451 4.3.0</c> a
 /// forward-only recipient on a node without the outbound queue (<see cref="MailForwarder.CanForward"/>, as SMTP-in); <c>452 4.5.3</c> over <see cref="LmtpOptions.MaxRecipients"/>; <c>501 5.5.4</c> bad syntax.

@@ -66,11 +66,8 @@ public sealed partial class LdapMailDirectory : IDomainQuotaSource
     /// <exception cref="DirectoryUnavailableException">The master is unreachable.</exception>
     public async Task<DirectoryChangeResult> AddDomainAliasAsync(string alias, string domain, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(alias);
-        ArgumentNullException.ThrowIfNull(domain);
-        var aliasName = MailAddressText.NormalizeDomain(alias);
         var name = MailAddressText.NormalizeDomain(domain);
-        if (!MailAddressText.IsValidDomain(aliasName))
+        if (!MailAddressText.TryNormalizeDomain(alias, out var aliasName))
         {
             return DirectoryChangeResult.InvalidAddress;
         }
@@ -101,9 +98,7 @@ public sealed partial class LdapMailDirectory : IDomainQuotaSource
     /// <exception cref="DirectoryUnavailableException">The master is unreachable.</exception>
     public async Task<DirectoryChangeResult> RemoveDomainAliasAsync(string alias, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(alias);
-        var aliasName = MailAddressText.NormalizeDomain(alias);
-        if (!MailAddressText.IsValidDomain(aliasName))
+        if (!MailAddressText.TryNormalizeDomain(alias, out var aliasName))
         {
             return DirectoryChangeResult.InvalidAddress;
         }

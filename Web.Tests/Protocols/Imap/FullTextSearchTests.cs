@@ -31,6 +31,10 @@ public sealed class FullTextSearchTests(ImapHostFixture host, ITestOutputHelper 
         Assert.Equal(["* SEARCH 1 2", "a5 OK SEARCH completed"], await c.CommandAsync("a5 SEARCH OR BODY ght BODY econd"));
         Assert.Equal(["* SEARCH 1", "a6 OK SEARCH completed"], await c.CommandAsync("a6 SEARCH NOT BODY world"));
         Assert.Equal(["* SEARCH 2", "a7 OK UID SEARCH completed"], await c.CommandAsync("a7 UID SEARCH TEXT plain BODY \"Hello World\""));
+        // Under three characters: letters or digits match word prefixes ("Br" of "brûlée"), not inner substrings.
+        Assert.Equal(["* SEARCH 1", "a9 OK SEARCH completed"], await c.CommandAsync("a9 SEARCH BODY Br"));
+        Assert.Equal(["* SEARCH", "a10 OK SEARCH completed"], await c.CommandAsync("a10 SEARCH BODY rl"));
+        Assert.Equal(["* SEARCH 1 2", "a11 OK SEARCH completed"], await c.CommandAsync("a11 SEARCH TEXT a"));
         Assert.StartsWith("s1 OK", (await c.CommandAsync("s1 STORE 2 +FLAGS.SILENT (\\Deleted)"))[^1], StringComparison.Ordinal);
         Assert.StartsWith("e1 OK", (await c.CommandAsync("e1 EXPUNGE"))[^1], StringComparison.Ordinal);
         Assert.Equal(["* SEARCH", "a8 OK SEARCH completed"], await c.CommandAsync("a8 SEARCH BODY world"));

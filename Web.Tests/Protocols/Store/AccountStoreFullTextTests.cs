@@ -48,7 +48,7 @@ public sealed class AccountStoreFullTextTests
     }
 
     [Fact]
-    public async Task Search_IsSubstringMatch_IncludingShortAndQuotedNeedles()
+    public async Task Search_IsSubstringMatch_FromThreeCharacters_WordPrefixBelow()
     {
         using var fixture = new StoreFixture();
         var (a, inbox) = await WithAsync(fixture,
@@ -58,15 +58,24 @@ public sealed class AccountStoreFullTextTests
         Assert.Equal([1u, 2u], (await Body(a, inbox, "elie")).Order());
         Assert.Equal([1u], await Body(a, inbox, "nbel"));
         Assert.Equal([1u], await Body(a, inbox, "\"quoted\" th"));
-        Assert.Equal([2u], await Body(a, inbox, "it"));
-        Assert.Equal([1u, 2u, 3u], (await Body(a, inbox, "t")).Order());
         Assert.Equal([1u, 2u, 3u], (await Body(a, inbox, "")).Order());
         Assert.Empty(await Body(a, inbox, "zz"));
         Assert.Equal([3u], await Text(a, inbox, "thre"));
         Assert.Empty(await Body(a, inbox, "thre"));
+        // 1 or 2 letters or digits: the words that start with them (StoreSchema v5 fts_words), any case.
+        Assert.Equal([2u], await Body(a, inbox, "it"));
+        Assert.Equal([1u], await Body(a, inbox, "T"));
+        Assert.Equal([2u, 3u], (await Body(a, inbox, "no")).Order());
+        Assert.Empty(await Body(a, inbox, "ot"));
+        Assert.Equal([1u], await Text(a, inbox, "on"));
+        Assert.Empty(await Body(a, inbox, "on"));
+        // Other short needles are substrings of the indexed text.
+        Assert.Equal([1u], await Body(a, inbox, " t"));
+        Assert.Equal([1u], await Body(a, inbox, "\"q"));
         // FTS5 query syntax in the needle is literal text.
         Assert.Empty(await Body(a, inbox, "it OR nothing"));
         Assert.Empty(await Body(a, inbox, "bel*"));
+        Assert.Empty(await Body(a, inbox, "b*"));
     }
 
     [Fact]
@@ -82,8 +91,11 @@ public sealed class AccountStoreFullTextTests
         Assert.Equal([1u], await Body(a, keep, "bravo"));
         Assert.Equal(1, Count(fixture, "SELECT COUNT(*) FROM fts_files"));
         Assert.Equal(1, Count(fixture, "SELECT COUNT(*) FROM fts_text"));
+        Assert.Equal(1, Count(fixture, "SELECT COUNT(*) FROM fts_words"));
+        Assert.Equal([1u], await Body(a, keep, "br"));
         await a.ExpungeAsync(keep, [1], requireDeleted: false, default);
         Assert.Equal(0, Count(fixture, "SELECT COUNT(*) FROM fts_text"));
+        Assert.Equal(0, Count(fixture, "SELECT COUNT(*) FROM fts_words"));
     }
 
     [Fact]
@@ -97,7 +109,7 @@ public sealed class AccountStoreFullTextTests
             connection.Open();
             using var cmd = connection.CreateCommand();
             // Exactly what a store written before the full-text index looks like.
-            cmd.CommandText = "DROP TABLE fts_text; DROP TABLE fts_files; DROP TABLE metadata; PRAGMA user_version=1;";
+            cmd.CommandText = "DROP TABLE fts_words; DROP TABLE private_flags; DROP TABLE fts_text; DROP TABLE fts_files; DROP TABLE metadata; PRAGMA user_version=1;";
             cmd.ExecuteNonQuery();
         }
         fixture.Reopen();
@@ -112,6 +124,30 @@ public sealed class AccountStoreFullTextTests
     }
 
     [Fact]
+    public async Task V4Index_IsMigrated_WordIndexFilledFromTheTextIndex()
+    {
+        using var fixture = new StoreFixture();
+        await WithAsync(fixture, "Subject: old\r\n\r\nlegacy zyzzogeton text\r\n", "Subject: old2\r\n\r\nfuzzy kumquat\r\n");
+        fixture.Store.Dispose();
+        using (var connection = new SqliteConnection("Data Source=" + IndexPath(fixture) + ";Pooling=False"))
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            // A store written before the word index (schema v4).
+            cmd.CommandText = "DROP TABLE fts_words; PRAGMA user_version=4;";
+            cmd.ExecuteNonQuery();
+        }
+        fixture.Reopen();
+        var a = await fixture.AccountAsync();
+        var inbox = (await a.GetMailboxAsync("INBOX", default))!.Id;
+        Assert.Equal(StoreSchema.Version, Count(fixture, "PRAGMA user_version"));
+        Assert.Equal(2, Count(fixture, "SELECT COUNT(*) FROM fts_words"));
+        Assert.Equal([1u], await Body(a, inbox, "zy"));
+        Assert.Equal([2u], await Body(a, inbox, "k"));
+        Assert.Equal([1u, 2u], (await Text(a, inbox, "ol")).Order());
+    }
+
+    [Fact]
     public async Task V1Index_CopyFromUncheckedMailbox_IntoSearchedOne_IsFoundAfterwards()
     {
         using var fixture = new StoreFixture();
@@ -122,7 +158,7 @@ public sealed class AccountStoreFullTextTests
         {
             connection.Open();
             using var cmd = connection.CreateCommand();
-            cmd.CommandText = "DROP TABLE fts_text; DROP TABLE fts_files; DROP TABLE metadata; PRAGMA user_version=1;";
+            cmd.CommandText = "DROP TABLE fts_words; DROP TABLE private_flags; DROP TABLE fts_text; DROP TABLE fts_files; DROP TABLE metadata; PRAGMA user_version=1;";
             cmd.ExecuteNonQuery();
         }
         fixture.Reopen();

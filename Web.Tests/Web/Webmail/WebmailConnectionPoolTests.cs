@@ -95,6 +95,36 @@ public sealed class WebmailConnectionPoolTests(WebmailHostFixture host)
     }
 
     [Fact]
+    public async Task IdleCommandConnection_IsLoggedOut_WhileTheSessionIsHeld_AndReopensOnTheNextOperation()
+    {
+        await using var node = await MailHostFixture.StartAsync(new Dictionary<string, string?>
+        {
+            ["Mail:Webmail:PoolConnectionIdleSeconds"] = "1",
+        });
+        var pool = node.Services.GetRequiredService<WebmailConnectionPool>();
+        var protector = node.Services.GetRequiredService<WebmailCredentialProtector>();
+        var alice = protector.CreatePrincipal(new WebmailCredentials(MailHostFixture.Alice, MailHostFixture.Password), CookieAuthenticationDefaults.AuthenticationScheme);
+
+        await using var held = pool.Lease(alice);
+        Assert.NotNull(held);
+        Assert.NotEmpty(await held.GetFoldersAsync(CancellationToken.None));
+        Assert.Equal(1, pool.LoginsOf(MailHostFixture.Alice));
+
+        // Held (an open tab) but idle for PoolConnectionIdleSeconds: the command connection is logged out, the session stays.
+        var watch = Stopwatch.StartNew();
+        while (pool.OpenConnections > 0)
+        {
+            Assert.True(watch.Elapsed < Generous, "the idle command connection was never closed");
+            await Task.Delay(50);
+        }
+        Assert.Equal(1, pool.SessionsOf(MailHostFixture.Alice));
+
+        // The next operation logs in again.
+        Assert.NotEmpty(await held.GetFoldersAsync(CancellationToken.None));
+        Assert.Equal(2, pool.LoginsOf(MailHostFixture.Alice));
+    }
+
+    [Fact]
     public async Task FailedWebmailSignIns_AreCountedForTheBrowserAddress_NotTheWebNode()
     {
         var throttle = host.Services.GetRequiredService<AuthFailureThrottle>();

@@ -80,8 +80,9 @@ public sealed partial class MessageList
         {
             _cache.Remove((query.Folder, uid));
         }
+        // A paged list holds no UIDs to merge into: it reads its length and first window again (one PARTIAL).
         var arrivalOrder = query.Sort == WebmailSort.Date && query.Filter == WebmailQuickFilter.None
-            && string.IsNullOrWhiteSpace(query.Text) && !query.Threads;
+            && string.IsNullOrWhiteSpace(query.Text) && !query.Threads && !index.Paged;
         try
         {
             if (delta.Resync || (!arrivalOrder && (delta.Added.Count > 0 || delta.Vanished.Count > 0 || delta.Changed.Count > 0)))
@@ -95,7 +96,7 @@ public sealed partial class MessageList
                 {
                     return;
                 }
-                _index = rebuilt;
+                SetIndex(rebuilt);
             }
             else
             {

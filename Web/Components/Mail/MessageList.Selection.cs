@@ -24,7 +24,7 @@ public sealed partial class MessageList
     [Inject] private ListDrag Drag { get; set; } = default!;
 
     /// <summary>Messages selected (all of the list when "select all" is on).</summary>
-    private int SelectedCount => _allSelected ? _index?.Entries.Length ?? 0 : _selected.Count;
+    private int SelectedCount => _allSelected ? _index?.Total ?? 0 : _selected.Count;
 
     private bool IsSelected(MessageListRow row) =>
         row.Summary is { } s && (_allSelected || _selected.Contains((row.Folder, s.Uid)));
@@ -42,34 +42,42 @@ public sealed partial class MessageList
         {
             return;
         }
-        if (_allSelected)
+        try
         {
-            _allSelected = false;
-            foreach (var e in index.Entries)
+            if (_allSelected)
             {
-                _selected.Add((index.Folders[e.FolderIndex], e.Uid));
+                _allSelected = false;
+                _selected.UnionWith(await AllKeysAsync(index));
+            }
+            var position = request.Row.Position;
+            if (request.Range && _anchor is { } anchor && position < index.Total && anchor < index.Total)
+            {
+                var low = Math.Min(anchor, position);
+                foreach (var e in await EntriesAsync(index, low, Math.Max(anchor, position) - low + 1))
+                {
+                    _selected.Add((index.Folders[e.FolderIndex], e.Uid));
+                }
+                _anchor = position;
+                await LoadMoveTargetsAsync();
+                return;
             }
         }
-        var position = request.Row.Position;
-        if (request.Range && _anchor is { } anchor && position < index.Entries.Length && anchor < index.Entries.Length)
+        catch (WebmailUnavailableException ex)
         {
-            for (var i = Math.Min(anchor, position); i <= Math.Max(anchor, position); i++)
-            {
-                var e = index.Entries[i];
-                _selected.Add((index.Folders[e.FolderIndex], e.Uid));
-            }
+            _problem = MailProblem.KindOf(ex);
+            return;
         }
-        else if (!_selected.Remove((request.Row.Folder, m.Uid)))
+        if (!_selected.Remove((request.Row.Folder, m.Uid)))
         {
             _selected.Add((request.Row.Folder, m.Uid));
         }
-        _anchor = position;
+        _anchor = request.Row.Position;
         await LoadMoveTargetsAsync();
     }
 
     private async Task OnSelectAllAsync()
     {
-        var on = !_allSelected && SelectedCount < (_index?.Entries.Length ?? 0);
+        var on = !_allSelected && SelectedCount < (_index?.Total ?? 0);
         ClearSelection();
         _allSelected = on;
         if (on)
@@ -95,13 +103,15 @@ public sealed partial class MessageList
         }
     }
 
-    /// <summary>The selection grouped by folder, UIDs ascending.</summary>
-    private Dictionary<string, List<uint>> SelectionByFolder()
+    /// <summary>The selection grouped by folder, UIDs ascending ("select all" of a paged list asks the server for the UIDs).</summary>
+    /// <exception cref="WebmailUnavailableException">IMAP is out of reach.</exception>
+    private async Task<Dictionary<string, List<uint>>> SelectionByFolderAsync() =>
+        ByFolder(_allSelected && _index is { } index ? await AllKeysAsync(index) : _selected);
+
+    /// <summary><paramref name="keys"/> grouped by folder, UIDs ascending.</summary>
+    private static Dictionary<string, List<uint>> ByFolder(IEnumerable<(string Folder, uint Uid)> keys)
     {
         var byFolder = new Dictionary<string, List<uint>>(StringComparer.Ordinal);
-        IEnumerable<(string Folder, uint Uid)> keys = _allSelected && _index is { } index
-            ? index.Entries.Select(e => (index.Folders[e.FolderIndex], e.Uid))
-            : _selected;
         foreach (var (folder, uid) in keys)
         {
             if (!byFolder.TryGetValue(folder, out var uids))
@@ -126,7 +136,7 @@ public sealed partial class MessageList
         }
         try
         {
-            foreach (var (folder, uids) in SelectionByFolder())
+            foreach (var (folder, uids) in await SelectionByFolderAsync())
             {
                 var result = await session.SetFlagAsync(folder, uids, flag, on, CancellationToken.None);
                 _notice = result == WebmailActionResult.Done ? null : T["Action_" + result].Value;
@@ -154,20 +164,27 @@ public sealed partial class MessageList
     }
 
     /// <summary>Stars the selection, or takes the star off when every selected row shown is starred already.</summary>
-    private Task BulkStarAsync()
+    private async Task BulkStarAsync()
     {
-        var selection = SelectionByFolder().SelectMany(p => p.Value.Select(u => (p.Key, u))).ToList();
-        var allStarred = selection.Count > 0 && selection.All(k => _cache.TryGetValue(k, out var s) && s.Flagged);
-        return BulkFlagAsync(MessageFlags.Flagged, !allStarred);
+        try
+        {
+            var selection = (await SelectionByFolderAsync()).SelectMany(p => p.Value.Select(u => (p.Key, u))).ToList();
+            var allStarred = selection.Count > 0 && selection.All(k => _cache.TryGetValue(k, out var s) && s.Flagged);
+            await BulkFlagAsync(MessageFlags.Flagged, !allStarred);
+        }
+        catch (WebmailUnavailableException ex)
+        {
+            _problem = MailProblem.KindOf(ex);
+        }
     }
 
-    private Task BulkMoveAsync(WebmailFolderRole role) => MoveSelectionAsync(SelectionByFolder(), role, null);
+    private Task BulkMoveAsync(WebmailFolderRole role) => MoveSelectionAsync(null, role, null);
 
     private async Task OnMovePickedAsync(ChangeEventArgs e)
     {
         if (e.Value?.ToString() is { Length: > 0 } target)
         {
-            await MoveSelectionAsync(SelectionByFolder(), null, target);
+            await MoveSelectionAsync(null, null, target);
         }
     }
 
@@ -178,9 +195,10 @@ public sealed partial class MessageList
         {
             return;
         }
-        var moving = IsSelected(row)
-            ? SelectionByFolder()
-            : new Dictionary<string, List<uint>>(StringComparer.Ordinal) { [row.Folder] = [m.Uid] };
+        // "Select all" is resolved at the drop (one UID SEARCH for a paged list); a selection of rows right away.
+        var moving = !IsSelected(row) ? new Dictionary<string, List<uint>>(StringComparer.Ordinal) { [row.Folder] = [m.Uid] }
+            : _allSelected ? null
+            : ByFolder(_selected);
         Drag.Start(target => InvokeAsync(async () =>
         {
             await MoveSelectionAsync(moving, null, target);
@@ -189,17 +207,22 @@ public sealed partial class MessageList
     }
 
     /// <summary>
-    /// Moves <paramref name="moving"/> to the folder of <paramref name="role"/> (Trash, Archive: created when
+    /// Moves <paramref name="moving"/> (the selection when null) to the folder of <paramref name="role"/> (Trash, Archive: created when
     /// missing) or to <paramref name="target"/>: one UID MOVE per source folder; then the list is rebuilt.
     /// </summary>
-    private async Task MoveSelectionAsync(Dictionary<string, List<uint>> moving, WebmailFolderRole? role, string? target)
+    private async Task MoveSelectionAsync(Dictionary<string, List<uint>>? moving, WebmailFolderRole? role, string? target)
     {
-        if (moving.Count == 0 || await CurrentSession.GetAsync() is not { } session)
+        if (await CurrentSession.GetAsync() is not { } session)
         {
             return;
         }
         try
         {
+            moving ??= await SelectionByFolderAsync();
+            if (moving.Count == 0)
+            {
+                return;
+            }
             _notice = null;
             foreach (var (folder, uids) in moving)
             {
@@ -217,7 +240,10 @@ public sealed partial class MessageList
                 }
             }
             ClearSelection();
-            _index = await session.GetListIndexAsync(Query, CancellationToken.None) ?? _index;
+            if (await session.GetListIndexAsync(Query, CancellationToken.None) is { } rebuilt)
+            {
+                SetIndex(rebuilt);
+            }
             if (_virtualize is not null)
             {
                 await _virtualize.RefreshDataAsync();

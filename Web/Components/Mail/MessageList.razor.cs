@@ -10,9 +10,10 @@ using Microsoft.Extensions.Localization;
 namespace Mail.Web.Components.Mailbox;
 
 /// <summary>
-/// The message list of a folder (or a search over all folders) with virtual scrolling: the whole list's
-/// UIDs come from one ESORT/ESEARCH/THREAD (<see cref="WebmailMailSession.GetListIndexAsync"/>) and
-/// <see cref="Virtualize{TItem}"/> fetches only the rows on screen. Prerendering shows the first
+/// The message list of a folder (or a search over all folders) with virtual scrolling: the list's length and
+/// first rows come from one PARTIAL SORT/SEARCH when the server has PARTIAL (RFC 9394; later windows likewise,
+/// MessageList.Paging.cs), else the whole list's UIDs from one ESORT/ESEARCH/THREAD
+/// (<see cref="WebmailMailSession.GetListIndexAsync"/>); <see cref="Virtualize{TItem}"/> fetches only the rows on screen. Prerendering shows the first
 /// <see cref="WebmailOptions.PageSize"/> rows as plain HTML and hands them to the circuit.
 /// </summary>
 public sealed partial class MessageList
@@ -23,8 +24,8 @@ public sealed partial class MessageList
     /// <summary>Longest search text accepted; longer input is cut.</summary>
     public const int MaxSearchLength = 200;
 
-    /// <summary>Rows kept in the circuit's row cache before it is emptied.</summary>
-    public const int MaxCachedRows = 2000;
+    /// <summary>Rows kept in the circuit's row cache before it is emptied (a dozen screens; bounds an idle tab's memory).</summary>
+    public const int MaxCachedRows = 600;
 
     private static readonly WebmailQuickFilter[] Filters = [WebmailQuickFilter.Unread, WebmailQuickFilter.Flagged, WebmailQuickFilter.Attachments];
 
@@ -76,7 +77,7 @@ public sealed partial class MessageList
     {
         get
         {
-            var total = _index?.Entries.Length;
+            var total = _index?.Total;
             return total is null ? "" : total == 1 ? T["MessageCountOne"] : T["MessageCountMany", total];
         }
     }
@@ -131,7 +132,7 @@ public sealed partial class MessageList
                 return;
             }
             SeedCache(index);
-            _index = index;
+            SetIndex(index);
             _prerendered = null;
             if (_virtualize is not null)
             {
@@ -204,14 +205,25 @@ public sealed partial class MessageList
         {
             return new([], 0);
         }
-        var window = index.Entries.Skip(request.StartIndex).Take(request.Count).ToList();
+        WebmailListEntry[] window;
+        try
+        {
+            window = await EntriesAsync(index, request.StartIndex, request.Count);
+        }
+        catch (WebmailUnavailableException ex)
+        {
+            _problem = MailProblem.KindOf(ex);
+            _ = InvokeAsync(StateHasChanged);
+            return new([], index.Total);
+        }
+        index = _index ?? index;
         var missing = window.Where(e => !_cache.ContainsKey((index.Folders[e.FolderIndex], e.Uid))).ToList();
         if (missing.Count > 0)
         {
             var session = await CurrentSession.GetAsync();
             if (session is null)
             {
-                return new([], index.Entries.Length);
+                return new([], index.Total);
             }
             if (_cache.Count + missing.Count > MaxCachedRows)
             {
@@ -234,7 +246,7 @@ public sealed partial class MessageList
             {
                 _problem = MailProblem.KindOf(ex);
                 _ = InvokeAsync(StateHasChanged);
-                return new([], index.Entries.Length);
+                return new([], index.Total);
             }
         }
         var rows = window.Select((e, i) =>
@@ -242,7 +254,7 @@ public sealed partial class MessageList
             var folder = index.Folders[e.FolderIndex];
             return new MessageListRow(folder, _cache.GetValueOrDefault((folder, e.Uid)), e.Depth, request.StartIndex + i);
         }).ToList();
-        return new(rows, index.Entries.Length);
+        return new(rows, index.Total);
     }
 
     private WebmailListQuery ParseQuery()
@@ -326,7 +338,10 @@ public sealed partial class MessageList
             else
             {
                 _cache.Remove((row.Folder, m.Uid));
-                _index = await session.GetListIndexAsync(Query, CancellationToken.None) ?? _index;
+                if (await session.GetListIndexAsync(Query, CancellationToken.None) is { } rebuilt)
+                {
+                    SetIndex(rebuilt);
+                }
             }
             if (_virtualize is not null)
             {

@@ -33,6 +33,31 @@ public sealed class SubmissionScanTests
         Assert.Single(host.Queue.ReadAll());
     }
 
+    /// <summary>GTUBE through the real spamd, and an executable disguised as a picture under the attachment policy: refused before the 250, nothing queued.</summary>
+    [Theory]
+    [InlineData("spam", "550 5.7.1 Error: message content rejected as spam")]
+    [InlineData("attachment", "554 5.7.1 Error: message content rejected: banned photo.jpg")]
+    public async Task Data_WithSpamOrBannedAttachment_IsRefusedAndQueuesNothing(string kind, string expected)
+    {
+        var settings = kind == "spam"
+            ? new Dictionary<string, string?> { ["Mail:Filters:Spamd:Endpoint"] = FilterDaemons.Spamd }
+            : new Dictionary<string, string?> { ["Mail:Filters:Attachments:Enabled"] = "true" };
+        await using var host = await OutboundTestHost.StartAsync(settings, outbound: false);
+        var message = kind == "spam"
+            ? FilterTestMessages.Plain(FilterTestMessages.Gtube)
+            : FilterTestMessages.WithAttachment("MZ this is a test"u8.ToArray(), "photo.jpg", "image/jpeg");
+        await using var client = await host.AuthenticatedClientAsync();
+        await client.SendLineAsync("MAIL FROM:<alice@example.com>");
+        Assert.Equal("250 2.1.0 Ok", await client.ReadReplyAsync());
+        await client.SendLineAsync("RCPT TO:<carol@remote.example>");
+        Assert.Equal("250 2.1.5 Ok", await client.ReadReplyAsync());
+        await client.SendLineAsync("DATA");
+        Assert.StartsWith("354", await client.ReadReplyAsync());
+        await client.SendAsync(System.Text.Encoding.UTF8.GetString(FilterTestMessages.ToWire(message)));
+        Assert.StartsWith(expected, await client.ReadReplyAsync());
+        Assert.Empty(host.Queue.ReadAll());
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

@@ -89,6 +89,18 @@ public sealed class SmtpDeliveryClientTests
     }
 
     [Fact]
+    public async Task Send_Utf8AddressAnd8BitBody_ToHopWithSmtpUtf8And8BitMime_SendsBothParametersAndUtf8Octets()
+    {
+        await using var server = new ScriptedSmtpServer(line => line.StartsWith("EHLO", StringComparison.Ordinal) ? Ehlo("SMTPUTF8", "8BITMIME", "PIPELINING") : line == "DATA" ? "354 go\r\n" : "250 ok\r\n");
+        await using var client = await ConnectAsync(server);
+        var message = Encoding.UTF8.GetBytes("Subject: t\r\nContent-Transfer-Encoding: 8bit\r\n\r\nGrüße\r\n");
+        var result = await client.SendAsync(new SmtpEnvelope("alice@example.com", [new("jörg@bücher.test", null, null)], null, null, false), message, CancellationToken.None);
+        Assert.True(result.Data!.IsSuccess);
+        // RFC 6531 §3.4 and RFC 6152 §2: the address stays UTF-8 (no A-labels) with SMTPUTF8.
+        Assert.Equal(["EHLO mail.test.example", "MAIL FROM:<alice@example.com> BODY=8BITMIME SMTPUTF8", "RCPT TO:<jörg@bücher.test>", "DATA"], server.Lines.ToArray());
+    }
+
+    [Fact]
     public async Task StartTls_WithOctetsAfterThe220_IsAProtocolError()
     {
         // CVE-2011-0411: a reply injected behind the 220 must not be read as if it came over TLS.

@@ -1,0 +1,114 @@
+using MailKit;
+using MailKit.Search;
+using Mail.Shared.Hosting;
+using Mail.Web.Tests.Infrastructure;
+using Mail.Web.Webmail;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Mail.Web.Tests.Web.Webmail;
+
+/// <summary>
+/// The message list's paging against the real IMAP server: with PARTIAL (RFC 9394) a list reads its length and one
+/// window at a time, and every window equals the same rows of the whole list read without PARTIAL
+/// (<see cref="WebmailOptions.ServerPaging"/> off: ESORT/ESEARCH RETURN (ALL)), for each sort, filter and search.
+/// </summary>
+[Collection(WebmailHostCollection.Name)]
+public sealed class ListPagingTests(WebmailHostFixture host)
+{
+    private const int Messages = 130;
+    private const int PageSize = 20;
+
+    /// <summary>A folder of <see cref="Messages"/> messages: every third seen, every seventh flagged, 1 in 10 with "kiwi".</summary>
+    private async Task<string> CreateFolderAsync(string prefix, string word)
+    {
+        var name = prefix + Guid.NewGuid().ToString("N")[..6];
+        using var imap = await ListImap.ConnectAsync(host, MailHostFixture.Bob);
+        MimeMessage Make(int i)
+        {
+            var m = ListImap.Numbered(i);
+            if (i % 10 == 4)
+            {
+                m.Body = new TextPart("plain") { Text = $"Message {i} mentions {word}.\r\n" };
+            }
+            return m;
+        }
+        var folder = await ListImap.CreateFilledAsync(imap, name, Messages, Make);
+        await folder.OpenAsync(FolderAccess.ReadWrite);
+        var uids = await folder.SearchAsync(SearchQuery.All);
+        await folder.AddFlagsAsync([.. uids.Where((_, i) => i % 3 == 0)], MessageFlags.Seen, silent: true);
+        await folder.AddFlagsAsync([.. uids.Where((_, i) => i % 7 == 0)], MessageFlags.Flagged, silent: true);
+        await imap.DisconnectAsync(true);
+        return name;
+    }
+
+    private WebmailMailSession OpenSession(bool serverPaging)
+    {
+        var options = new WebmailOptions { PageSize = PageSize, ServerPaging = serverPaging };
+        var connector = new WebmailImapConnector(Options.Create(options), host.Services.GetRequiredService<MailEndpoints>(), NullLogger<WebmailImapConnector>.Instance);
+        return new WebmailMailSession(new WebmailCredentials(MailHostFixture.Bob, MailHostFixture.Password), connector, options, NullLogger.Instance);
+    }
+
+    private static uint[] Uids(WebmailListIndex index) => [.. index.Entries.Select(e => e.Uid)];
+
+    [Fact]
+    public async Task ThreadsAndAllFolderSearch_ReadTheWholeList_EvenWithPartial()
+    {
+        var word = "plum" + Guid.NewGuid().ToString("N")[..6];
+        var name = await CreateFolderAsync("Whole", word);
+        await using var paged = OpenSession(serverPaging: true);
+
+        var threads = await paged.GetListIndexAsync(new WebmailListQuery(name, Threads: true), CancellationToken.None);
+        Assert.NotNull(threads);
+        Assert.False(threads.Paged);
+        Assert.Equal(Messages, threads.Total);
+        Assert.Null(await paged.GetListWindowAsync(new WebmailListQuery(name, Threads: true), 0, 10, CancellationToken.None));
+
+        var everywhere = await paged.GetListIndexAsync(new WebmailListQuery(name, Text: word, AllFolders: true), CancellationToken.None);
+        Assert.NotNull(everywhere);
+        Assert.False(everywhere.Paged);
+        Assert.Equal(Messages / 10, everywhere.Total);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ListReadAgain_OnTheSameConnection_ShowsWhatAnotherClientChanged(bool serverPaging)
+    {
+        var name = await CreateFolderAsync("Again", "fig");
+        await using var session = OpenSession(serverPaging);
+        var before = await session.GetListIndexAsync(new WebmailListQuery(name), CancellationToken.None) ?? throw new InvalidOperationException("no folder");
+        Assert.Equal(Messages, before.Total);
+
+        // Another mail program adds one message and deletes the oldest one while the folder stays selected here.
+        using (var imap = await ListImap.ConnectAsync(host, MailHostFixture.Bob))
+        {
+            var folder = await imap.GetFolderAsync(name);
+            await folder.OpenAsync(FolderAccess.ReadWrite);
+            var added = await folder.AppendAsync(ListImap.Numbered(Messages), MessageFlags.None, new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero));
+            Assert.NotNull(added);
+            var oldest = (await folder.SearchAsync(SearchQuery.All)).Min();
+            await folder.AddFlagsAsync(oldest, MessageFlags.Deleted, silent: true);
+            await folder.ExpungeAsync();
+            await imap.DisconnectAsync(true);
+        }
+
+        var after = await session.GetListIndexAsync(new WebmailListQuery(name), CancellationToken.None) ?? throw new InvalidOperationException("no folder");
+        Assert.Equal(Messages, after.Total);
+        Assert.Equal(Uids(after)[1..PageSize], Uids(before)[..(PageSize - 1)]);
+        Assert.True(after.Entries[0].Uid > before.Entries[0].Uid, "the new message is on top");
+        Assert.Equal(1, session.Logins);
+    }
+
+    [Fact]
+    public async Task MissingFolder_HasNoListAndNoWindow()
+    {
+        await using var paged = OpenSession(serverPaging: true);
+        var query = new WebmailListQuery("Missing" + Guid.NewGuid().ToString("N")[..6]);
+        Assert.Null(await paged.GetListIndexAsync(query, CancellationToken.None));
+        Assert.Null(await paged.GetListWindowAsync(query, 0, 10, CancellationToken.None));
+        Assert.Empty(await paged.GetListUidsAsync(query.Folder, query, CancellationToken.None));
+    }
+}
