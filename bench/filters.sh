@@ -92,7 +92,7 @@ run_server() {
   http=$(free_port); imap=$(free_port); pop3=$(free_port); sub=$(free_port); lmtp=$(free_port)
   (cd "$(dirname "$DLL")" && exec dotnet "$DLL" --Mail:DataPath="$DATA" --urls "http://127.0.0.1:$http" \
     --Mail:Endpoints:SmtpIn=127.0.0.1:$SMTP --Mail:Endpoints:Imap=127.0.0.1:$imap --Mail:Endpoints:Pop3=127.0.0.1:$pop3 \
-    --Mail:Endpoints:Submission=127.0.0.1:$sub --Mail:Endpoints:Lmtp=127.0.0.1:$lmtp \
+    --Mail:Endpoints:Submission=127.0.0.1:$sub --Mail:Endpoints:Lmtp=127.0.0.1:$lmtp --Mail:Endpoints:SubmissionTls=127.0.0.1:0 --Mail:Endpoints:ImapTls=127.0.0.1:0 --Mail:Endpoints:Pop3Tls=127.0.0.1:0 \
     --Logging:LogLevel:Default=Warning "$@") >"$B/$name/server.log" 2>&1 &
   SERVER_PID=$!
   wait_port "$SMTP" || die "our server did not open 127.0.0.1:$SMTP; see $B/$name/server.log"

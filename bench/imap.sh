@@ -80,7 +80,7 @@ for ((u = 1; u <= USERS; u++)); do echo "$PASS" | admin user add "user$u@$DOMAIN
 log "starting our server: IMAP 127.0.0.1:$IMAP"
 (cd "$(dirname "$DLL")" && exec dotnet "$DLL" --Mail:DataPath="$DATA" --urls "http://127.0.0.1:$HTTP" \
   --Mail:Endpoints:SmtpIn=127.0.0.1:$SMTP --Mail:Endpoints:Imap=127.0.0.1:$IMAP --Mail:Endpoints:Pop3=127.0.0.1:$POP3 \
-  --Mail:Endpoints:Submission=127.0.0.1:$SUB --Mail:Endpoints:SubmissionTls=127.0.0.1:0 --Mail:Endpoints:Lmtp=127.0.0.1:$LMTP \
+  --Mail:Endpoints:Submission=127.0.0.1:$SUB --Mail:Endpoints:SubmissionTls=127.0.0.1:0 --Mail:Endpoints:Lmtp=127.0.0.1:$LMTP --Mail:Endpoints:ImapTls=127.0.0.1:0 --Mail:Endpoints:Pop3Tls=127.0.0.1:0 \
   --Logging:LogLevel:Default=Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime=Information) >"$B/server.log" 2>&1 &
 SERVER_PID=$!
 wait_port "$IMAP" || die "our server did not open 127.0.0.1:$IMAP; see $B/server.log"

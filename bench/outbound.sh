@@ -71,7 +71,7 @@ SUB=$(free_port); SUBTLS=$(free_port); HTTP=$(free_port); SMTP=$(free_port); IMA
 start_server() {  # $1 = roles
   (cd "$(dirname "$DLL")" && exec dotnet "$DLL" --Mail:DataPath="$DATA" --urls "http://127.0.0.1:$HTTP" \
     --Mail:Roles="$1" --Mail:Endpoints:Submission=127.0.0.1:$SUB --Mail:Endpoints:SubmissionTls=127.0.0.1:$SUBTLS \
-    --Mail:Endpoints:SmtpIn=127.0.0.1:$SMTP --Mail:Endpoints:Imap=127.0.0.1:$IMAP --Mail:Endpoints:Pop3=127.0.0.1:$POP3 --Mail:Endpoints:Lmtp=127.0.0.1:$LMTP \
+    --Mail:Endpoints:SmtpIn=127.0.0.1:$SMTP --Mail:Endpoints:Imap=127.0.0.1:$IMAP --Mail:Endpoints:Pop3=127.0.0.1:$POP3 --Mail:Endpoints:Lmtp=127.0.0.1:$LMTP --Mail:Endpoints:ImapTls=127.0.0.1:0 --Mail:Endpoints:Pop3Tls=127.0.0.1:0 \
     --Mail:Authentication:AllowPlaintextOnLoopback=true --Mail:Submission:MaxMessagesPerHour=0 --Mail:Submission:MaxRecipientsPerHour=0 --Mail:Outbound:DnsServers:0=127.0.0.1:$DNS_PORT --Mail:Outbound:SmtpPort=$SINK \
     --Mail:Outbound:MaxConcurrentPerDomain=$PER_DOMAIN --Mail:Outbound:MaxConcurrentDeliveries=$CONCURRENCY \
     --Logging:LogLevel:Default=Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime=Information) >>"$B/server.log" 2>&1 &

@@ -71,7 +71,7 @@ LOG_START=$( [ -f "$B/server.log" ] && wc -l <"$B/server.log" || echo 0)  # serv
 log "starting the server: HTTP 127.0.0.1:$HTTP IMAP 127.0.0.1:$IMAP"
 (cd "$(dirname "$DLL")" && exec dotnet "$DLL" --Mail:DataPath="$DATA" --urls "http://127.0.0.1:$HTTP" \
   --Mail:Endpoints:SmtpIn=127.0.0.1:$SMTP --Mail:Endpoints:Imap=127.0.0.1:$IMAP --Mail:Endpoints:Pop3=127.0.0.1:$POP3 \
-  --Mail:Endpoints:Submission=127.0.0.1:$SUB --Mail:Endpoints:SubmissionTls=127.0.0.1:0 --Mail:Endpoints:Lmtp=127.0.0.1:$LMTP \
+  --Mail:Endpoints:Submission=127.0.0.1:$SUB --Mail:Endpoints:SubmissionTls=127.0.0.1:0 --Mail:Endpoints:Lmtp=127.0.0.1:$LMTP --Mail:Endpoints:ImapTls=127.0.0.1:0 --Mail:Endpoints:Pop3Tls=127.0.0.1:0 \
   --Logging:LogLevel:Default=Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime=Information \
   --Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=Information --Logging:Console:FormatterName=simple \
   --Logging:Console:FormatterOptions:SingleLine=true) >>"$B/server.log" 2>&1 &

@@ -14,7 +14,8 @@
 # Services: MariaDB 10.11 on 127.0.0.1:3306 (user mail / password mailpw, all privileges), as in
 # ../shared/notes/real-services.md. Clients and tools installed for the end-to-end tests and the
 # benchmark: chromium (Playwright), isync (mbsync), fetchmail, offlineimap3, getmail6, swaks, postfix (smtp-source), postsrsd (SRS interop),
-# python3 (smtplib/imaplib/poplib), fio, gsasl and openssl (SCRAM-SHA-256-PLUS tls-exporter clients: GNU SASL on GnuTLS, s_client).
+# python3 (smtplib/imaplib/poplib), fio, gsasl and openssl (SCRAM-SHA-256-PLUS tls-exporter clients: GNU SASL on GnuTLS, s_client),
+# poppler-utils (pdfinfo/pdftoppm: webmail PDF previews).
 # Then every sibling scripts/services-<name>.sh (e.g. services-ldap.sh: slapd; services-filters.sh:
 # spamd and clamd) with the same verb, in name order; their export lines join ours in `env`.
 #
@@ -28,7 +29,7 @@ MYSQL_PORT=${MAIL_MYSQL_PORT:-3306}
 MYSQL_USER=mail
 MYSQL_PASS=mailpw
 MDB=$RUN/mariadb
-PACKAGES=(mariadb-server mariadb-client chromium isync fetchmail offlineimap3 getmail6 swaks postfix python3 fio postsrsd gsasl openssl)
+PACKAGES=(mariadb-server mariadb-client chromium isync fetchmail offlineimap3 getmail6 swaks postfix python3 fio postsrsd gsasl openssl poppler-utils)
 
 log() { printf 'services.sh: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }

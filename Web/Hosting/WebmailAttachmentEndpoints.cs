@@ -10,7 +10,8 @@ namespace Mail.Web.Hosting;
 
 /// <summary>
 /// Attachment previews and "download all": <c>GET /mail/preview</c> re-serves an image attachment only when its bytes
-/// are a raster format (PNG, JPEG, GIF, WebP, BMP; SVG and everything else never), under the download headers
+/// are a raster format (PNG, JPEG, GIF, WebP, BMP; SVG and everything else never), <c>GET /mail/preview/pdf</c> serves a
+/// PDF attachment's page rendered to PNG on the server (never the PDF itself), both under the download headers
 /// (<c>nosniff</c>, a sandboxing CSP, <c>Content-Disposition: attachment</c>, which an <c>&lt;img&gt;</c> ignores);
 /// <c>GET /mail/attachments.zip</c> packs every attachment into one zip (in a temporary file, streamed out) whose entry names are sanitized
 /// (<see cref="WebmailZipNames"/>).
@@ -46,6 +47,54 @@ public static class WebmailAttachmentEndpoints
             FileNameStar = WebmailZipNames.Sanitize(WebmailMessageParts.FileNameOf(part, index)),
         }.ToString();
         return Results.Bytes(content.ToArray(), type);
+    }
+
+    /// <summary>
+    /// GET /mail/preview/pdf?folder=&amp;uid=&amp;index=&amp;page=: page <c>page</c> (1-based) of PDF attachment <c>index</c>
+    /// rendered to PNG on the server (<see cref="WebmailPdfPreviewer"/>), under the download headers. 404 when the attachment
+    /// is no PDF or the page does not exist; 422 with a plain-text reason when the PDF cannot be previewed (too large,
+    /// unreadable, timed out); 503 when the renderer is busy or not installed.
+    /// </summary>
+    public static async Task<IResult> GetPdfPageAsync(
+        HttpContext context, [FromQuery] string? folder, [FromQuery] uint uid, [FromQuery] int index, [FromQuery] int page,
+        WebmailMailSessionFactory sessions, WebmailPdfPreviewer previewer, CancellationToken cancellationToken)
+    {
+        var (status, message) = await LoadAsync(context, folder, uid, sessions, cancellationToken);
+        if (message is null)
+        {
+            return status;
+        }
+        if (PdfPartOf(message, index) is not { } part)
+        {
+            return Results.NotFound();
+        }
+        var preview = await previewer.RenderPageAsync(part, page, cancellationToken);
+        if (preview is not { Failure: null, Png: { } png })
+        {
+            return preview.Failure switch
+            {
+                WebmailPdfPreviewFailure.NoSuchPage => Results.NotFound(),
+                WebmailPdfPreviewFailure.Busy or WebmailPdfPreviewFailure.ToolMissing =>
+                    Results.Text("Preview unavailable: " + preview.Failure, "text/plain", Encoding.UTF8, StatusCodes.Status503ServiceUnavailable),
+                _ => Results.Text("Preview unavailable: " + preview.Failure, "text/plain", Encoding.UTF8, StatusCodes.Status422UnprocessableEntity),
+            };
+        }
+        context.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment")
+        {
+            FileNameStar = WebmailZipNames.Sanitize(Path.GetFileNameWithoutExtension(WebmailMessageParts.FileNameOf(part, index)) + "-" + page + ".png"),
+        }.ToString();
+        return Results.Bytes(png, "image/png");
+    }
+
+    /// <summary>Attachment <paramref name="index"/> of <paramref name="message"/> when the reader offers it a PDF preview.</summary>
+    public static MimePart? PdfPartOf(MimeMessage message, int index)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var attachments = WebmailMessageParts.Of(message).Attachments;
+        return index >= 0 && index < attachments.Count && attachments[index] is MimePart { Content: not null } part
+            && WebmailPdfPreviewer.IsPdf(part.ContentType.MimeType, WebmailMessageParts.FileNameOf(part, index))
+            ? part
+            : null;
     }
 
     /// <summary>GET /mail/attachments.zip?folder=&amp;uid=: all attachments, streamed as application/zip; 404 when there are none.</summary>

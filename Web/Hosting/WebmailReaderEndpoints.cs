@@ -9,8 +9,8 @@ namespace Mail.Web.Hosting;
 
 /// <summary>
 /// Endpoints of the reader beyond the body and single downloads: the sender allow/block buttons
-/// (<c>POST /mail/senders</c>), unsubscribe (<c>POST /mail/unsubscribe</c>), image previews
-/// (<c>GET /mail/preview</c>) and "download all" (<c>GET /mail/attachments.zip</c>). The POSTs bind form fields, so
+/// (<c>POST /mail/senders</c>), unsubscribe (<c>POST /mail/unsubscribe</c>), image and PDF previews
+/// (<c>GET /mail/preview</c>, <c>GET /mail/preview/pdf</c>) and "download all" (<c>GET /mail/attachments.zip</c>). The POSTs bind form fields, so
 /// the antiforgery middleware checks their token (a cross-site POST gets 400); the GETs change nothing.
 /// </summary>
 public static class WebmailReaderEndpoints
@@ -29,6 +29,8 @@ public static class WebmailReaderEndpoints
         services.AddScoped<WebmailClientTimeZone>();
         services.AddOptions<WebmailUnsubscribeOptions>().BindConfiguration(WebmailUnsubscribeOptions.Section);
         services.AddSingleton<WebmailUnsubscriber>();
+        services.AddOptions<WebmailPdfPreviewOptions>().BindConfiguration(WebmailPdfPreviewOptions.Section);
+        services.AddSingleton<WebmailPdfPreviewer>();
         return services;
     }
 
@@ -38,6 +40,7 @@ public static class WebmailReaderEndpoints
         app.MapPost(SendersPath, SetSenderAsync).RequireAuthorization();
         app.MapPost(UnsubscribePath, UnsubscribeAsync).RequireAuthorization();
         app.MapGet(WebmailRoutes.Preview, WebmailAttachmentEndpoints.GetPreviewAsync).RequireAuthorization();
+        app.MapGet(WebmailRoutes.PdfPreview, WebmailAttachmentEndpoints.GetPdfPageAsync).RequireAuthorization();
         app.MapGet(WebmailRoutes.Zip, WebmailAttachmentEndpoints.GetZipAsync).RequireAuthorization();
         return app;
     }

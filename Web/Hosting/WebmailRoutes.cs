@@ -13,6 +13,7 @@ public static class WebmailRoutes
     public const string Body = "/mail/body";
     public const string Attachment = "/mail/attachment";
     public const string Preview = "/mail/preview";
+    public const string PdfPreview = "/mail/preview/pdf";
     public const string Zip = "/mail/attachments.zip";
     public const string Error = "/error";
     public const string NotFound = "/not-found";
@@ -71,6 +72,10 @@ public static class WebmailRoutes
     /// <summary>Inline preview of image attachment <paramref name="index"/> (raster types only).</summary>
     public static string PreviewOf(string folder, uint uid, int index) =>
         $"mail/preview?folder={Uri.EscapeDataString(folder)}&uid={uid}&index={index}";
+
+    /// <summary>Page <paramref name="page"/> (1-based) of PDF attachment <paramref name="index"/>, rendered to PNG on the server.</summary>
+    public static string PdfPageOf(string folder, uint uid, int index, int page) =>
+        $"mail/preview/pdf?folder={Uri.EscapeDataString(folder)}&uid={uid}&index={index}&page={page}";
 
     /// <summary>All attachments of a message as one zip download.</summary>
     public static string ZipOf(string folder, uint uid) => $"mail/attachments.zip?folder={Uri.EscapeDataString(folder)}&uid={uid}";

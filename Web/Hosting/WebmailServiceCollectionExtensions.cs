@@ -46,6 +46,7 @@ public static class WebmailServiceCollectionExtensions
                 cookie.AccessDeniedPath = WebmailRoutes.SignIn;
                 cookie.ExpireTimeSpan = TimeSpan.FromMinutes(Math.Max(1, webmail.Value.SessionIdleMinutes));
                 cookie.SlidingExpiration = true;
+                cookie.Events.OnValidatePrincipal = WebmailSessionLifetime.ValidateAsync;
             });
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WebmailImapConnector>();

@@ -1,7 +1,11 @@
+using System.Data.Common;
 using System.Net;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using Mail.Shared.Platform;
+using Mail.Web.Platform;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Mail.Web.Webmail;
@@ -19,6 +23,11 @@ namespace Mail.Web.Webmail;
 /// <see cref="WebmailOptions.PoolIdleSeconds"/>; the command connection of any session, held or not, is logged out
 /// after <see cref="WebmailOptions.PoolConnectionIdleSeconds"/> without a command (reopened on demand);
 /// <see cref="CloseAsync"/> closes one at sign-out.</para>
+/// <para>Sign-out everywhere (on any node): every <see cref="WebmailOptions.PoolSessionCheckSeconds"/> the pool looks up the
+/// session rows (<c>WebSessions</c>, by the <see cref="PlatformTicketStore.SessionKeyClaimType"/> claim) of the sessions
+/// it holds, in one query, and closes those whose row is gone or expired (<see cref="RevokeAsync"/>, which the node that
+/// signs out calls at once): their IMAP connections end, their circuits get <see cref="WebmailMailSession.SignedOut"/>,
+/// and a later lease of that sign-in is refused.</para>
 /// </remarks>
 public sealed class WebmailConnectionPool : IAsyncDisposable
 {
@@ -29,20 +38,34 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<WebmailMailSession> _logger;
     private readonly ITimer _sweeper;
+    private readonly ITimer? _checker;
+    private readonly IDbContextFactory<PlatformDbContext>? _dbFactory;
+    // Session keys whose sign-in ended, with when that was seen: leases of them are refused.
+    private readonly Dictionary<string, long> _revoked = new(StringComparer.Ordinal);
+    private int _checking;
     private bool _disposed;
+
+    /// <summary>How long a revoked session key is remembered (longer than any circuit could hold its principal unnoticed).</summary>
+    public static readonly TimeSpan RevokedMemory = TimeSpan.FromDays(1);
 
     public WebmailConnectionPool(
         WebmailImapConnector connector, WebmailCredentialProtector credentials, IOptions<WebmailOptions> options,
-        TimeProvider time, ILogger<WebmailMailSession> logger)
+        TimeProvider time, ILogger<WebmailMailSession> logger, IDbContextFactory<PlatformDbContext>? dbFactory = null)
     {
         _connector = connector;
         _credentials = credentials;
         _options = options.Value;
         _time = time;
         _logger = logger;
+        _dbFactory = dbFactory;
         var shortest = ConnectionIdleTimeout is { } connectionIdle && connectionIdle < IdleTimeout ? connectionIdle : IdleTimeout;
         var period = TimeSpan.FromSeconds(Math.Clamp(shortest.TotalSeconds / 4, 1, 30));
         _sweeper = time.CreateTimer(_ => _ = SweepAsync(), null, period, period);
+        if (dbFactory is not null && _options.PoolSessionCheckSeconds > 0)
+        {
+            var check = TimeSpan.FromSeconds(_options.PoolSessionCheckSeconds);
+            _checker = time.CreateTimer(_ => _ = CheckSessionsAsync(), null, check, check);
+        }
     }
 
     private TimeSpan IdleTimeout => TimeSpan.FromSeconds(Math.Max(1, _options.PoolIdleSeconds));
@@ -102,6 +125,15 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
         }
     }
 
+    /// <summary>Open NOTIFY connections (<see cref="WebmailMailSession.WatchAccount"/>) of <paramref name="address"/>'s pooled sessions.</summary>
+    public int AccountWatchingConnections(string address)
+    {
+        lock (_entries)
+        {
+            return _entries.Values.Count(e => e.Session.Address.Equals(address, StringComparison.OrdinalIgnoreCase) && e.Session.WatchingAccount);
+        }
+    }
+
     /// <summary>
     /// The pooled session of <paramref name="user"/>'s sign-in, created on first use; dispose it to hand it back
     /// (the connection stays open for the next request). <paramref name="clientAddress"/> is named to IMAP when the
@@ -124,11 +156,17 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
         {
             creds = creds with { ClientAddress = clientAddress };
         }
+        var sessionKey = user.FindFirst(PlatformTicketStore.SessionKeyClaimType)?.Value;
         WebmailMailSession? evicted = null;
         WebmailMailSession leased;
         lock (_entries)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            if (sessionKey is not null && _revoked.ContainsKey(sessionKey))
+            {
+                // Signed out everywhere while a circuit still held the principal: no new IMAP login for it.
+                return new WebmailMailSession(creds, _connector, _options, _logger, WebmailFailure.CredentialsRejected);
+            }
             if (!_entries.TryGetValue(key, out var entry))
             {
                 if (_entries.Count >= Math.Max(1, _options.PoolMaxSessions))
@@ -142,7 +180,7 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
                     _entries.Remove(idle.Key);
                     evicted = idle.Value.Session;
                 }
-                entry = new Entry(new WebmailMailSession(creds, _connector, _options, _logger, this, _time));
+                entry = new Entry(new WebmailMailSession(creds, _connector, _options, _logger, this, _time), sessionKey);
                 _entries.Add(key, entry);
             }
             entry.Leases++;
@@ -189,6 +227,92 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
         if (entry is not null)
         {
             await entry.Session.CloseAsync();
+        }
+    }
+
+    /// <summary>
+    /// Closes the pooled sessions of the sign-ins <paramref name="sessionKeys"/> (session row keys; sign-out everywhere,
+    /// password change) and refuses later leases of them; their circuits get <see cref="WebmailMailSession.SignedOut"/>.
+    /// </summary>
+    public async Task RevokeAsync(IEnumerable<string> sessionKeys)
+    {
+        ArgumentNullException.ThrowIfNull(sessionKeys);
+        var keys = sessionKeys.ToHashSet(StringComparer.Ordinal);
+        if (keys.Count == 0)
+        {
+            return;
+        }
+        List<WebmailMailSession> revoked = [];
+        lock (_entries)
+        {
+            var now = _time.GetTimestamp();
+            foreach (var key in keys)
+            {
+                _revoked[key] = now;
+            }
+            foreach (var (poolKey, entry) in _entries.Where(e => e.Value.SessionKey is { } k && keys.Contains(k)).ToList())
+            {
+                _entries.Remove(poolKey);
+                revoked.Add(entry.Session);
+            }
+        }
+        foreach (var session in revoked)
+        {
+            WebmailLog.PoolSessionRevoked(_logger, session.Address);
+            await session.RevokeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Revokes the held sessions whose <c>WebSessions</c> row is gone, expired or past the absolute timeout
+    /// (<see cref="WebmailOptions.SessionAbsoluteHours"/>; signed out on some node): one query per
+    /// 500 sessions. A failing database leaves every session open until the next check.
+    /// </summary>
+    internal async Task CheckSessionsAsync()
+    {
+        if (_dbFactory is null || Interlocked.Exchange(ref _checking, 1) != 0)
+        {
+            return;
+        }
+        try
+        {
+            string[] held;
+            lock (_entries)
+            {
+                var forgotten = _revoked.Where(r => _time.GetElapsedTime(r.Value) > RevokedMemory).Select(r => r.Key).ToList();
+                foreach (var key in forgotten)
+                {
+                    _revoked.Remove(key);
+                }
+                held = [.. _entries.Values.Select(e => e.SessionKey).OfType<string>().Distinct(StringComparer.Ordinal)];
+            }
+            if (held.Length == 0)
+            {
+                return;
+            }
+            var alive = new HashSet<string>(StringComparer.Ordinal);
+            var now = _time.GetUtcNow().UtcDateTime;
+            // Past the absolute timeout (WebmailSessionLifetime) counts as ended too, though the row may still be there.
+            var signedInAfter = _options.SessionAbsoluteHours > 0 ? now.AddHours(-_options.SessionAbsoluteHours) : DateTime.MinValue;
+            await using (var db = await _dbFactory.CreateDbContextAsync())
+            {
+                foreach (var chunk in held.Chunk(500))
+                {
+                    alive.UnionWith(await db.WebSessions.AsNoTracking()
+                        .Where(s => chunk.Contains(s.Key) && s.ExpiresUtc > now && s.CreatedUtc > signedInAfter)
+                        .Select(s => s.Key)
+                        .ToListAsync());
+                }
+            }
+            await RevokeAsync(held.Where(k => !alive.Contains(k)));
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException or TimeoutException)
+        {
+            WebmailLog.PoolSessionCheckFailed(_logger, ex);
+        }
+        finally
+        {
+            Volatile.Write(ref _checking, 0);
         }
     }
 
@@ -246,15 +370,22 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
             _entries.Clear();
         }
         await _sweeper.DisposeAsync();
+        if (_checker is not null)
+        {
+            await _checker.DisposeAsync();
+        }
         foreach (var session in all)
         {
             await session.CloseAsync();
         }
     }
 
-    private sealed class Entry(WebmailMailSession session)
+    private sealed class Entry(WebmailMailSession session, string? sessionKey)
     {
         public WebmailMailSession Session { get; } = session;
+
+        /// <summary>The sign-in's session row key (<see cref="PlatformTicketStore.SessionKeyClaimType"/>), when the principal has one.</summary>
+        public string? SessionKey { get; } = sessionKey;
 
         public int Leases { get; set; }
 

@@ -124,6 +124,10 @@ public sealed class WebmailImapConnector(IOptions<WebmailOptions> options, MailE
 
     private (string Host, int Port) ResolveEndpoint()
     {
+        if (!string.IsNullOrWhiteSpace(_options.Imap))
+        {
+            return WebmailOptions.ParseEndpoint(_options.Imap, 143);
+        }
         if (!string.IsNullOrWhiteSpace(_options.ImapHost))
         {
             return (_options.ImapHost, _options.ImapPort);

@@ -38,4 +38,19 @@ internal static partial class WebmailLog
 
     [LoggerMessage(EventId = 4054, Level = LogLevel.Debug, Message = "Webmail IDLE watcher of {Folder} stopped: the folder cannot be opened")]
     public static partial void WatcherFolderMissing(ILogger logger, string folder);
+
+    [LoggerMessage(EventId = 4061, Level = LogLevel.Debug, Message = "Webmail PDF preview refused: {Reason}")]
+    public static partial void PdfPreviewRefused(ILogger logger, WebmailPdfPreviewFailure reason);
+
+    [LoggerMessage(EventId = 4062, Level = LogLevel.Warning, Message = "Webmail PDF preview tool {Tool} cannot be started")]
+    public static partial void PdfPreviewToolMissing(ILogger logger, string tool, Exception exception);
+
+    [LoggerMessage(EventId = 4071, Level = LogLevel.Information, Message = "Webmail pooled session of {Address} closed: its sign-in ended on some node")]
+    public static partial void PoolSessionRevoked(ILogger logger, string address);
+
+    [LoggerMessage(EventId = 4072, Level = LogLevel.Warning, Message = "Webmail could not check the pooled sessions against the platform DB")]
+    public static partial void PoolSessionCheckFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4081, Level = LogLevel.Information, Message = "Webmail account watcher lost its connection, reconnecting")]
+    public static partial void AccountWatcherReconnecting(ILogger logger, Exception exception);
 }

@@ -100,6 +100,7 @@ public sealed partial class WebmailMailSession
                 var message = await GetMimeAsync(folder, id, ct);
                 view = message is null ? null : FromMime(folder.FullName, uid, message);
             }
+            view = view is null ? null : view with { Flagged = (summary.Flags ?? MessageFlags.None).HasFlag(MessageFlags.Flagged) };
             if (view is not null && !(summary.Flags ?? MessageFlags.None).HasFlag(MessageFlags.Seen))
             {
                 await folder.AddFlagsAsync(id, MessageFlags.Seen, silent: true, ct);

@@ -48,8 +48,8 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
 
     private int _logins;
 
-    /// <summary>Open IMAP connections: the command connection (0 or 1) plus the IDLE watchers.</summary>
-    public int OpenConnections => (_client is { IsConnected: true } ? 1 : 0) + WatcherCount;
+    /// <summary>Open IMAP connections: the command connection (0 or 1) plus the IDLE watchers and the NOTIFY connection.</summary>
+    public int OpenConnections => (_client is { IsConnected: true } ? 1 : 0) + WatcherCount + (AccountWatcherConnected ? 1 : 0);
 
     /// <summary>
     /// Raised with the folder name after <see cref="OpenMessageAsync"/> set <c>\Seen</c> on an unread
@@ -66,7 +66,8 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
     {
         if (_refusal is { } refusal)
         {
-            throw new WebmailUnavailableException(refusal, "This web node has no room for another mail session.", null);
+            throw new WebmailUnavailableException(refusal,
+                refusal == WebmailFailure.TooManySessions ? "This web node has no room for another mail session." : "The session was signed out.", null);
         }
         await _gate.WaitAsync(cancellationToken);
         try
@@ -189,6 +190,16 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
         return CloseAsync();
     }
 
+    /// <summary>Raised once when the session's sign-in ended elsewhere (sign-out everywhere) and the pool closed it: circuits leave for the sign-in page.</summary>
+    public event Action? SignedOut;
+
+    /// <summary>Closes the session because its sign-in ended, then raises <see cref="SignedOut"/>.</summary>
+    internal async ValueTask RevokeAsync()
+    {
+        await CloseAsync();
+        SignedOut?.Invoke();
+    }
+
     /// <summary>Stops the IDLE watchers, logs out and closes the connection; the session is unusable afterwards.</summary>
     internal async ValueTask CloseAsync()
     {
@@ -201,6 +212,7 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
             _closed = true;
         }
         await StopWatchersAsync();
+        await StopAccountWatcherAsync();
         await _gate.WaitAsync();
         try
         {

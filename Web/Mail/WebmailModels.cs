@@ -83,4 +83,7 @@ public sealed record WebmailMessage
 
     /// <summary>The text of each text/calendar part (RFC 5545), in message order; empty when none.</summary>
     public IReadOnlyList<string> Calendars { get; init; } = [];
+
+    /// <summary>True when the message carries <c>\Flagged</c> (the star) as it was opened.</summary>
+    public bool Flagged { get; init; }
 }

@@ -49,6 +49,38 @@ public sealed class WebmailOptions
     public int SessionIdleMinutes { get; set; } = 480;
 
     /// <summary>
+    /// Time after sign-in at which a session ends however active it is (absolute timeout), in hours; default 168 (7 days),
+    /// 0 turns it off. See <c>WebmailSessionLifetime</c>.
+    /// </summary>
+    public int SessionAbsoluteHours { get; set; } = 168;
+
+    /// <summary>
+    /// IMAP endpoint as <c>host:port</c> (<c>[v6]:port</c>; port 143 when left out), the issue's <c>Mail:Webmail:Imap</c>.
+    /// When set it takes precedence over <see cref="ImapHost"/> and <see cref="ImapPort"/>.
+    /// </summary>
+    public string Imap { get; set; } = "";
+
+    /// <summary>
+    /// Parses a <c>host:port</c> endpoint (<c>[v6]:port</c> too; <paramref name="defaultPort"/> when no port is given).
+    /// </summary>
+    /// <returns>The host (brackets removed) and port.</returns>
+    public static (string Host, int Port) ParseEndpoint(string text, int defaultPort)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        text = text.Trim();
+        var colon = text.LastIndexOf(':');
+        var bracket = text.LastIndexOf(']');
+        // A bare IPv6 address has colons but no port: only "[v6]:port" or "host:port" (one colon) carry one.
+        var hasPort = colon > 0 && colon > bracket && (bracket >= 0 || text.IndexOf(':') == colon);
+        if (hasPort && int.TryParse(text.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            && port is > 0 and <= 65535)
+        {
+            return (text[..colon].Trim('[', ']'), port);
+        }
+        return (text.Trim('[', ']'), defaultPort);
+    }
+
+    /// <summary>
     /// Submission endpoint the webmail sends through, as <c>host:port</c> (RFC 6409). Empty (default) means the
     /// Submission role of this process (the endpoint the listener bound), else the configured <c>Submission</c> endpoint.
     /// </summary>
@@ -100,6 +132,12 @@ public sealed class WebmailOptions
     /// opened beyond that gets no push for its folder, only the periodic folder counts (<see cref="FolderStatusSeconds"/>).
     /// </summary>
     public int MaxWatchedFolders { get; set; } = 2;
+
+    /// <summary>
+    /// How often the connection pool checks that the sign-ins it holds IMAP connections for still have their session row
+    /// (sign-out everywhere on another node closes them then), in seconds; default 5, 0 turns the check off.
+    /// </summary>
+    public int PoolSessionCheckSeconds { get; set; } = 5;
 
     /// <summary>How often an open webmail re-reads the folder list's unread and total counts (LIST-STATUS), in seconds; default 5.</summary>
     public int FolderStatusSeconds { get; set; } = 5;

@@ -87,13 +87,7 @@ public sealed class WebmailSubmissionClient(
     {
         if (!string.IsNullOrWhiteSpace(_options.Submission))
         {
-            var text = _options.Submission.Trim();
-            var colon = text.LastIndexOf(':');
-            if (colon > 0 && int.TryParse(text.AsSpan(colon + 1), out var configuredPort))
-            {
-                return (text[..colon].Trim('[', ']'), configuredPort);
-            }
-            return (text, 587);
+            return WebmailOptions.ParseEndpoint(_options.Submission, 587);
         }
         return endpoints.LocalDialTarget(MailEndpoints.Submission);
     }

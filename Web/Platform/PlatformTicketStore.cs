@@ -25,6 +25,12 @@ namespace Mail.Web.Platform;
 /// </remarks>
 public sealed class PlatformTicketStore : ITicketStore
 {
+    /// <summary>
+    /// Claim the stored principal carries with its own session key, so code holding only the principal (a Blazor circuit,
+    /// the webmail's connection pool) can tell later whether the session row still exists (sign-out everywhere).
+    /// </summary>
+    public const string SessionKeyClaimType = "mail:session-key";
+
     /// <summary>Data Protection purpose of the stored ticket bytes.</summary>
     public const string ProtectorPurpose = "Mail.Web.Platform.PlatformTicketStore.v1";
 
@@ -55,12 +61,19 @@ public sealed class PlatformTicketStore : ITicketStore
     /// <inheritdoc />
     public Task<string> StoreAsync(AuthenticationTicket ticket) => StoreAsync(ticket, CancellationToken.None);
 
-    /// <summary>Stores a new session row and returns its opaque key (43 base64url characters, 256 random bits).</summary>
+    /// <summary>
+    /// Stores a new session row and returns its opaque key (43 base64url characters, 256 random bits); the stored
+    /// principal gets the key as a <see cref="SessionKeyClaimType"/> claim.
+    /// </summary>
     public async Task<string> StoreAsync(AuthenticationTicket ticket, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         await PurgeIfDueAsync(cancellationToken);
         var key = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        if (ticket.Principal.Identity is ClaimsIdentity identity && !identity.HasClaim(c => c.Type == SessionKeyClaimType))
+        {
+            identity.AddClaim(new Claim(SessionKeyClaimType, key));
+        }
         var now = UtcNow;
         await using var db = await _dbFactory.CreateDbContextAsync(cancellationToken);
         db.WebSessions.Add(new WebSession

@@ -38,7 +38,8 @@ public enum WebmailPasswordChangeResult
 /// </summary>
 public sealed class WebmailAccountSecurity(
     IDbContextFactory<PlatformDbContext> dbFactory, IMailDirectory directory, IServiceProvider services,
-    IOptionsMonitor<CookieAuthenticationOptions> cookieOptions, WebmailCredentialProtector protector, TimeProvider time)
+    IOptionsMonitor<CookieAuthenticationOptions> cookieOptions, WebmailCredentialProtector protector, TimeProvider time,
+    WebmailConnectionPool pool)
 {
     /// <summary>Shortest new password, in characters.</summary>
     public const int MinPasswordLength = 10;
@@ -74,14 +75,21 @@ public sealed class WebmailAccountSecurity(
         return [.. rows.Select(r => new WebmailSessionView(r.Key, r.CreatedUtc, r.LastSeenUtc, r.ExpiresUtc, r.Key == currentKey))];
     }
 
-    /// <summary>Ends the user's sessions on every node: all of them, or all but <paramref name="keep"/>.</summary>
+    /// <summary>
+    /// Ends the user's sessions on every node: all of them, or all but <paramref name="keep"/>. The rows go at once (no
+    /// request of theirs is served any more); this node's pool closes their IMAP connections and circuits now, other
+    /// nodes' pools within <see cref="WebmailOptions.PoolSessionCheckSeconds"/>.
+    /// </summary>
     /// <returns>How many sessions ended.</returns>
     public async Task<int> SignOutEverywhereAsync(string user, string? keep, CancellationToken cancellationToken)
     {
         var key = user.ToLowerInvariant();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.WebSessions.Where(s => s.UserAddress == key && s.Key != (keep ?? ""))
-            .ExecuteDeleteAsync(cancellationToken);
+        var ending = db.WebSessions.Where(s => s.UserAddress == key && s.Key != (keep ?? ""));
+        var keys = await ending.Select(s => s.Key).ToListAsync(cancellationToken);
+        var ended = await ending.ExecuteDeleteAsync(cancellationToken);
+        await pool.RevokeAsync(keys);
+        return ended;
     }
 
     /// <summary>
@@ -121,7 +129,9 @@ public sealed class WebmailAccountSecurity(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await db.WebmailOutbox.Where(o => o.UserAddress == key)
             .ExecuteUpdateAsync(s => s.SetProperty(o => o.ProtectedPassword, protectedPassword), cancellationToken);
+        var keys = await db.WebSessions.Where(s => s.UserAddress == key).Select(s => s.Key).ToListAsync(cancellationToken);
         await db.WebSessions.Where(s => s.UserAddress == key).ExecuteDeleteAsync(cancellationToken);
+        await pool.RevokeAsync(keys);
         return WebmailPasswordChangeResult.Changed;
     }
 }

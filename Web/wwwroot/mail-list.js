@@ -4,7 +4,8 @@
 //   the row's checkbox with the same modifier keys (the circuit does the selecting).
 // - Dragging rows: dataTransfer gets a payload (Firefox starts no drag without one) and folders light up
 //   under the pointer; the move itself runs in the circuit (ListDrag).
-// - Gmail-like keyboard shortcuts, ignored while typing in a field; "?" opens the help overlay
+// - Gmail-like keyboard shortcuts, ignored while typing in a field (in the single-message reader j/k/e/#/s act on
+//   the open message through its ReaderActions controls); "?" opens the help overlay
 //   (ShortcutHelp.razor), a modal dialog with Tab kept inside and Esc to close.
 (function () {
     'use strict';
@@ -112,6 +113,12 @@
         pendingG = 0;
         var handled = true;
         var reader = document.querySelector('[data-testid=message-view], [data-testid=conversation-view]');
+        // The single-message reader (no list rows on the page): its ReaderActions controls take the row keys.
+        var single = reader && rows().length === 0 ? document.querySelector('[data-testid=reader-actions]') : null;
+        if (single && readerKey(e.key, single)) {
+            e.preventDefault();
+            return;
+        }
         switch (e.key) {
             case 'j': moveCursor(1); break;
             case 'k': moveCursor(-1); break;
@@ -148,6 +155,15 @@
             default: handled = false;
         }
         if (handled) { e.preventDefault(); }
+    }
+
+    // j/k: older/newer message; e: archive; #: delete; s: star or unstar. False when the key is not one of them
+    // (or its control is missing, e.g. no older message): the common keys (r, a, f, u, ?...) still apply.
+    var READER_KEYS = { j: 'older', k: 'newer', e: 'archive', '#': 'delete', s: 'star' };
+
+    function readerKey(key, actions) {
+        var action = READER_KEYS[key];
+        return !!action && click('[data-reader-action=' + action + ']:not([disabled])', actions);
     }
 
     function trapTab(dialog, e) {

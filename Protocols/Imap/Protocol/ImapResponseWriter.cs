@@ -97,8 +97,11 @@ public sealed class ImapResponseWriter
     }
 
     /// <summary>
-    /// Writes octets as a quoted string when they are printable ASCII (or UTF-8 with <see cref="Utf8"/>),
-    /// shorter than 1000 octets and without CR/LF/NUL; otherwise as a literal.
+    /// Writes octets as a quoted string when they are printable ASCII (or UTF-8 with <see cref="Utf8"/>)
+    /// without CR/LF/NUL, whatever their length; otherwise as a literal. Long values stay quoted as Dovecot
+    /// does, because clients cap literals inside structures: MailKit refuses an ENVELOPE or BODYSTRUCTURE
+    /// string literal over 4096 octets and drops the connection, so one message with a 5,000-character
+    /// subject made a whole folder unreadable.
     /// </summary>
     public ImapResponseWriter StringOctets(ReadOnlySpan<byte> octets)
     {
@@ -168,10 +171,6 @@ public sealed class ImapResponseWriter
 
     private bool CanQuote(ReadOnlySpan<byte> octets)
     {
-        if (octets.Length > 1000)
-        {
-            return false;
-        }
         var eightBit = false;
         foreach (var b in octets)
         {

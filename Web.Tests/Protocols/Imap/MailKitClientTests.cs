@@ -25,6 +25,32 @@ public sealed class MailKitClientTests(ImapHostFixture host)
     }
 
     [Fact]
+    public async Task FetchEnvelope_SubjectAndFileNameOver4096Octets_MailKitReadsThem()
+    {
+        // MailKit refuses string literals over 4096 octets inside ENVELOPE/BODYSTRUCTURE: long values must come quoted.
+        var subject = new string('L', 5000) + " end";
+        var fileName = new string('f', 5000) + ".txt";
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse("sender@example.net"));
+        message.To.Add(MailboxAddress.Parse(MailHostFixture.Bob));
+        message.Subject = subject;
+        var body = new Multipart("mixed") { new TextPart("plain") { Text = "hello" } };
+        body.Add(new MimePart("text", "plain") { Content = new MimeContent(new MemoryStream("x"u8.ToArray())), FileName = fileName });
+        message.Body = body;
+        var name = "LongSubject" + Guid.NewGuid().ToString("N")[..6];
+
+        using var client = await ConnectAsync(MailHostFixture.Bob);
+        var folder = (await client.GetFolder(client.PersonalNamespaces[0]).CreateAsync(name, true))!;
+        await folder.AppendAsync(message);
+        await folder.OpenAsync(FolderAccess.ReadOnly);
+        var summaries = await folder.FetchAsync(0, -1, MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope | MessageSummaryItems.BodyStructure);
+
+        Assert.Equal(subject, Assert.Single(summaries).Envelope!.Subject);
+        Assert.Equal(fileName, summaries[0].Attachments.Single().FileName);
+        await client.DisconnectAsync(quit: true);
+    }
+
+    [Fact]
     public async Task Corpus_AppendedMessages_ComeBackByteExactWithBodyStructure()
     {
         // Append the exact octets over a raw connection (MailKit would re-serialize a MimeMessage).

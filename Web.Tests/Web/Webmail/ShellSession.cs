@@ -73,10 +73,25 @@ internal sealed class ShellSession : IAsyncDisposable
     public Task ScreenshotAsync(string name) =>
         Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(WebmailBrowser.ScreenshotFolder(), name + ".png") });
 
+    /// <summary>Longest wait for the browser to close; then the Playwright driver (and with it chromium) is ended.</summary>
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(30);
+
     public async ValueTask DisposeAsync()
     {
-        await Context.DisposeAsync();
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
+        // On a loaded machine a context close was seen hanging for minutes (the whole run waited on it): bounded here,
+        // and disposing the driver ends whatever chromium still runs.
+        try
+        {
+            await Context.CloseAsync().WaitAsync(CloseTimeout);
+            await _browser.CloseAsync().WaitAsync(CloseTimeout);
+        }
+        catch (TimeoutException)
+        {
+            // Closing hung: the driver's disposal below kills the browser.
+        }
+        finally
+        {
+            _playwright.Dispose();
+        }
     }
 }

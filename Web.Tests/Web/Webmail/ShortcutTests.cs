@@ -128,6 +128,66 @@ public sealed class ShortcutTests(WebmailHostFixture host)
         Assert.Empty(session.Errors);
     }
 
+    [Fact]
+    public async Task ReaderShortcuts_StarOlderNewerArchiveDelete_ActOnTheOpenMessage()
+    {
+        var user = await ListSelectionTests.NewUserAsync(host, "rkey");
+        using (var imap = await ListImap.ConnectAsync(host, user))
+        {
+            await ListImap.CreateFilledAsync(imap, "Reading", 3);
+        }
+        await using var session = await ShellSession.SignInAsync(host, user);
+        var page = session.Page;
+        page.SetDefaultTimeout(60_000);
+        await page.GotoAsync(WebmailRoutes.List("Reading"));
+        await ShellSession.WaitInteractiveAsync(page);
+        await page.WaitForSelectorAsync("[data-testid=message-list][data-total='3']");
+        var uids = await UidsAsync(page);
+        Assert.Equal(3, uids.Count);
+
+        // The middle message: "s" stars it, "j" opens the older one, "k" the newer one again.
+        await page.GotoAsync(WebmailRoutes.Message("Reading", uids[1]));
+        await ShellSession.WaitInteractiveAsync(page);
+        await page.WaitForSelectorAsync("[data-testid=reader-older]");
+        await page.Keyboard.PressAsync("s");
+        await page.WaitForSelectorAsync("[data-testid=reader-star][aria-pressed=true]");
+        await page.Keyboard.PressAsync("j");
+        await page.WaitForURLAsync(url => url.Contains($"uid={uids[2]}", StringComparison.Ordinal));
+        await page.WaitForSelectorAsync($"[data-testid=reader-newer][href$='uid={uids[1]}']");
+        Assert.Equal(0, await page.Locator("[data-testid=reader-older]").CountAsync());
+        await page.Keyboard.PressAsync("k");
+        await page.WaitForURLAsync(url => url.Contains($"uid={uids[1]}", StringComparison.Ordinal));
+        await page.WaitForSelectorAsync("[data-testid=reader-star][aria-pressed=true]");
+        await session.ScreenshotAsync("reader-actions");
+
+        // "e" archives the open message and goes back to the list.
+        await page.Keyboard.PressAsync("e");
+        await page.WaitForSelectorAsync("[data-testid=message-list][data-total='2']");
+        Assert.Contains("folder=Reading", page.Url, StringComparison.Ordinal);
+
+        // "#" moves the open message to Trash.
+        await page.GotoAsync(WebmailRoutes.Message("Reading", uids[2]));
+        await ShellSession.WaitInteractiveAsync(page);
+        await page.WaitForSelectorAsync("[data-testid=reader-newer]");
+        await page.Keyboard.PressAsync("#");
+        await page.WaitForSelectorAsync("[data-testid=message-list][data-total='1']");
+
+        using (var check = await ListImap.ConnectAsync(host, user))
+        {
+            var archive = check.GetFolder(SpecialFolder.Archive) ?? throw new InvalidOperationException("no Archive");
+            await archive.OpenAsync(FolderAccess.ReadOnly);
+            var archived = Assert.Single(await archive.FetchAsync(0, -1, MessageSummaryItems.Flags));
+            Assert.True(archived.Flags!.Value.HasFlag(MessageFlags.Flagged));
+            var trash = check.GetFolder(SpecialFolder.Trash) ?? throw new InvalidOperationException("no Trash");
+            await trash.OpenAsync(FolderAccess.ReadOnly);
+            Assert.Single(await trash.SearchAsync(SearchQuery.All));
+            var reading = await check.GetFolderAsync("Reading");
+            await reading.OpenAsync(FolderAccess.ReadOnly);
+            Assert.Equal([uids[0]], (await reading.SearchAsync(SearchQuery.All)).Select(u => u.Id));
+        }
+        Assert.Empty(session.Errors);
+    }
+
     [Theory]
     [InlineData("en-US", "Keyboard shortcuts", "Go to the inbox")]
     [InlineData("de-DE", "Tastenkürzel", "Zum Posteingang")]

@@ -24,6 +24,9 @@ internal sealed class TcpRelay : IAsyncDisposable
         _acceptLoop = AcceptAsync();
     }
 
+    /// <summary>Connections being relayed now.</summary>
+    public int OpenConnections => _open.Count / 2;
+
     /// <summary>The port clients connect to.</summary>
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
