@@ -46,6 +46,25 @@ internal sealed partial class AccountStore
         return list;
     }
 
+    /// <inheritdoc />
+    public Task<MailboxInfo?> FindMailboxAsync(string name, CancellationToken cancellationToken)
+    {
+        var normalized = MailboxName.Normalize(name);
+        if (normalized is null)
+        {
+            return Task.FromResult<MailboxInfo?>(null);
+        }
+        using var connection = OpenReader();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = """
+            SELECT m.id, m.name, m.special_use, m.uidvalidity, m.uidnext, m.highestmodseq, 0, 0, 0,
+                   EXISTS (SELECT 1 FROM subscriptions s WHERE s.name = m.name)
+            FROM mailboxes m WHERE m.name = @name
+            """;
+        cmd.Parameters.AddWithValue("@name", normalized);
+        return Task.FromResult(ReadMailboxInfos(cmd).FirstOrDefault());
+    }
+
     /// <summary>One mailbox, UNSEEN counted from <paramref name="privateUser"/>'s own \Seen when given.</summary>
     internal MailboxInfo? GetMailbox(string name, string? privateUser)
     {

@@ -20,6 +20,73 @@ internal sealed partial class AccountStore
     }
 
     /// <inheritdoc />
+    public Task<MailboxChanges?> GetChangesSinceAsync(long mailboxId, ulong modSeq, CancellationToken cancellationToken) =>
+        Task.FromResult(GetChangesSince(mailboxId, modSeq, null));
+
+    /// <summary>
+    /// <see cref="GetChangesSinceAsync"/> as <paramref name="privateUser"/> sees the mailbox when given (\Seen and MODSEQ
+    /// overlaid from the user's <c>private_flags</c> rows, <see cref="Overlay"/>): a private change is a change too.
+    /// </summary>
+    internal MailboxChanges? GetChangesSince(long mailboxId, ulong modSeq, string? privateUser)
+    {
+        using var connection = OpenReader();
+        // One read transaction: the WAL snapshot makes the counts, rows and expunges agree with each other.
+        using var tx = connection.BeginTransaction(deferred: true);
+        ulong highest;
+        int count;
+        using (var cmd = connection.CreateCommand())
+        {
+            cmd.Transaction = tx;
+            cmd.CommandText = "SELECT highestmodseq, (SELECT COUNT(*) FROM messages WHERE mailbox_id = @id) FROM mailboxes WHERE id = @id";
+            cmd.Parameters.AddWithValue("@id", mailboxId);
+            using var reader = cmd.ExecuteReader();
+            if (!reader.Read())
+            {
+                return null;
+            }
+            highest = (ulong)reader.GetInt64(0);
+            count = reader.GetInt32(1);
+        }
+        var changed = new List<MessageRecord>();
+        using (var cmd = connection.CreateCommand())
+        {
+            cmd.Transaction = tx;
+            cmd.CommandText = privateUser is null
+                ? "SELECT " + MessageColumns + " FROM messages WHERE mailbox_id = @id AND modseq > @modseq ORDER BY uid"
+                : "SELECT " + PrefixedMessageColumns + """
+                    , IFNULL(p.flags, 0), IFNULL(p.modseq, 0)
+                    FROM messages m LEFT JOIN private_flags p ON p.mailbox_id = m.mailbox_id AND p.user = @user AND p.uid = m.uid
+                    WHERE m.mailbox_id = @id AND (m.modseq > @modseq OR IFNULL(p.modseq, 0) > @modseq) ORDER BY m.uid
+                    """;
+            cmd.Parameters.AddWithValue("@id", mailboxId);
+            cmd.Parameters.AddWithValue("@modseq", (long)Math.Min(modSeq, long.MaxValue));
+            cmd.Parameters.AddWithValue("@user", privateUser ?? "");
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                var record = ReadMessage(reader);
+                changed.Add(privateUser is null ? record : Overlay(record, (MessageFlags)reader.GetInt32(9), (ulong)reader.GetInt64(10)));
+            }
+        }
+        var expunged = new List<uint>();
+        if (modSeq > 0)
+        {
+            using var cmd = connection.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = "SELECT uid FROM expunged WHERE mailbox_id = @id AND modseq > @modseq ORDER BY uid";
+            cmd.Parameters.AddWithValue("@id", mailboxId);
+            cmd.Parameters.AddWithValue("@modseq", (long)Math.Min(modSeq, long.MaxValue));
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                expunged.Add((uint)reader.GetInt64(0));
+            }
+        }
+        tx.Commit();
+        return new MailboxChanges(highest, count, changed, expunged);
+    }
+
+    /// <inheritdoc />
     public Task<Stream?> OpenMessageAsync(long mailboxId, uint uid, CancellationToken cancellationToken)
     {
         string? file;

@@ -35,6 +35,13 @@ public interface IAccountStore
     /// <summary>One mailbox by name (INBOX any case), with current counts; null when absent.</summary>
     Task<MailboxInfo?> GetMailboxAsync(string name, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// One mailbox by name (INBOX any case) without its message counts: <see cref="MailboxInfo.Messages"/>,
+    /// <see cref="MailboxInfo.Unseen"/> and <see cref="MailboxInfo.SizeOctets"/> are 0. For SELECT, which gets those from
+    /// its view, so that opening a 100,000-message mailbox does not count 100,000 rows. Null when absent.
+    /// </summary>
+    Task<MailboxInfo?> FindMailboxAsync(string name, CancellationToken cancellationToken);
+
     /// <summary>Creates a mailbox (and missing parents). <see cref="StoreStatus.AlreadyExists"/>, <see cref="StoreStatus.InvalidName"/>.</summary>
     Task<StoreStatus> CreateMailboxAsync(string name, SpecialUse specialUse, CancellationToken cancellationToken);
 
@@ -54,6 +61,15 @@ public interface IAccountStore
 
     /// <summary>Every message of a mailbox, ascending by UID (the snapshot a session's message sequence numbers come from).</summary>
     Task<IReadOnlyList<MessageRecord>> GetMessagesAsync(long mailboxId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What changed in a mailbox since <paramref name="modSeq"/>, read in one transaction: the mailbox's HIGHESTMODSEQ and
+    /// message count, the messages (new or changed) with a MODSEQ greater than <paramref name="modSeq"/> ascending by UID,
+    /// and the UIDs expunged since (none when <paramref name="modSeq"/> is 0, which returns every message). IMAP advances
+    /// its shared per-mailbox view with it instead of reloading the mailbox (RFC 7162 §3.1: every change takes a MODSEQ).
+    /// </summary>
+    /// <returns>Null when the mailbox does not exist.</returns>
+    Task<MailboxChanges?> GetChangesSinceAsync(long mailboxId, ulong modSeq, CancellationToken cancellationToken);
 
     /// <summary>
     /// UIDs expunged from the mailbox with a MODSEQ greater than <paramref name="modSeq"/>, ascending

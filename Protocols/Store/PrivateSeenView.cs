@@ -68,6 +68,14 @@ internal sealed class PrivateSeenView(AccountStore owner, string user) : IAccoun
         Task.FromResult(owner.GetMessages(mailboxId, User));
 
     /// <inheritdoc />
+    public Task<MailboxChanges?> GetChangesSinceAsync(long mailboxId, ulong modSeq, CancellationToken cancellationToken) =>
+        Task.FromResult(owner.GetChangesSince(mailboxId, modSeq, User));
+
+    /// <inheritdoc />
+    public Task<MailboxInfo?> FindMailboxAsync(string name, CancellationToken cancellationToken) =>
+        owner.FindMailboxAsync(name, cancellationToken);
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<uint>> GetExpungedSinceAsync(long mailboxId, ulong modSeq, CancellationToken cancellationToken) =>
         owner.GetExpungedSinceAsync(mailboxId, modSeq, cancellationToken);
 

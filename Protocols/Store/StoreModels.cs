@@ -77,6 +77,13 @@ public sealed record MessageRecord(uint Uid, MessageFlags Flags, IReadOnlyList<s
     public DateTimeOffset? SaveDate { get; init; }
 }
 
+/// <summary>Result of <see cref="IAccountStore.GetChangesSinceAsync"/>.</summary>
+/// <param name="HighestModSeq">The mailbox's HIGHESTMODSEQ when read.</param>
+/// <param name="Count">How many messages the mailbox holds.</param>
+/// <param name="Changed">Messages with a greater MODSEQ than asked, ascending by UID.</param>
+/// <param name="Expunged">UIDs expunged since, ascending.</param>
+public sealed record MailboxChanges(ulong HighestModSeq, int Count, IReadOnlyList<MessageRecord> Changed, IReadOnlyList<uint> Expunged);
+
 /// <summary>Result of <see cref="IAccountStore.AppendAsync"/>.</summary>
 public sealed record AppendResult(StoreStatus Status, uint UidValidity, uint Uid);
 

@@ -97,7 +97,7 @@ public partial class CopyCommand : ImapCommand
         var moved = new HashSet<uint>(result.SourceUids);
         var messages = selected.Messages;
         session.ReportExpunged(messages, Enumerable.Range(0, messages.Count).Where(i => moved.Contains(messages[i].Uid)).ToList());
-        selected.Messages = messages.Where(m => !moved.Contains(m.Uid)).ToList();
+        selected.Messages = messages.Without(moved);
         return ImapCommandResult.Ok("MOVE completed");
     }
 }

@@ -72,7 +72,7 @@ public partial class FetchCommand
         }
         if (tokenizer.TryConsume((byte)' '))
         {
-            // fetch-modifiers (RFC 4466 §2.4): CHANGEDSINCE (RFC 7162 §3.1.4.1), VANISHED (§3.2.6).
+            // fetch-modifiers (RFC 4466 §2.4): CHANGEDSINCE (RFC 7162 §3.1.4.1), VANISHED (§3.2.6), PARTIAL (RFC 9394 §3.3).
             if (!tokenizer.TryOpenList())
             {
                 return tokenizer.Fail("Invalid fetch modifier");
@@ -96,6 +96,15 @@ public partial class FetchCommand
                 else if (tokenizer.TryKeyword("VANISHED"u8))
                 {
                     _vanished = true;
+                }
+                else if (ByUid && _partial is null && tokenizer.TryKeyword("PARTIAL"u8))
+                {
+                    // RFC 9394 §3.3: UID FETCH only, same syntax as the PARTIAL search return option.
+                    if (!tokenizer.Space() || !tokenizer.TryReadAtom(out var range) || !ImapPartialRange.TryParse(range, out var partial))
+                    {
+                        return tokenizer.Fail("PARTIAL needs a range m:n or -m:-n of non-zero numbers");
+                    }
+                    _partial = partial;
                 }
                 else
                 {

@@ -18,6 +18,7 @@ public partial class FetchCommand : ImapCommand
     private ImapSequenceSet? _set;
     private ulong? _changedSince;
     private bool _vanished;
+    private ImapPartialRange? _partial;
     private bool _unknownTransferEncoding;
 
     public override string Name => WireName;
@@ -60,6 +61,13 @@ public partial class FetchCommand : ImapCommand
                     session.Out.Raw("* VANISHED (EARLIER) "u8).Ascii(ImapSequenceSet.Format(vanished)).Crlf();
                 }
             }
+        }
+
+        if (_partial is { } page)
+        {
+            // RFC 9394 §3.3: only the messages at these positions among those the UID set (and CHANGEDSINCE) selects.
+            var (start, length) = page.Slice(indexes.Count);
+            indexes = indexes.GetRange(start, length);
         }
 
         var seenChanged = new HashSet<uint>();

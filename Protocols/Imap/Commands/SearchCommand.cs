@@ -18,7 +18,7 @@ public class SearchCommand : ImapCommand
     private HashSet<string>? _return;
     private string? _charset;
     private string _tag = "";
-    private (uint First, uint Last)? _partial;
+    private ImapPartialRange? _partial;
 
     public override string Name => WireName;
 
@@ -36,33 +36,7 @@ public class SearchCommand : ImapCommand
         }
         if (tokenizer.TryKeyword("RETURN"u8))
         {
-            _return = new HashSet<string>(StringComparer.Ordinal);
-            if (!tokenizer.Space() || !tokenizer.TryOpenList())
-            {
-                return tokenizer.Fail("Expected RETURN (...)");
-            }
-            while (!tokenizer.TryCloseList())
-            {
-                if ((_return.Count > 0 && !tokenizer.Space()) || !tokenizer.TryReadAtom(out var option))
-                {
-                    return false;
-                }
-                var name = Encoding.ASCII.GetString(option).ToUpperInvariant();
-                if (name is not ("MIN" or "MAX" or "COUNT" or "ALL" or "SAVE" or "UPDATE" or "PARTIAL"))
-                {
-                    return tokenizer.Fail("Unknown RETURN option " + name);
-                }
-                if (name == "PARTIAL" && !TryReadPartial(ref tokenizer))
-                {
-                    return false;
-                }
-                _return.Add(name);
-            }
-            if (_return.Count == 0)
-            {
-                _return.Add("ALL");
-            }
-            if (!tokenizer.Space())
+            if (!TryReadReturnOptions(ref tokenizer, allowSave: true, out _return, out _partial) || !tokenizer.Space())
             {
                 return false;
             }
@@ -78,31 +52,76 @@ public class SearchCommand : ImapCommand
         return ImapSearchParser.TryReadProgram(ref tokenizer, out _program);
     }
 
-    /// <summary>PARTIAL m:n (RFC 5267 §4.4): 1-based positions in the result, either order, no <c>*</c>.</summary>
-    private bool TryReadPartial(ref ImapTokenizer tokenizer)
+    /// <summary>
+    /// Reads <c>SP "(" [option *(SP option)] ")"</c> of a SEARCH or SORT RETURN (RFC 4731 §3.1, RFC 5267 §3.1 and §4,
+    /// RFC 5182, RFC 9394 §3.1); an empty list means ALL. PARTIAL takes a range; PARTIAL with ALL, or either twice, is
+    /// an error (RFC 9394 §3.1), as is SAVE in a SORT.
+    /// </summary>
+    internal static bool TryReadReturnOptions(ref ImapTokenizer tokenizer, bool allowSave, out HashSet<string> options, out ImapPartialRange? partial)
     {
-        if (!TryReadPartialRange(ref tokenizer, out var range))
+        options = new HashSet<string>(StringComparer.Ordinal);
+        partial = null;
+        if (!tokenizer.Space() || !tokenizer.TryOpenList())
         {
-            return false;
+            return tokenizer.Fail("Expected RETURN (...)");
         }
-        _partial = range;
+        var first = true;
+        while (!tokenizer.TryCloseList())
+        {
+            if ((!first && !tokenizer.Space()) || !tokenizer.TryReadAtom(out var option))
+            {
+                return false;
+            }
+            first = false;
+            var name = Encoding.ASCII.GetString(option).ToUpperInvariant();
+            if (name is not ("MIN" or "MAX" or "COUNT" or "ALL" or "UPDATE" or "PARTIAL") && !(allowSave && name == "SAVE"))
+            {
+                return tokenizer.Fail("Unknown RETURN option " + name);
+            }
+            if (name is "ALL" or "PARTIAL" && (options.Contains("ALL") || options.Contains("PARTIAL")))
+            {
+                return tokenizer.Fail("RETURN takes one ALL or one PARTIAL");
+            }
+            if (name == "PARTIAL")
+            {
+                if (!tokenizer.Space() || !tokenizer.TryReadAtom(out var range) || !ImapPartialRange.TryParse(range, out var parsed))
+                {
+                    return tokenizer.Fail("PARTIAL needs a range m:n or -m:-n of non-zero numbers");
+                }
+                partial = parsed;
+            }
+            options.Add(name);
+        }
+        if (options.Count == 0)
+        {
+            options.Add("ALL");
+        }
         return true;
     }
 
-    /// <summary>Reads <c>SP m:n</c> of PARTIAL (SEARCH and SORT, RFC 5267 §4.4) as an ascending range.</summary>
-    internal static bool TryReadPartialRange(ref ImapTokenizer tokenizer, out (uint First, uint Last) range)
+    /// <summary>
+    /// Writes <c> PARTIAL (range set)</c> (RFC 9394 §3.1): the requested range, then the results at those positions
+    /// (<paramref name="numbers"/> in result order) as a sequence-set, or NIL when none is in range.
+    /// </summary>
+    internal static List<uint> WritePartial(ImapResponseWriter o, ImapPartialRange partial, IReadOnlyList<uint> numbers, bool sorted)
     {
-        range = default;
-        if (!tokenizer.Space() || !tokenizer.TryReadUInt32(out var first) || !tokenizer.TryConsume((byte)':') || !tokenizer.TryReadUInt32(out var last))
+        var (start, length) = partial.Slice(numbers.Count);
+        var slice = new List<uint>(length);
+        for (var i = start; i < start + length; i++)
         {
-            return tokenizer.Fail("PARTIAL needs a range m:n");
+            slice.Add(numbers[i]);
         }
-        if (first == 0 || last == 0)
+        o.Raw(" PARTIAL ("u8).Ascii(partial.ToString()).Space();
+        if (slice.Count == 0)
         {
-            return tokenizer.Fail("PARTIAL positions start at 1");
+            o.Nil();
         }
-        range = (Math.Min(first, last), Math.Max(first, last));
-        return true;
+        else
+        {
+            o.Ascii(sorted ? ImapSequenceSet.FormatInOrder(slice) : ImapSequenceSet.Format(slice));
+        }
+        o.Raw(")"u8);
+        return slice;
     }
 
     public override async ValueTask<ImapCommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
@@ -111,7 +130,7 @@ public class SearchCommand : ImapCommand
         {
             return ImapCommandResult.No("Unsupported charset", "BADCHARSET (UTF-8 US-ASCII)");
         }
-        var messages = session.Selected!.Messages.ToList();
+        var messages = session.Selected!.Messages;
         if (_program!.UsesModSeq)
         {
             await session.EnableCondStoreAsync(cancellationToken);
@@ -135,7 +154,7 @@ public class SearchCommand : ImapCommand
         }
         if (_return?.Contains("SAVE") == true)
         {
-            session.Selected!.SavedUids = results.Select(n => ByUid ? n : messages[(int)n - 1].Uid).ToHashSet();
+            session.Selected!.SavedUids = SavedResults(results).Select(n => ByUid ? n : messages[(int)n - 1].Uid).ToHashSet();
             if (_return.Count == 1)
             {
                 // RFC 5182 §2.1: SAVE alone produces no ESEARCH response.
@@ -182,17 +201,7 @@ public class SearchCommand : ImapCommand
             }
             if (_partial is { } partial)
             {
-                o.Raw(" PARTIAL ("u8).Number(partial.First).Raw(":"u8).Number(partial.Last).Space();
-                var slice = results.Skip((int)partial.First - 1).Take((int)(partial.Last - partial.First + 1)).ToList();
-                if (slice.Count == 0)
-                {
-                    o.Nil();
-                }
-                else
-                {
-                    o.Ascii(ImapSequenceSet.Format(slice));
-                }
-                o.Raw(")"u8);
+                WritePartial(o, partial, results, sorted: false);
             }
             if (_program.UsesModSeq && results.Count > 0)
             {
@@ -207,9 +216,42 @@ public class SearchCommand : ImapCommand
         return ImapCommandResult.Ok(Name + " completed");
     }
 
+    /// <summary>
+    /// What SAVE keeps (RFC 9394 §3.2, RFC 5182 §2.4): with PARTIAL and without COUNT, the PARTIAL results plus the MIN
+    /// and MAX messages asked for; otherwise every result.
+    /// </summary>
+    private List<uint> SavedResults(List<uint> results)
+    {
+        if (_partial is not { } partial || _return!.Contains("COUNT"))
+        {
+            return results;
+        }
+        var (start, length) = partial.Slice(results.Count);
+        var saved = results.GetRange(start, length);
+        if (results.Count > 0 && _return.Contains("MIN") && (length == 0 || start > 0))
+        {
+            saved.Insert(0, results[0]);
+        }
+        if (results.Count > 0 && _return.Contains("MAX") && (length == 0 || start + length < results.Count))
+        {
+            saved.Add(results[^1]);
+        }
+        return saved;
+    }
+
     /// <summary>Indexes into <paramref name="messages"/> (the selected snapshot) of the messages matching <paramref name="program"/>, ascending.</summary>
     internal static async ValueTask<List<int>> MatchAsync(ImapSession session, IReadOnlyList<Store.MessageRecord> messages, ImapSearchKey program, CancellationToken cancellationToken)
     {
+        if (program.Kind == ImapSearchKind.All)
+        {
+            // SEARCH ALL: every message, without evaluating 100,000 candidates.
+            var all = new List<int>(messages.Count);
+            for (var i = 0; i < messages.Count; i++)
+            {
+                all.Add(i);
+            }
+            return all;
+        }
         var selected = session.Selected!;
         var account = session.Selected!.Store;
         var evaluator = new ImapSearchEvaluator(program);

@@ -1,5 +1,6 @@
 using Mail.Protocols.Imap.Protocol;
 using Mail.Protocols.Imap.Session;
+using Mail.Protocols.Imap.Session.Views;
 using Mail.Protocols.Store;
 using Mail.Protocols.Store.Acl;
 
@@ -116,7 +117,8 @@ public partial class SelectCommand : ImapCommand
                 session.Out.Raw("* OK [CLOSED] Previous mailbox closed\r\n"u8);
             }
         }
-        var target = await session.ResolveMailboxAsync(_mailbox, cancellationToken);
+        // Without the message counts: the view has them, and counting 100,000 rows is most of a SELECT's cost.
+        var target = await session.ResolveMailboxAsync(_mailbox, cancellationToken, counts: false);
         if (ImapCommandHelpers.Require(target, MailboxRights.Read) is { } denied)
         {
             return denied;
@@ -128,39 +130,38 @@ public partial class SelectCommand : ImapCommand
         }
         // RFC 4314 §4: without any of s, w, t, e nothing can change, so SELECT opens read-only.
         var readOnly = ReadOnly || (target.Rights & (MailboxRights.Seen | MailboxRights.Write | MailboxRights.DeleteMessages | MailboxRights.Expunge)) == 0;
-        var selected = new ImapSelectedMailbox(info, readOnly, [], target);
+        // The node's shared view of the mailbox: an unchanged mailbox costs no store access, a changed one its changes.
+        var view = session.Server.Views.Acquire(target.Store, info.Id);
+        var selected = new ImapSelectedMailbox(info, readOnly, target, view, session.Server.Views);
         session.SetSelected(selected);
-        var messages = new List<MessageRecord>(await target.Store.GetMessagesAsync(info.Id, cancellationToken));
-        selected.Messages = messages;
+        var snapshot = await view.GetCurrentAsync(cancellationToken);
+        selected.Messages = new ImapMessageView(snapshot.Records, shared: true) { SortCache = snapshot.SortCache };
+        var count = snapshot.Records.Length;
 
         var o = session.Out;
         o.Raw("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft"u8);
-        var keywords = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var m in messages)
-        {
-            keywords.UnionWith(m.Keywords);
-        }
-        foreach (var k in keywords)
+        foreach (var k in snapshot.Keywords)
         {
             o.Space().Ascii(k);
         }
         o.Raw(")\r\n"u8);
-        o.Raw("* "u8).Number(messages.Count).Raw(" EXISTS\r\n"u8);
-        var uids = messages.Select(m => m.Uid);
+        o.Raw("* "u8).Number(count).Raw(" EXISTS\r\n"u8);
         int recent;
         if (readOnly)
         {
-            recent = session.Server.Recent.CountUnclaimed(target.Owner, info.Id, info.UidValidity, uids);
+            var mark = session.Server.Recent.ClaimedMark(target.Owner, info.Id, info.UidValidity);
+            recent = count - selected.Messages.LowerBound(mark == uint.MaxValue ? mark : mark + 1);
         }
         else
         {
-            selected.Recent.UnionWith(session.Server.Recent.Claim(target.Owner, info.Id, info.UidValidity, uids));
-            recent = selected.Recent.Count;
+            var (after, upTo) = session.Server.Recent.ClaimUpTo(target.Owner, info.Id, info.UidValidity, selected.MaxUid);
+            selected.Recent.Add(after, upTo);
+            recent = selected.Recent.CountIn(selected.Messages);
         }
         if (!session.Rev2)
         {
             o.Raw("* "u8).Number(recent).Raw(" RECENT\r\n"u8);
-            var firstUnseen = messages.FindIndex(m => (m.Flags & MessageFlags.Seen) == 0);
+            var firstUnseen = snapshot.FirstUnseen;
             if (firstUnseen >= 0)
             {
                 o.Raw("* OK [UNSEEN "u8).Number(firstUnseen + 1).Raw("] First unseen\r\n"u8);
@@ -172,7 +173,8 @@ public partial class SelectCommand : ImapCommand
         o.Raw("* OK [MAILBOXID ("u8).Ascii(ImapCommandHelpers.MailboxId(info.Id)).Raw(")] Ok\r\n"u8);
         if (session.CondStore)
         {
-            o.Raw("* OK [HIGHESTMODSEQ "u8).Number(Math.Max(info.HighestModSeq, messages.Count == 0 ? 1 : messages.Max(m => m.ModSeq))).Raw("] Highest\r\n"u8);
+            // The snapshot's own HIGHESTMODSEQ, read with its records: never ahead of what this view shows.
+            o.Raw("* OK [HIGHESTMODSEQ "u8).Number(Math.Max(snapshot.HighestModSeq, 1UL)).Raw("] Highest\r\n"u8);
         }
         if (readOnly)
         {

@@ -24,7 +24,7 @@ public class SortCommand : ImapCommand
     private string _charset = "";
     private HashSet<string>? _return;
     private string _tag = "";
-    private (uint First, uint Last)? _partial;
+    private ImapPartialRange? _partial;
 
     public override string Name => WireName;
 
@@ -42,41 +42,13 @@ public class SortCommand : ImapCommand
         }
         if (tokenizer.TryKeyword("RETURN"u8))
         {
-            // ESORT (RFC 5267 §3): RETURN (MIN MAX COUNT ALL) answered with ESEARCH; UPDATE keeps the result live (CONTEXT=SORT, §4).
-            _return = new HashSet<string>(StringComparer.Ordinal);
-            if (!tokenizer.Space() || !tokenizer.TryOpenList())
-            {
-                return tokenizer.Fail("Expected RETURN (...)");
-            }
-            while (!tokenizer.TryCloseList())
-            {
-                if ((_return.Count > 0 && !tokenizer.Space()) || !tokenizer.TryReadAtom(out var option))
-                {
-                    return false;
-                }
-                var name = Encoding.ASCII.GetString(option).ToUpperInvariant();
-                if (name is not ("MIN" or "MAX" or "COUNT" or "ALL" or "UPDATE" or "PARTIAL"))
-                {
-                    return tokenizer.Fail("Unknown RETURN option " + name);
-                }
-                if (name == "PARTIAL")
-                {
-                    if (!SearchCommand.TryReadPartialRange(ref tokenizer, out var range))
-                    {
-                        return false;
-                    }
-                    _partial = range;
-                }
-                _return.Add(name);
-            }
-            if (_return.Count == 0)
-            {
-                _return.Add("ALL");
-            }
-            if (!tokenizer.Space())
+            // ESORT (RFC 5267 §3): RETURN (MIN MAX COUNT ALL) answered with ESEARCH; UPDATE keeps the result live
+            // (CONTEXT=SORT, §4); PARTIAL pages the sorted result (RFC 9394 §3.1).
+            if (!SearchCommand.TryReadReturnOptions(ref tokenizer, allowSave: false, out var options, out _partial) || !tokenizer.Space())
             {
                 return false;
             }
+            _return = options;
         }
         if (!tokenizer.TryOpenList())
         {
@@ -123,7 +95,7 @@ public class SortCommand : ImapCommand
         {
             return ImapCommandResult.No("Unsupported charset", "BADCHARSET (UTF-8 US-ASCII)");
         }
-        var messages = session.Selected!.Messages.ToList();
+        var messages = session.Selected!.Messages;
         var matches = await SearchCommand.MatchAsync(session, messages, _program!, cancellationToken);
         var keys = await OrderAsync(session, messages, matches, cancellationToken);
         if (_return?.Contains("UPDATE") == true)
@@ -159,22 +131,12 @@ public class SortCommand : ImapCommand
             }
             if (_return.Contains("ALL") && numbers.Count > 0)
             {
-                o.Raw(" ALL "u8).Ascii(SortedSet(numbers));
+                o.Raw(" ALL "u8).Ascii(ImapSequenceSet.FormatInOrder(numbers));
             }
             if (_partial is { } partial)
             {
-                // RFC 5267 §4.4: positions m..n of the sorted result, in sort order; NIL when none is in range.
-                o.Raw(" PARTIAL ("u8).Number(partial.First).Raw(":"u8).Number(partial.Last).Space();
-                var slice = numbers.Skip((int)partial.First - 1).Take((int)(partial.Last - partial.First + 1)).ToList();
-                if (slice.Count == 0)
-                {
-                    o.Nil();
-                }
-                else
-                {
-                    o.Ascii(SortedSet(slice));
-                }
-                o.Raw(")"u8);
+                // RFC 9394 §3.1 / RFC 5267 §4.4: positions m..n of the sorted result, in sort order; NIL when none is in range.
+                SearchCommand.WritePartial(o, partial, numbers, sorted: true);
             }
             o.Crlf();
             return ImapCommandResult.Ok(Name + " completed");
@@ -195,6 +157,10 @@ public class SortCommand : ImapCommand
     internal async ValueTask<List<int>> OrderAsync(ImapSession session, IReadOnlyList<MessageRecord> messages, IReadOnlyList<int> matches, CancellationToken cancellationToken)
     {
         var needHeaders = _criteria.Any(c => c.Key is not ("ARRIVAL" or "SIZE"));
+        if (!needHeaders)
+        {
+            return OrderByIndex(messages, matches);
+        }
         var keys = new List<SortKeys>(matches.Count);
         foreach (var index in matches)
         {
@@ -205,31 +171,77 @@ public class SortCommand : ImapCommand
         return keys.ConvertAll(k => k.Index);
     }
 
-    /// <summary>Numbers in sort order, ascending runs written as ranges (RFC 5267 §3.1 ALL).</summary>
-    private static string SortedSet(List<uint> numbers)
+    /// <summary>
+    /// ARRIVAL and SIZE only: sorts on values already in the snapshot, without reading any message. When the matches
+    /// are already in the order asked for (INTERNALDATE rising with the UID, the usual case), no sort runs at all.
+    /// </summary>
+    private List<int> OrderByIndex(IReadOnlyList<MessageRecord> messages, IReadOnlyList<int> matches)
     {
-        var sb = new StringBuilder();
-        var i = 0;
-        while (i < numbers.Count)
+        if (matches.Count == messages.Count && messages is Session.Views.ImapMessageView { SortCache: { } cache })
         {
-            var start = numbers[i];
-            var end = start;
-            while (i + 1 < numbers.Count && numbers[i + 1] == end + 1)
-            {
-                end = numbers[++i];
-            }
-            if (sb.Length > 0)
-            {
-                sb.Append(',');
-            }
-            sb.Append(start.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (end != start)
-            {
-                sb.Append(':').Append(end.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            }
-            i++;
+            // The whole mailbox (matches are then 0..n-1): once per set of messages, shared by the sessions.
+            var key = string.Join(' ', _criteria.Select(c => c.Reverse ? "REVERSE " + c.Key : c.Key));
+            return [.. cache.GetOrAdd(key, _ => [.. SortIndexes(messages, matches)])];
         }
-        return sb.ToString();
+        return SortIndexes(messages, matches);
+    }
+
+    private List<int> SortIndexes(IReadOnlyList<MessageRecord> messages, IReadOnlyList<int> matches)
+    {
+        var n = matches.Count;
+        var values = new long[_criteria.Count][];
+        for (var c = 0; c < _criteria.Count; c++)
+        {
+            var column = values[c] = new long[n];
+            var arrival = _criteria[c].Key == "ARRIVAL";
+            for (var i = 0; i < n; i++)
+            {
+                var record = messages[matches[i]];
+                column[i] = arrival ? record.InternalDate.UtcTicks : record.SizeOctets;
+            }
+        }
+        int CompareAt(int x, int y)
+        {
+            for (var c = 0; c < _criteria.Count; c++)
+            {
+                var r = values[c][x].CompareTo(values[c][y]);
+                if (r != 0)
+                {
+                    return _criteria[c].Reverse ? -r : r;
+                }
+            }
+            return x.CompareTo(y);
+        }
+        var order = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            order[i] = i;
+        }
+        var sorted = true;
+        for (var i = 1; i < n && sorted; i++)
+        {
+            sorted = CompareAt(i - 1, i) < 0;
+        }
+        if (!sorted)
+        {
+            // REVERSE ARRIVAL over ascending dates without ties: the matches backwards.
+            Array.Reverse(order);
+            sorted = true;
+            for (var i = 1; i < n && sorted; i++)
+            {
+                sorted = CompareAt(order[i - 1], order[i]) < 0;
+            }
+        }
+        if (!sorted)
+        {
+            Array.Sort(order, CompareAt);
+        }
+        var result = new List<int>(n);
+        foreach (var i in order)
+        {
+            result.Add(matches[i]);
+        }
+        return result;
     }
 
     private int Compare(SortKeys a, SortKeys b)

@@ -73,4 +73,46 @@ public sealed class ImapSequenceSet
         }
         return sb.ToString();
     }
+
+    /// <summary>
+    /// Formats values in the order given (a SORT result, RFC 5267 §3.1 ALL) as a sequence-set whose runs of consecutive
+    /// values, ascending or (three or more) descending, become ranges: <c>7,5:3,9:12</c>; a reverse-ARRIVAL list of a whole mailbox is
+    /// one range <c>100000:1</c>. Reading the ranges in their written direction gives back the order.
+    /// </summary>
+    public static string FormatInOrder(IReadOnlyList<uint> values)
+    {
+        var sb = new System.Text.StringBuilder();
+        var i = 0;
+        while (i < values.Count)
+        {
+            var start = values[i];
+            var end = start;
+            if (i + 1 < values.Count && start != uint.MaxValue && values[i + 1] == start + 1)
+            {
+                while (i + 1 < values.Count && end != uint.MaxValue && values[i + 1] == end + 1)
+                {
+                    end = values[++i];
+                }
+            }
+            else if (i + 2 < values.Count && start > 1 && values[i + 1] == start - 1 && values[i + 2] == start - 2)
+            {
+                // Descending runs of three or more only: "3,2" is as short as "3:2" and needs no reading in order.
+                while (i + 1 < values.Count && end != 0 && values[i + 1] == end - 1)
+                {
+                    end = values[++i];
+                }
+            }
+            if (sb.Length > 0)
+            {
+                sb.Append(',');
+            }
+            sb.Append(start.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (end != start)
+            {
+                sb.Append(':').Append(end.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            i++;
+        }
+        return sb.ToString();
+    }
 }

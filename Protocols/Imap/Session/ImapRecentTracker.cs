@@ -45,4 +45,32 @@ public sealed class ImapRecentTracker
         }
         return uids.Count(u => u > mark);
     }
+
+    /// <summary>
+    /// Claims every UID above the claimed mark up to <paramref name="maxUid"/> (the highest UID of the claiming
+    /// session's view, whose UIDs are all present up to it); returns the interval claimed now, empty when none.
+    /// </summary>
+    public (uint After, uint UpTo) ClaimUpTo(string user, long mailboxId, uint uidValidity, uint maxUid)
+    {
+        var key = (user, mailboxId, uidValidity);
+        lock (_lock)
+        {
+            var mark = _claimed.GetValueOrDefault(key);
+            if (maxUid <= mark)
+            {
+                return (mark, mark);
+            }
+            _claimed[key] = maxUid;
+            return (mark, maxUid);
+        }
+    }
+
+    /// <summary>The highest UID claimed so far (UIDs above it are unclaimed: EXAMINE, STATUS RECENT).</summary>
+    public uint ClaimedMark(string user, long mailboxId, uint uidValidity)
+    {
+        lock (_lock)
+        {
+            return _claimed.GetValueOrDefault((user, mailboxId, uidValidity));
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using Mail.Protocols.Imap.Protocol;
+using Mail.Protocols.Imap.Session.Views;
 using Mail.Protocols.Store;
 using Mail.Protocols.Store.Acl;
 
@@ -7,17 +8,21 @@ namespace Mail.Protocols.Imap.Session;
 /// <summary>
 /// The session's view of the selected mailbox (RFC 9051 §2.3.1.2): the UID snapshot that message
 /// sequence numbers index (sequence number = position + 1), with the flags last reported to the
-/// client. Changes made by other sessions are folded in by <see cref="ImapSession.SyncAsync"/>.
+/// client. The records are the node's shared snapshot of the mailbox (<see cref="ImapSharedMailbox"/>)
+/// whenever this session agrees with it; changes are folded in by <see cref="ImapSession.SyncAsync"/>.
 /// </summary>
 public sealed class ImapSelectedMailbox
 {
+    private readonly ImapMailboxViews _views;
     private int _dirty;
+    private int _released;
 
     /// <param name="info">The mailbox as it was when selected.</param>
     /// <param name="readOnly">EXAMINE, or SELECT without any of the rights s, w, t, e (RFC 4314 §4).</param>
-    /// <param name="messages">The initial snapshot.</param>
     /// <param name="target">Where the mailbox lives and the user's rights on it.</param>
-    public ImapSelectedMailbox(MailboxInfo info, bool readOnly, List<MessageRecord> messages, ImapMailboxTarget target)
+    /// <param name="view">The node's shared view of the mailbox, held by this selection until <see cref="ReleaseView"/>.</param>
+    /// <param name="views">The registry <paramref name="view"/> was acquired from.</param>
+    public ImapSelectedMailbox(MailboxInfo info, bool readOnly, ImapMailboxTarget target, ImapSharedMailbox view, ImapMailboxViews views)
     {
         Store = target.Store;
         DisplayName = target.Name;
@@ -28,7 +33,8 @@ public sealed class ImapSelectedMailbox
         UidValidity = info.UidValidity;
         SpecialUse = info.SpecialUse;
         ReadOnly = readOnly;
-        Messages = messages;
+        View = view;
+        _views = views;
     }
 
     public long Id { get; }
@@ -59,8 +65,20 @@ public sealed class ImapSelectedMailbox
     /// <summary>Opened with EXAMINE (no flag changes, no expunge, no implicit \Seen).</summary>
     public bool ReadOnly { get; }
 
-    /// <summary>The snapshot, ascending by UID.</summary>
-    public List<MessageRecord> Messages { get; internal set; }
+    /// <summary>The node's shared view of this mailbox.</summary>
+    public ImapSharedMailbox View { get; }
+
+    /// <summary>The session's snapshot, ascending by UID (normally the shared snapshot's array).</summary>
+    public ImapMessageView Messages { get; internal set; } = ImapMessageView.Empty;
+
+    /// <summary>Lets go of the shared view (once); the last session to let go evicts it.</summary>
+    internal void ReleaseView()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            _views.Release(View);
+        }
+    }
 
     /// <summary>The UIDs saved by SEARCH RETURN (SAVE), what <c>$</c> stands for (RFC 5182); empty after SELECT.</summary>
     public HashSet<uint> SavedUids { get; internal set; } = [];
@@ -69,10 +87,10 @@ public sealed class ImapSelectedMailbox
     internal List<ImapSearchUpdate> SearchUpdates { get; } = [];
 
     /// <summary>UIDs that are \Recent in this session (RFC 3501 §2.3.2).</summary>
-    public HashSet<uint> Recent { get; } = [];
+    public ImapRecentSet Recent { get; } = new();
 
     /// <summary>Highest UID in the snapshot, 0 when empty.</summary>
-    public uint MaxUid => Messages.Count == 0 ? 0 : Messages[^1].Uid;
+    public uint MaxUid => Messages.MaxUid;
 
     /// <summary>Marks the view as out of date (a change event arrived).</summary>
     public void MarkDirty() => Volatile.Write(ref _dirty, 1);
@@ -84,46 +102,9 @@ public sealed class ImapSelectedMailbox
     public bool IsDirty => Volatile.Read(ref _dirty) == 1;
 
     /// <summary>Index of <paramref name="uid"/> in the snapshot, or -1.</summary>
-    public int IndexOfUid(uint uid)
-    {
-        int lo = 0, hi = Messages.Count - 1;
-        while (lo <= hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            var u = Messages[mid].Uid;
-            if (u == uid)
-            {
-                return mid;
-            }
-            if (u < uid)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-        return -1;
-    }
+    public int IndexOfUid(uint uid) => Messages.IndexOfUid(uid);
 
-    private int LowerBound(uint uid)
-    {
-        int lo = 0, hi = Messages.Count;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (Messages[mid].Uid < uid)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
+    private int LowerBound(uint uid) => Messages.LowerBound(uid);
 
     /// <summary>
     /// Resolves a sequence set to ascending snapshot indexes. With <paramref name="byUid"/>, UIDs not
@@ -132,8 +113,10 @@ public sealed class ImapSelectedMailbox
     /// </summary>
     public bool TryResolve(ImapSequenceSet set, bool byUid, out List<int> indexes)
     {
-        var result = new SortedSet<int>();
-        indexes = [];
+        // A list, sorted and made unique at the end only when several ranges may overlap: "1:*" over 100,000
+        // messages is one pass.
+        var result = new List<int>();
+        indexes = result;
         var count = Messages.Count;
         if (set.IsSaved)
         {
@@ -145,7 +128,6 @@ public sealed class ImapSelectedMailbox
                     result.Add(i);
                 }
             }
-            indexes = [.. result];
             return true;
         }
         foreach (var r in set.Ranges)
@@ -190,7 +172,19 @@ public sealed class ImapSelectedMailbox
                 }
             }
         }
-        indexes = [.. result];
+        if (set.Ranges.Count > 1)
+        {
+            result.Sort();
+            var unique = 0;
+            for (var i = 0; i < result.Count; i++)
+            {
+                if (unique == 0 || result[i] != result[unique - 1])
+                {
+                    result[unique++] = result[i];
+                }
+            }
+            result.RemoveRange(unique, result.Count - unique);
+        }
         return true;
     }
 }

@@ -70,6 +70,9 @@ public sealed class ImapServerContext
     /// <summary>Who sees which message as \Recent.</summary>
     public ImapRecentTracker Recent { get; } = new();
 
+    /// <summary>The shared per-mailbox views of the selected mailboxes (one per mailbox on this node).</summary>
+    public Views.ImapMailboxViews Views { get; } = new();
+
     public TimeProvider Time { get; }
 
     /// <summary>Trains the user's spam filter from COPY/MOVE into and out of Junk; null when the filters are not on this node.</summary>

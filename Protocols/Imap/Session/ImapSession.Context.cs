@@ -79,7 +79,7 @@ public sealed partial class ImapSession
     /// A sorted context after a change: removals (descending positions), then the messages that joined, at their final
     /// positions in ascending order, so applying the pairs one by one rebuilds the new sorted result (RFC 5267 §4.3).
     /// </summary>
-    private async ValueTask ReportSortedUpdateAsync(ImapSearchUpdate context, List<MessageRecord> messages, List<int> now, CancellationToken cancellationToken)
+    private async ValueTask ReportSortedUpdateAsync(ImapSearchUpdate context, Views.ImapMessageView messages, List<int> now, CancellationToken cancellationToken)
     {
         var nowUids = now.Select(i => messages[i].Uid).ToHashSet();
         var left = context.Order.Where(u => !nowUids.Contains(u)).ToHashSet();
@@ -111,7 +111,7 @@ public sealed partial class ImapSession
         }
     }
 
-    private static int IndexOf(List<MessageRecord> messages, uint uid) => messages.FindIndex(m => m.Uid == uid);
+    private static int IndexOf(Views.ImapMessageView messages, uint uid) => messages.IndexOfUid(uid);
 
     /// <summary>Re-evaluates every update context against the snapshot and reports what left and what joined its result.</summary>
     private async ValueTask ReportContextUpdatesAsync(CancellationToken cancellationToken)

@@ -328,9 +328,9 @@ public sealed partial class ImapSession
         var wrote = false;
         if (notify.SelectedEvents != ImapNotifyEvents.None && Selected is { IsDirty: true } && !_selectedDeferred)
         {
-            await SyncAsync(allowExpunge: !notify.SelectedDelayed, cancellationToken);
-            // A still-dirty view holds expunges that must wait for a command; look again on the next change only.
-            _selectedDeferred = Selected?.IsDirty == true;
+            // Expunges held back must wait for a command; look again on the next change only. (Not "still dirty": a
+            // change that arrives during the sync leaves the view dirty too, and must be written at once.)
+            _selectedDeferred = await SyncAsync(allowExpunge: !notify.SelectedDelayed, cancellationToken);
             wrote = true;
         }
         if (NotificationsPending)

@@ -16,12 +16,12 @@ public sealed partial class ImapSession
     /// store when the owner is another enabled user of the same domain on the same mailbox node (directory
     /// <c>mailHost</c>); null otherwise, and for the namespace root and owner levels, which are not mailboxes.
     /// </summary>
-    internal async ValueTask<ImapMailboxTarget?> ResolveMailboxAsync(string name, CancellationToken cancellationToken)
+    internal async ValueTask<ImapMailboxTarget?> ResolveMailboxAsync(string name, CancellationToken cancellationToken, bool counts = true)
     {
         var account = Account!;
         if (!ImapSharedNamespace.IsShared(name))
         {
-            var own = await account.GetMailboxAsync(name, cancellationToken);
+            var own = counts ? await account.GetMailboxAsync(name, cancellationToken) : await account.FindMailboxAsync(name, cancellationToken);
             return new ImapMailboxTarget(account, account.Account, name, name, own, MailboxRights.All, IsShared: false);
         }
         if (!ImapSharedNamespace.TrySplit(name, out var owner, out var mailbox) || mailbox.Length == 0
@@ -29,7 +29,7 @@ public sealed partial class ImapSession
         {
             return null;
         }
-        var info = await store.GetMailboxAsync(mailbox, cancellationToken);
+        var info = counts ? await store.GetMailboxAsync(mailbox, cancellationToken) : await store.FindMailboxAsync(mailbox, cancellationToken);
         var rights = info is null ? MailboxRights.None : await Server.Acl.GetRightsAsync(owner, info.Id, User!, cancellationToken);
         var storeName = info?.Name ?? mailbox;
         return new ImapMailboxTarget(store, owner, storeName, ImapSharedNamespace.Combine(owner, storeName), info, rights, IsShared: true);
@@ -147,6 +147,7 @@ public sealed partial class ImapSession
         var selected = Selected;
         if (selected is not null && selected.Id == mailboxId && ReferenceEquals(selected.Store, _watchedStore))
         {
+            selected.View.MarkStale();
             SignalChange();
         }
     }

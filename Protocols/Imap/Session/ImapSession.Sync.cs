@@ -1,3 +1,4 @@
+using Mail.Protocols.Imap.Session.Views;
 using Mail.Protocols.Store;
 
 namespace Mail.Protocols.Imap.Session;
@@ -14,6 +15,8 @@ public sealed partial class ImapSession
         var selected = Selected;
         if (selected is not null && selected.Id == mailboxId && ReferenceEquals(selected.Store, Account))
         {
+            // Before waking: the sync that follows must read the change, whichever handler ran first.
+            selected.View.MarkStale();
             SignalChange();
         }
         else
@@ -38,104 +41,159 @@ public sealed partial class ImapSession
     /// <paramref name="allowExpunge"/> is false (during FETCH, STORE, SEARCH; RFC 9051 §7.5.1) and
     /// reported at the next opportunity.
     /// </summary>
-    internal async ValueTask SyncAsync(bool allowExpunge, CancellationToken cancellationToken)
+    /// <returns>True when expunges were held back (the view stays marked for the next sync that allows them).</returns>
+    /// <remarks>
+    /// The new state comes from the node's shared view of the mailbox (no store access when another session already
+    /// read the change); the session compares it with its own view in one pass by UID and adopts the shared records
+    /// unless it must keep messages whose EXPUNGE it may not send yet.
+    /// </remarks>
+    internal async ValueTask<bool> SyncAsync(bool allowExpunge, CancellationToken cancellationToken)
     {
         var selected = Selected;
         if (selected is null || !selected.TakeDirty())
         {
-            return;
+            return false;
         }
-        var current = await selected.Store.GetMessagesAsync(selected.Id, cancellationToken);
-        var present = new Dictionary<uint, MessageRecord>(current.Count);
-        foreach (var r in current)
+        var latest = await selected.View.GetCurrentAsync(cancellationToken);
+        var view = selected.Messages;
+        var records = latest.Records;
+        if (ReferenceEquals(view.Records, records) && view.Local is null)
         {
-            present[r.Uid] = r;
+            await ReportContextUpdatesAsync(cancellationToken);
+            return false;
         }
 
-        var snapshot = selected.Messages;
-        var deferred = false;
+        // One pass by UID: what left, what changed, what is new.
+        var oldMax = view.MaxUid;
         List<int>? gone = null;
-        for (var i = snapshot.Count - 1; i >= 0; i--)
+        List<MessageRecord>? added = null;
+        HashSet<uint>? unknown = null;
+        int i = 0, j = 0;
+        while (i < view.Count || j < records.Length)
         {
-            if (!present.ContainsKey(snapshot[i].Uid))
+            if (j >= records.Length || (i < view.Count && view.Records[i].Uid < records[j].Uid))
             {
-                if (allowExpunge)
+                (gone ??= []).Add(i++);
+            }
+            else if (i >= view.Count || view.Records[i].Uid > records[j].Uid)
+            {
+                if (records[j].Uid > oldMax)
                 {
-                    (gone ??= []).Add(i);
+                    (added ??= []).Add(records[j]);
                 }
                 else
                 {
-                    deferred = true;
+                    // Below our highest UID yet not in our view: gone for this session (its own MOVE) while the shared
+                    // view has not caught up. Never shown without an EXISTS; dropped until the next sync.
+                    (unknown ??= []).Add(records[j].Uid);
                 }
+                j++;
             }
-        }
-        if (gone is not null)
-        {
-            ReportExpunged(snapshot, gone);
-            var removed = new HashSet<int>(gone);
-            foreach (var i in gone)
+            else
             {
-                selected.Recent.Remove(snapshot[i].Uid);
-            }
-            var kept = new List<MessageRecord>(snapshot.Count - gone.Count);
-            for (var i = 0; i < snapshot.Count; i++)
-            {
-                if (!removed.Contains(i))
-                {
-                    kept.Add(snapshot[i]);
-                }
-            }
-            selected.Messages = snapshot = kept;
-        }
-
-        for (var i = 0; i < snapshot.Count; i++)
-        {
-            var old = snapshot[i];
-            if (present.TryGetValue(old.Uid, out var now) && now.ModSeq != old.ModSeq)
-            {
-                snapshot[i] = now;
-                if (now.Flags != old.Flags || !now.Keywords.SequenceEqual(old.Keywords))
-                {
-                    Out.Raw("* "u8).Number(i + 1).Raw(" FETCH (UID "u8).Number(now.Uid);
-                    if (CondStore)
-                    {
-                        Out.Raw(" MODSEQ ("u8).Number(now.ModSeq).Raw(")"u8);
-                    }
-                    Out.Raw(" FLAGS "u8);
-                    WriteFlags(now);
-                    Out.Raw(")\r\n"u8);
-                }
+                i++;
+                j++;
             }
         }
 
-        var max = selected.MaxUid;
-        List<uint>? added = null;
-        foreach (var r in current)
+        var heldBack = gone is not null && !allowExpunge;
+        if (gone is not null && allowExpunge)
         {
-            if (r.Uid > max)
+            ReportExpunged(view, gone);
+            gone = null;
+        }
+        ImapMessageView next;
+        if (gone is null && unknown is null)
+        {
+            next = new ImapMessageView(records, shared: true) { SortCache = latest.SortCache };
+        }
+        else
+        {
+            // A private view: the expunged messages stay at their positions until an EXPUNGE may be sent.
+            var merged = new List<MessageRecord>(records.Length + (gone?.Count ?? 0));
+            int g = 0, r = 0;
+            var kept = gone ?? [];
+            while (g < kept.Count || r < records.Length)
             {
-                snapshot.Add(r);
-                (added ??= []).Add(r.Uid);
+                if (r >= records.Length || (g < kept.Count && view.Records[kept[g]].Uid < records[r].Uid))
+                {
+                    merged.Add(view.Records[kept[g++]]);
+                }
+                else if (unknown?.Contains(records[r].Uid) == true)
+                {
+                    r++;
+                }
+                else
+                {
+                    merged.Add(records[r++]);
+                }
+            }
+            next = new ImapMessageView([.. merged], shared: false);
+            if (unknown is not null)
+            {
+                // Read the store again next time; not marked dirty, so IDLE and NOTIFY do not spin on it.
+                selected.View.MarkStale();
             }
         }
+
+        // Flag changes, at their positions in the new view; records this session changed itself and already reported
+        // stay as they are (the overlay), until the shared view catches up with them.
+        var p = 0;
+        for (var k = 0; k < next.Count; k++)
+        {
+            var now = next.Records[k];
+            if (now.Uid > oldMax)
+            {
+                break;
+            }
+            while (p < view.Count && view.Records[p].Uid < now.Uid)
+            {
+                p++;
+            }
+            if (p >= view.Count || view.Records[p].Uid != now.Uid)
+            {
+                continue;
+            }
+            var old = view[p];
+            if (old.ModSeq > now.ModSeq)
+            {
+                next.KeepLocal(old);
+                continue;
+            }
+            if (now.ModSeq != old.ModSeq && (now.Flags != old.Flags || !now.Keywords.SequenceEqual(old.Keywords)))
+            {
+                Out.Raw("* "u8).Number(k + 1).Raw(" FETCH (UID "u8).Number(now.Uid);
+                if (CondStore)
+                {
+                    Out.Raw(" MODSEQ ("u8).Number(now.ModSeq).Raw(")"u8);
+                }
+                Out.Raw(" FLAGS "u8);
+                WriteFlags(now);
+                Out.Raw(")\r\n"u8);
+            }
+        }
+        selected.Messages = next;
+
         if (added is not null)
         {
-            Out.Raw("* "u8).Number(snapshot.Count).Raw(" EXISTS\r\n"u8);
+            Out.Raw("* "u8).Number(next.Count).Raw(" EXISTS\r\n"u8);
             if (!selected.ReadOnly)
             {
-                selected.Recent.UnionWith(Server.Recent.Claim(selected.Store.Account, selected.Id, selected.UidValidity, added));
+                var (after, upTo) = Server.Recent.ClaimUpTo(selected.Store.Account, selected.Id, selected.UidValidity, next.MaxUid);
+                selected.Recent.Add(after, upTo);
             }
             if (!Rev2)
             {
-                Out.Raw("* "u8).Number(selected.Recent.Count).Raw(" RECENT\r\n"u8);
+                Out.Raw("* "u8).Number(selected.Recent.CountIn(next)).Raw(" RECENT\r\n"u8);
             }
-            await WriteNewMessageFetchAsync(added, cancellationToken);
+            await WriteNewMessageFetchAsync([.. added.Select(m => m.Uid)], cancellationToken);
         }
-        if (deferred)
+        if (heldBack)
         {
             selected.MarkDirty();
         }
         await ReportContextUpdatesAsync(cancellationToken);
+        return heldBack;
     }
 
     /// <summary>Writes the message's flag list, with \Recent when it is recent in this IMAP4rev1 session.</summary>

@@ -161,6 +161,7 @@ public sealed partial class ImapSession : IAsyncDisposable
     internal void ClearSelected()
     {
         UnwatchSharedStore();
+        Selected?.ReleaseView();
         Selected = null;
         if (State == ImapState.Selected)
         {
@@ -258,6 +259,7 @@ public sealed partial class ImapSession : IAsyncDisposable
         }
         UnwatchSharedStore();
         UnwatchSharedNotify();
+        Selected?.ReleaseView();
         // Removes the tmp/ file of a literal cut off by the disconnect.
         _commandReader.Reset();
         await _reader.CompleteAsync();

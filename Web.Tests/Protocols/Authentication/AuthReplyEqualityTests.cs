@@ -125,18 +125,31 @@ public sealed class AuthReplyEqualityTests
         {
             // Two failures per connection, then a fresh one (the third failure closes it).
             await using var conn = await ImapTestConnection.ConnectAsync(_host.Endpoint(MailEndpoints.Imap));
-            var watch = Stopwatch.StartNew();
-            await conn.CommandAsync($"a LOGIN {MailHostFixture.Alice} wrong{i}");
-            wrong.Add(watch.Elapsed.TotalMilliseconds);
-            watch.Restart();
-            await conn.CommandAsync($"b LOGIN nobody{i}@example.com wrong{i}");
-            unknown.Add(watch.Elapsed.TotalMilliseconds);
+            // The order alternates so that whatever the second failure on a connection costs hits both alike.
+            if (i % 2 == 0)
+            {
+                wrong.Add(await TimeAsync(conn, $"a LOGIN {MailHostFixture.Alice} wrong{i}"));
+                unknown.Add(await TimeAsync(conn, $"b LOGIN nobody{i}@example.com wrong{i}"));
+            }
+            else
+            {
+                unknown.Add(await TimeAsync(conn, $"a LOGIN nobody{i}@example.com wrong{i}"));
+                wrong.Add(await TimeAsync(conn, $"b LOGIN {MailHostFixture.Alice} wrong{i}"));
+            }
         }
         var medianWrong = Median(wrong);
         var medianUnknown = Median(unknown);
         _output.WriteLine($"IMAP LOGIN failure median: wrong password {medianWrong:F1} ms, unknown user {medianUnknown:F1} ms");
-        // Generous bounds: the check is "no order-of-magnitude gap" (a skipped hash would be ~50x faster).
-        Assert.InRange(medianUnknown / medianWrong, 0.5, 2.0);
+        // Generous bounds: the check is "no order-of-magnitude gap" (a skipped hash would be ~50x faster); a loaded
+        // 2-core machine (load 65) has given a ratio of 2.07 between two equal paths.
+        Assert.InRange(medianUnknown / medianWrong, 0.25, 4.0);
+    }
+
+    private static async Task<double> TimeAsync(ImapTestConnection connection, string command)
+    {
+        var watch = Stopwatch.StartNew();
+        await connection.CommandAsync(command);
+        return watch.Elapsed.TotalMilliseconds;
     }
 
     private static double Median(List<double> values)

@@ -54,6 +54,49 @@ public sealed class ListPagingTests(WebmailHostFixture host)
     private static uint[] Uids(WebmailListIndex index) => [.. index.Entries.Select(e => e.Uid)];
 
     [Fact]
+    public async Task PagedWindows_EqualTheWholeList_ForEverySortFilterAndSearch()
+    {
+        var word = "kiwi" + Guid.NewGuid().ToString("N")[..6];
+        var name = await CreateFolderAsync("Paged", word);
+        await using var paged = OpenSession(serverPaging: true);
+        await using var whole = OpenSession(serverPaging: false);
+        WebmailListQuery[] queries =
+        [
+            new(name),
+            new(name, Ascending: true),
+            new(name, WebmailSort.From),
+            new(name, WebmailSort.Subject, Ascending: true),
+            new(name, WebmailSort.Size),
+            new(name, Filter: WebmailQuickFilter.Unread),
+            new(name, WebmailSort.Subject, Filter: WebmailQuickFilter.Flagged),
+            new(name, Text: word),
+            new(name, Filter: WebmailQuickFilter.Attachments),
+        ];
+        foreach (var query in queries)
+        {
+            var all = await whole.GetListIndexAsync(query, CancellationToken.None) ?? throw new InvalidOperationException("no folder");
+            Assert.False(all.Paged);
+            Assert.Null(await whole.GetListWindowAsync(query, 0, 10, CancellationToken.None));
+            var expected = Uids(all);
+
+            var first = await paged.GetListIndexAsync(query, CancellationToken.None) ?? throw new InvalidOperationException("no folder");
+            Assert.True(first.Paged, $"{query} was not paged");
+            Assert.Equal(expected.Length, first.Total);
+            Assert.Equal(expected.Take(PageSize), Uids(first));
+            Assert.Equal(all.UidValidity, first.UidValidity);
+
+            foreach (var (start, count) in new[] { (7, 30), (Messages - 15, 40), (Messages + 5, 10) })
+            {
+                var window = await paged.GetListWindowAsync(query, start, count, CancellationToken.None) ?? throw new InvalidOperationException("no window");
+                Assert.Equal(start, window.Start);
+                Assert.Equal(expected.Length, window.Total);
+                Assert.Equal(expected.Skip(start).Take(count), Uids(window));
+            }
+            Assert.Equal(expected.Order(), await paged.GetListUidsAsync(name, query, CancellationToken.None));
+        }
+    }
+
+    [Fact]
     public async Task ThreadsAndAllFolderSearch_ReadTheWholeList_EvenWithPartial()
     {
         var word = "plum" + Guid.NewGuid().ToString("N")[..6];
