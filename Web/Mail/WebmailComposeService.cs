@@ -173,10 +173,19 @@ public sealed class WebmailComposeService(
 
         var errors = new List<string>();
         var kept = new List<MimeEntity>();
+        var keptFromDraft = new List<WebmailComposeAttachment>();
         if (oldDraft is not null && await session.LoadMessageAsync(oldDraft.Folder, oldDraft.Uid, cancellationToken) is { } draft)
         {
             var draftAttachments = WebmailMessageParts.Of(draft).Attachments;
-            kept.AddRange(draftAttachments.Where((_, i) => keep.Contains("d" + i.ToString(CultureInfo.InvariantCulture))));
+            for (var i = 0; i < draftAttachments.Count; i++)
+            {
+                var key = "d" + i.ToString(CultureInfo.InvariantCulture);
+                if (keep.Contains(key))
+                {
+                    kept.Add(draftAttachments[i]);
+                    keptFromDraft.Add(new WebmailComposeAttachment(key, WebmailMessageParts.FileNameOf(draftAttachments[i], i), WebmailMessageParts.SizeOf(draftAttachments[i])));
+                }
+            }
         }
         var sourceStillPending = false;
         if (sourceUid > 0 && sourceFolder.Length > 0 && await session.LoadMessageAsync(sourceFolder, sourceUid, cancellationToken) is { } source)
@@ -221,7 +230,8 @@ public sealed class WebmailComposeService(
         var size = MeasureOctets(built.Message);
         if (size > max)
         {
-            errors.Add($"The message is {size / (1024 * 1024)} MB; the limit is {max / (1024 * 1024)} MB.");
+            errors.Add(string.Create(CultureInfo.InvariantCulture,
+                $"The message would be {size / (1024.0 * 1024):0.0} MB with its attachments encoded for mail; the limit is {max / (1024.0 * 1024):0.#} MB. The files just added were not kept."));
         }
 
         DateTime? dueUtc = null;
@@ -249,8 +259,10 @@ public sealed class WebmailComposeService(
             var current = saved ?? oldDraft;
             form.DraftFolder = current?.Folder ?? "";
             form.DraftUid = current?.Uid ?? 0;
+            // Without a new draft, only what the old draft holds can be kept on the next post: listing the
+            // built message's attachments (uploads included) would show files that the next post silently drops.
             var listed = saved is not null ? ListAttachments(built.Message, "d")
-                : sourceStillPending ? [] : ListAttachments(built.Message, "d");
+                : sourceStillPending ? [] : keptFromDraft;
             return new WebmailComposeOutcome(new WebmailComposeView
             {
                 Form = form,

@@ -245,6 +245,35 @@ public sealed class ComposeSendTests(ComposeHostFixture host)
     }
 
     [Fact]
+    public async Task SaveDraft_OverTheSizeLimit_ListsNoAttachmentTheNextPostWouldDrop()
+    {
+        using var client = await host.SignedInClientAsync(MailHostFixture.Alice);
+        var subject = Unique("Big");
+        var fields = new Dictionary<string, string>
+        {
+            ["From"] = MailHostFixture.Alice,
+            ["To"] = MailHostFixture.Bob,
+            ["Subject"] = subject,
+            ["Text"] = "see the file",
+            ["Action"] = "save",
+        };
+        // A first save makes a draft without attachments, as the composer's autosave does.
+        using var first = await ComposeHostFixture.PostComposerAsync(client, await ComposeHostFixture.OpenComposerAsync(client), fields);
+        var afterFirst = await first.Content.ReadAsStringAsync();
+        Assert.Contains("data-testid=\"draft-saved\"", afterFirst, StringComparison.Ordinal);
+
+        // 20 MiB is under the 25 MiB limit as a file but about 27 MiB once base64-encoded in the message.
+        var big = new byte[20 * 1024 * 1024];
+        Random.Shared.NextBytes(big);
+        using var second = await ComposeHostFixture.PostComposerAsync(client, afterFirst, fields, [("big.bin", "application/octet-stream", big)]);
+        var afterSecond = await second.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Contains("the limit is 25 MB. The files just added were not kept.", afterSecond, StringComparison.Ordinal);
+        Assert.Empty(ComposeHostFixture.KeepValues(afterSecond));
+    }
+
+    [Fact]
     public async Task SaveDraft_Twice_LeavesOneDraft_WithTheAttachmentKept()
     {
         using var client = await host.SignedInClientAsync(MailHostFixture.Alice);
