@@ -88,6 +88,14 @@ public sealed class WebmailImapConnector(IOptions<WebmailOptions> options, MailE
                 ? new SaslMechanismPlain(credentials)
                 : new SaslMechanismScramSha256(credentials);
             await client.AuthenticateAsync(mechanism, cancellationToken);
+            if (client.Capabilities.HasFlag(ImapCapabilities.UTF8Accept))
+            {
+                // RFC 6855 §3: with UTF8=ACCEPT the server sends raw UTF-8 header text (an 8-bit Subject, a file name)
+                // as a quoted string. Without it such a string must come as a literal, and MailKit refuses literals
+                // over 4096 octets inside FETCH ENVELOPE/BODYSTRUCTURE and drops the connection: one message with a
+                // long raw UTF-8 subject would make the whole folder "unavailable".
+                await client.EnableUTF8Async(cancellationToken);
+            }
             if (!_options.ServerPaging)
             {
                 // MailKit lets a client turn capabilities off (never on): lists then read their UIDs whole.

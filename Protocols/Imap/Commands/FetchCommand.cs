@@ -199,13 +199,13 @@ public partial class FetchCommand : ImapCommand
                     o.Raw("RFC822.SIZE "u8).Number(record.SizeOctets);
                     break;
                 case FetchItemKind.Envelope:
-                    o.Raw("ENVELOPE "u8).Raw(structure!.Envelope);
+                    o.Raw("ENVELOPE "u8).Raw(o.Utf8 ? structure!.EnvelopeUtf8 : structure!.Envelope);
                     break;
                 case FetchItemKind.Body:
-                    o.Raw("BODY "u8).Raw(structure!.Body);
+                    o.Raw("BODY "u8).Raw(o.Utf8 ? structure!.BodyUtf8 : structure!.Body);
                     break;
                 case FetchItemKind.BodyStructure:
-                    o.Raw("BODYSTRUCTURE "u8).Raw(structure!.BodyStructure);
+                    o.Raw("BODYSTRUCTURE "u8).Raw(o.Utf8 ? structure!.BodyStructureUtf8 : structure!.BodyStructure);
                     break;
                 case FetchItemKind.Rfc822:
                     o.Raw("RFC822 "u8).Literal(content.Span);

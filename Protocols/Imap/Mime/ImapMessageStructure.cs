@@ -28,26 +28,52 @@ public sealed record ImapPartNode(long HeaderStart, long BodyStart, long End, IR
 public sealed class ImapMessageStructure
 {
     private ImapMessageStructure(ImapMessageNode root, byte[] envelope, byte[] body, byte[] bodyStructure)
+        : this(root, envelope, body, bodyStructure, envelope, body, bodyStructure)
+    {
+    }
+
+    private ImapMessageStructure(
+        ImapMessageNode root, byte[] envelope, byte[] body, byte[] bodyStructure, byte[] envelopeUtf8, byte[] bodyUtf8, byte[] bodyStructureUtf8)
     {
         Root = root;
         Envelope = envelope;
         Body = body;
         BodyStructure = bodyStructure;
+        // The same array when the message has no 8-bit header text (the common case), so the cache holds it once.
+        EnvelopeUtf8 = envelopeUtf8.AsSpan().SequenceEqual(envelope) ? envelope : envelopeUtf8;
+        BodyUtf8 = bodyUtf8.AsSpan().SequenceEqual(body) ? body : bodyUtf8;
+        BodyStructureUtf8 = bodyStructureUtf8.AsSpan().SequenceEqual(bodyStructure) ? bodyStructure : bodyStructureUtf8;
     }
 
     public ImapMessageNode Root { get; }
 
-    /// <summary>Rendered ENVELOPE value (a parenthesized list).</summary>
+    /// <summary>Rendered ENVELOPE value (a parenthesized list); 8-bit header text as literals.</summary>
     public byte[] Envelope { get; }
 
-    /// <summary>Rendered BODY value (non-extensible BODYSTRUCTURE).</summary>
+    /// <summary>Rendered BODY value (non-extensible BODYSTRUCTURE); 8-bit text as literals.</summary>
     public byte[] Body { get; }
 
-    /// <summary>Rendered BODYSTRUCTURE value (with extension data).</summary>
+    /// <summary>Rendered BODYSTRUCTURE value (with extension data); 8-bit text as literals.</summary>
     public byte[] BodyStructure { get; }
 
+    /// <summary>
+    /// ENVELOPE for a session with UTF-8 enabled (IMAP4rev2 or UTF8=ACCEPT, RFC 6855 §3): valid UTF-8 header text as
+    /// quoted strings. Clients cap literals inside structures (MailKit: 4096 octets, then it drops the connection),
+    /// so a long raw UTF-8 subject must not come as a literal to a client that can take it quoted.
+    /// </summary>
+    public byte[] EnvelopeUtf8 { get; }
+
+    /// <summary>BODY for a session with UTF-8 enabled (see <see cref="EnvelopeUtf8"/>).</summary>
+    public byte[] BodyUtf8 { get; }
+
+    /// <summary>BODYSTRUCTURE for a session with UTF-8 enabled (see <see cref="EnvelopeUtf8"/>).</summary>
+    public byte[] BodyStructureUtf8 { get; }
+
     /// <summary>Approximate memory held, in octets (cache accounting).</summary>
-    public long Weight => Envelope.Length + Body.Length + BodyStructure.Length + 256;
+    public long Weight => Envelope.Length + Body.Length + BodyStructure.Length + 256
+        + (ReferenceEquals(EnvelopeUtf8, Envelope) ? 0 : EnvelopeUtf8.Length)
+        + (ReferenceEquals(BodyUtf8, Body) ? 0 : BodyUtf8.Length)
+        + (ReferenceEquals(BodyStructureUtf8, BodyStructure) ? 0 : BodyStructureUtf8.Length);
 
     /// <summary>Parses <paramref name="message"/> (the exact stored octets).</summary>
     /// <exception cref="FormatException">MimeKit could not parse the message (callers use <see cref="Fallback"/>).</exception>
@@ -73,9 +99,12 @@ public sealed class ImapMessageStructure
         var renderer = new ImapStructureRenderer(offsets, message);
         return new ImapMessageStructure(
             root,
-            renderer.RenderEnvelope(mime.Headers),
-            renderer.RenderBody(mime, extensible: false),
-            renderer.RenderBody(mime, extensible: true));
+            renderer.RenderEnvelope(mime.Headers, utf8: false),
+            renderer.RenderBody(mime, extensible: false, utf8: false),
+            renderer.RenderBody(mime, extensible: true, utf8: false),
+            renderer.RenderEnvelope(mime.Headers, utf8: true),
+            renderer.RenderBody(mime, extensible: false, utf8: true),
+            renderer.RenderBody(mime, extensible: true, utf8: true));
     }
 
     /// <summary>The structure of an unparseable message: one text/plain part after the first blank line.</summary>

@@ -8,7 +8,8 @@ namespace Mail.Protocols.Imap.Mime;
 
 /// <summary>
 /// Renders ENVELOPE and BODY/BODYSTRUCTURE (RFC 9051 §7.5.2) from MimeKit's parse of a message.
-/// Header values are the original octets, unfolded; 8-bit values become literals.
+/// Header values are the original octets, unfolded; 8-bit values become literals, or quoted strings for a session
+/// with UTF-8 enabled (RFC 6855 §3, RFC 9051).
 /// </summary>
 internal sealed class ImapStructureRenderer
 {
@@ -21,17 +22,17 @@ internal sealed class ImapStructureRenderer
         _message = message;
     }
 
-    public byte[] RenderEnvelope(HeaderList headers)
+    public byte[] RenderEnvelope(HeaderList headers, bool utf8)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        WriteEnvelope(new ImapResponseWriter(buffer), headers);
+        WriteEnvelope(new ImapResponseWriter(buffer) { Utf8 = utf8 }, headers);
         return buffer.WrittenSpan.ToArray();
     }
 
-    public byte[] RenderBody(MimeMessage message, bool extensible)
+    public byte[] RenderBody(MimeMessage message, bool extensible, bool utf8)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        var w = new ImapResponseWriter(buffer);
+        var w = new ImapResponseWriter(buffer) { Utf8 = utf8 };
         if (message.Body is null)
         {
             WriteEmptyText(w);

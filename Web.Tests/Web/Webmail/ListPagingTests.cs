@@ -146,6 +146,33 @@ public sealed class ListPagingTests(WebmailHostFixture host)
     }
 
     [Fact]
+    public async Task RawUtf8Subject_Over4096Octets_IsListedAndTheFolderStaysReadable()
+    {
+        // 8-bit header text as sent by clients that skip RFC 2047: MimeKit keeps the parsed header's raw octets, so the
+        // APPEND carries them unchanged and the server must return them in ENVELOPE.
+        var subject = string.Concat(Enumerable.Repeat("Grüße aus Köln ", 400)) + "Ende";
+        var raw = "From: sender@example.net\r\nTo: " + MailHostFixture.Bob + "\r\nSubject: " + subject
+            + "\r\nMessage-ID: <utf8-" + Guid.NewGuid().ToString("N") + "@example.net>\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nHallo Welt.\r\n";
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(subject) > 4096);
+        var name = "Utf8Subject" + Guid.NewGuid().ToString("N")[..6];
+        using (var imap = await ListImap.ConnectAsync(host, MailHostFixture.Bob))
+        {
+            var folder = await ListImap.CreateFilledAsync(imap, name, 2);
+            using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(raw));
+            await folder.AppendAsync(await MimeMessage.LoadAsync(stream));
+            await imap.DisconnectAsync(true);
+        }
+        await using var session = OpenSession(serverPaging: true);
+
+        var index = await session.GetListIndexAsync(new WebmailListQuery(name), CancellationToken.None) ?? throw new InvalidOperationException("no folder");
+        var rows = await session.FetchSummariesAsync(name, Uids(index), CancellationToken.None);
+
+        Assert.Equal(3, rows.Count);
+        Assert.Contains(rows, r => r.Subject == subject);
+    }
+
+    [Fact]
     public async Task MissingFolder_HasNoListAndNoWindow()
     {
         await using var paged = OpenSession(serverPaging: true);
