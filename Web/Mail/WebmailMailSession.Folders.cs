@@ -38,6 +38,20 @@ public sealed partial class WebmailMailSession
                 .ThenBy(f => f.FullName, StringComparer.OrdinalIgnoreCase)];
         }, cancellationToken);
 
+    /// <summary>
+    /// Full names of the subscribed folders (LIST with the subscribed-only selection, or LSUB; RFC 9051 §6.3.9,
+    /// RFC 5258 §3), compared ordinally; INBOX under its canonical name.
+    /// </summary>
+    /// <exception cref="WebmailUnavailableException">IMAP is out of reach.</exception>
+    public Task<IReadOnlySet<string>> GetSubscribedFolderNamesAsync(CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlySet<string>>(async (client, ct) =>
+        {
+            var ns = client.PersonalNamespaces.Count > 0 ? client.PersonalNamespaces[0] : new FolderNamespace('/', "");
+            var folders = await client.GetFoldersAsync(ns, StatusItems.None, subscribedOnly: true, ct);
+            return folders.Select(f => f.FullName.Equals("INBOX", StringComparison.OrdinalIgnoreCase) ? "INBOX" : f.FullName)
+                .ToHashSet(StringComparer.Ordinal);
+        }, cancellationToken);
+
     private static WebmailFolder ToFolder(ImapClient client, IMailFolder folder)
     {
         var depth = folder.DirectorySeparator == '\0' ? 0 : folder.FullName.Count(c => c == folder.DirectorySeparator);

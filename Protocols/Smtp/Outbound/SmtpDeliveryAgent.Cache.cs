@@ -44,30 +44,36 @@ internal sealed partial class SmtpDeliveryAgent
         Close(client);
     }
 
-    /// <summary>Closes cached sessions idle for longer than <see cref="OutboundOptions.ConnectionCacheSeconds"/> (called by the scheduler).</summary>
+    /// <summary>
+    /// Closes cached sessions idle for longer than <see cref="OutboundOptions.ConnectionCacheSeconds"/> (called by the
+    /// scheduler right after it starts deliveries). Only expired sessions at the head of each queue (the oldest, as
+    /// sessions are queued in release order) are taken out: a live session is never out of its queue here, so a
+    /// delivery starting at the same moment always finds it (taking every entry out and putting the live ones back made
+    /// such a delivery open a second connection).
+    /// </summary>
     public void CloseIdle()
     {
         var now = time.GetUtcNow();
         foreach (var (_, queue) in _idle)
         {
-            var keep = new List<IdleConnection>();
-            while (queue.TryDequeue(out var idle))
+            while (queue.TryPeek(out var head) && IsExpired(head, now) && queue.TryDequeue(out var taken))
             {
-                if (idle.Client.IsConnected && now - idle.Since < TimeSpan.FromSeconds(_options.ConnectionCacheSeconds))
+                if (IsExpired(taken, now))
                 {
-                    keep.Add(idle);
+                    Close(taken.Client);
                 }
                 else
                 {
-                    Close(idle.Client);
+                    // A delivery took the expired head meanwhile and this one is live: back it goes, and stop.
+                    queue.Enqueue(taken);
+                    break;
                 }
-            }
-            foreach (var idle in keep)
-            {
-                queue.Enqueue(idle);
             }
         }
     }
+
+    private bool IsExpired(IdleConnection idle, DateTimeOffset now) =>
+        !idle.Client.IsConnected || now - idle.Since >= TimeSpan.FromSeconds(_options.ConnectionCacheSeconds);
 
     public void Dispose()
     {

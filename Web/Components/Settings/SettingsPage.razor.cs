@@ -3,6 +3,7 @@ using Mail.Shared.Platform;
 using Mail.Web.Hosting;
 using Mail.Web.Resources;
 using Mail.Web.Settings;
+using Mail.Web.Webmail;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components;
@@ -12,8 +13,9 @@ namespace Mail.Web.Components.Settings;
 
 /// <summary>
 /// Webmail settings (static SSR, one form per section, all antiforgery-checked): preferences, identities with
-/// signatures, the remote-image allow-list, password change, and the user's sessions with "sign out everywhere".
-/// Everything is stored in the platform DB (or the directory, for the password).
+/// signatures, the remote-image allow-list, folder subscriptions (IMAP SUBSCRIBE/UNSUBSCRIBE, what desktop clients
+/// show), password change, and the user's sessions with "sign out everywhere". Everything is stored in the platform
+/// DB (or the directory, for the password; the IMAP server, for subscriptions).
 /// </summary>
 public sealed partial class SettingsPage
 {
@@ -25,10 +27,15 @@ public sealed partial class SettingsPage
 
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
+    [Inject] private WebmailCurrentSession CurrentSession { get; set; } = default!;
+
     private WebmailUserSettings _settings = new() { UserAddress = "" };
     private IReadOnlyList<WebmailIdentityView> _identities = [];
     private IReadOnlyList<string> _remoteSenders = [];
     private IReadOnlyList<WebmailSessionView> _sessions = [];
+    private IReadOnlyList<WebmailFolder> _folders = [];
+    private IReadOnlySet<string> _subscribed = new HashSet<string>();
+    private bool _foldersUnavailable;
     private string? _status;
     private bool _statusIsError;
 
@@ -42,6 +49,47 @@ public sealed partial class SettingsPage
         _identities = await Store.GetIdentitiesAsync(User, CancellationToken.None);
         _remoteSenders = await Store.GetRemoteImageSendersAsync(User, CancellationToken.None);
         _sessions = await Security.ListSessionsAsync(User, Security.CurrentSessionKey(HttpContext), CancellationToken.None);
+        await LoadFoldersAsync();
+    }
+
+    private async Task LoadFoldersAsync()
+    {
+        try
+        {
+            if (await CurrentSession.GetAsync() is { } session)
+            {
+                _folders = [.. (await session.GetFoldersAsync(CancellationToken.None)).Where(f => f.Selectable)];
+                _subscribed = await session.GetSubscribedFolderNamesAsync(CancellationToken.None);
+                _foldersUnavailable = false;
+                return;
+            }
+        }
+        catch (WebmailUnavailableException)
+        {
+        }
+        _folders = [];
+        _foldersUnavailable = true;
+    }
+
+    /// <summary>The button's value is <c>+name</c> to subscribe or <c>-name</c> to unsubscribe.</summary>
+    private async Task SaveSubscriptionAsync()
+    {
+        var form = await HttpContext.Request.ReadFormAsync();
+        var value = form["Subscription"].ToString();
+        var result = WebmailActionResult.NotFound;
+        if (value.Length > 1 && value[0] is '+' or '-' && await CurrentSession.GetAsync() is { } session)
+        {
+            try
+            {
+                result = await session.SetSubscribedAsync(value[1..], value[0] == '+', CancellationToken.None);
+            }
+            catch (WebmailUnavailableException)
+            {
+                result = WebmailActionResult.Refused;
+            }
+        }
+        await LoadAsync();
+        Say(result == WebmailActionResult.Done ? C["Saved"] : C["FolderSubscriptionFailed"], error: result != WebmailActionResult.Done);
     }
 
     private async Task SavePreferencesAsync()
