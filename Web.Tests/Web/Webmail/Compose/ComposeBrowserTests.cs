@@ -91,4 +91,37 @@ public sealed class ComposeBrowserTests(ComposeHostFixture host)
 
         Assert.Empty(errors);
     }
+    [Fact]
+    public async Task FilesDroppedOnTheComposer_AreSavedIntoTheDraft_AndSent()
+    {
+        var (playwright, browser) = await WebmailBrowser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = host.BaseAddress.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(WebmailRoutes.SignIn.TrimStart('/'));
+        await page.FillAsync("#address", MailHostFixture.Alice);
+        await page.FillAsync("#password", MailHostFixture.Password);
+        await page.ClickAsync("[data-testid=signin-submit]");
+        await page.WaitForSelectorAsync("[data-testid=compose-new]");
+        await page.ClickAsync("[data-testid=compose-new]");
+        await page.WaitForSelectorAsync("[data-testid=composer]");
+        var subject = "Dropped " + Guid.NewGuid().ToString("N");
+        await page.FillAsync("[data-testid=compose-to]", MailHostFixture.Bob);
+        await page.FillAsync("[data-testid=compose-subject]", subject);
+
+        // What the browser hands a page when files are dragged in from the desktop: a drop event whose DataTransfer
+        // holds File objects (Playwright cannot drag from outside the page, so the event is built in the page).
+        var transfer = await page.EvaluateHandleAsync(
+            "() => { const t = new DataTransfer(); t.items.add(new File(['minutes of the meeting'], 'minutes.txt', { type: 'text/plain' }));"
+            + " t.items.add(new File(['a,b'], 'data.csv', { type: 'text/csv' })); return t; }");
+        await page.DispatchEventAsync("#compose-form", "dragover", new { dataTransfer = transfer });
+        await page.DispatchEventAsync("#compose-form", "drop", new { dataTransfer = transfer });
+        await page.WaitForSelectorAsync("[data-testid=compose-attachments] >> text=minutes.txt", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        await page.WaitForSelectorAsync("[data-testid=compose-attachments] >> text=data.csv", new PageWaitForSelectorOptions { Timeout = 60_000 });
+
+        await page.ClickAsync("[data-testid=compose-send]");
+        var received = await host.WaitForMessageAsync(MailHostFixture.Bob, "INBOX", subject);
+        Assert.Equal(["data.csv", "minutes.txt"], received.Attachments.OfType<MimePart>().Select(a => a.FileName).Order(StringComparer.Ordinal));
+    }
 }
