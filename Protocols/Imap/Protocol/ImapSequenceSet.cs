@@ -43,36 +43,11 @@ public sealed class ImapSequenceSet
         return false;
     }
 
-    /// <summary>Formats ascending values compactly (<c>1:3,7</c>), as in COPYUID/APPENDUID (RFC 4315).</summary>
-    public static string Format(IReadOnlyList<uint> values)
-    {
-        if (values.Count == 0)
-        {
-            return "";
-        }
-        var sb = new System.Text.StringBuilder();
-        var i = 0;
-        while (i < values.Count)
-        {
-            var start = values[i];
-            var end = start;
-            while (i + 1 < values.Count && values[i + 1] == end + 1)
-            {
-                end = values[++i];
-            }
-            if (sb.Length > 0)
-            {
-                sb.Append(',');
-            }
-            sb.Append(start.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (end != start)
-            {
-                sb.Append(':').Append(end.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            }
-            i++;
-        }
-        return sb.ToString();
-    }
+    /// <summary>
+    /// Formats ascending values compactly (<c>1:3,7</c>), as in COPYUID/APPENDUID (RFC 4315). Ascending input has no
+    /// descending runs, so this is <see cref="FormatInOrder"/>.
+    /// </summary>
+    public static string Format(IReadOnlyList<uint> values) => FormatInOrder(values);
 
     /// <summary>
     /// Formats values in the order given (a SORT result, RFC 5267 §3.1 ALL) as a sequence-set whose runs of consecutive
