@@ -1,9 +1,11 @@
 using System.Security.Claims;
 using Mail.Shared.Directory;
+using Mail.Shared.Platform;
 using Mail.Web.Platform;
 using Mail.Web.Tests.Infrastructure;
 using Mail.Web.Webmail;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Mail.Web.Tests.Web.Webmail;
@@ -25,6 +27,15 @@ public sealed class WebmailSignOutWatchTests(WebmailHostFixture host)
             .CreatePrincipal(new WebmailCredentials(user, MailHostFixture.Password), CookieAuthenticationDefaults.AuthenticationScheme);
         ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(PlatformTicketStore.SessionKeyClaimType, sessionKey));
         return principal;
+    }
+
+    /// <summary>Writes a live <c>WebSessions</c> row for <paramref name="key"/>, so the pool's periodic DB check keeps the sign-in.</summary>
+    private async Task AddSessionRowAsync(string key, string user)
+    {
+        var now = DateTime.UtcNow;
+        await using var db = await host.Services.GetRequiredService<IDbContextFactory<PlatformDbContext>>().CreateDbContextAsync();
+        db.WebSessions.Add(new WebSession { Key = key, Ticket = [], UserAddress = user, CreatedUtc = now, LastSeenUtc = now, ExpiresUtc = now.AddHours(1) });
+        await db.SaveChangesAsync();
     }
 
     private static string NewKey() => Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N");
@@ -63,6 +74,7 @@ public sealed class WebmailSignOutWatchTests(WebmailHostFixture host)
     {
         var user = await NewUserAsync("sow");
         var key = NewKey();
+        await AddSessionRowAsync(key, user);
         var principal = PrincipalOf(user, key);
         var session = Pool.Lease(principal);
         Assert.NotNull(session);
