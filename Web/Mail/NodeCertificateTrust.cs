@@ -12,7 +12,7 @@ namespace Mail.Web.Webmail;
 /// made on first start; its names (host name, <c>localhost</c>, 127.0.0.1) do not cover a listener bound to another
 /// address, so without the pin the webmail could not sign anyone in there.
 /// </summary>
-public sealed class NodeCertificateTrust(IServiceProvider services)
+public sealed class NodeCertificateTrust(IServiceProvider? services)
 {
     /// <summary>A <see cref="RemoteCertificateValidationCallback"/> (MailKit's <c>ServerCertificateValidationCallback</c>).</summary>
     /// <returns>True when <paramref name="errors"/> is none, or when <paramref name="certificate"/> is this node's certificate.</returns>
@@ -22,7 +22,7 @@ public sealed class NodeCertificateTrust(IServiceProvider services)
         {
             return true;
         }
-        var own = services.GetService<TlsCertificateProvider>()?.Certificate;
+        var own = services?.GetService<TlsCertificateProvider>()?.Certificate;
         return own is not null && certificate is not null
             && certificate.GetCertHashString().Equals(own.GetCertHashString(), StringComparison.OrdinalIgnoreCase);
     }

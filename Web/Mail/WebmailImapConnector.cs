@@ -27,8 +27,12 @@ public enum ImapLoginResult
 /// (<see cref="MailEndpoints.Bound"/>), else the configured IMAP endpoint. With TLS (STARTTLS towards a non-loopback
 /// address) a certificate is trusted when it validates or when it is this node's own (<see cref="NodeCertificateTrust"/>).
 /// </summary>
+/// <param name="options">Where IMAP is and how to reach it (<c>Mail:Webmail</c>).</param>
+/// <param name="endpoints">The listeners this process bound.</param>
+/// <param name="logger">Logger.</param>
+/// <param name="services">Where this node's certificate comes from; null (unit tests) trusts only certificates that validate.</param>
 public sealed class WebmailImapConnector(
-    IOptions<WebmailOptions> options, MailEndpoints endpoints, IServiceProvider services, ILogger<WebmailImapConnector> logger)
+    IOptions<WebmailOptions> options, MailEndpoints endpoints, ILogger<WebmailImapConnector> logger, IServiceProvider? services = null)
 {
     /// <summary>The ID field naming the real client (RFC 2971 §3.3 leaves field names open; Dovecot and Roundcube use this one).</summary>
     public const string OriginatingIpField = "x-originating-ip";

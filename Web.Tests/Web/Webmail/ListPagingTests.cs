@@ -47,7 +47,7 @@ public sealed class ListPagingTests(WebmailHostFixture host)
     private WebmailMailSession OpenSession(bool serverPaging)
     {
         var options = new WebmailOptions { PageSize = PageSize, ServerPaging = serverPaging };
-        var connector = new WebmailImapConnector(Options.Create(options), host.Services.GetRequiredService<MailEndpoints>(), host.Services, NullLogger<WebmailImapConnector>.Instance);
+        var connector = new WebmailImapConnector(Options.Create(options), host.Services.GetRequiredService<MailEndpoints>(), NullLogger<WebmailImapConnector>.Instance);
         return new WebmailMailSession(new WebmailCredentials(MailHostFixture.Bob, MailHostFixture.Password), connector, options, NullLogger.Instance);
     }
 
