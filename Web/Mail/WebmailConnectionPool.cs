@@ -43,13 +43,15 @@ public sealed partial class WebmailConnectionPool : IAsyncDisposable
     private readonly ITimer? _checker;
     private readonly IDbContextFactory<PlatformDbContext>? _dbFactory;
     private readonly WebmailSignOutBus? _signOutBus;
+    private readonly WebmailPreviewCache? _previewCache;
     private bool _disposed;
 
     public WebmailConnectionPool(
         WebmailImapConnector connector, WebmailCredentialProtector credentials, IOptions<WebmailOptions> options,
         TimeProvider time, ILogger<WebmailMailSession> logger, IDbContextFactory<PlatformDbContext>? dbFactory = null,
-        WebmailSignOutBus? signOutBus = null)
+        WebmailPreviewCache? previewCache = null, WebmailSignOutBus? signOutBus = null)
     {
+        _previewCache = previewCache;
         _connector = connector;
         _credentials = credentials;
         _options = options.Value;
@@ -115,6 +117,16 @@ public sealed partial class WebmailConnectionPool : IAsyncDisposable
         {
             return _entries.Values.Where(e => e.Session.Address.Equals(address, StringComparison.OrdinalIgnoreCase))
                 .Sum(e => e.Session.Logins);
+        }
+    }
+
+    /// <summary>Whole messages downloaded by <paramref name="address"/>'s pooled sessions (<see cref="WebmailMailSession.MessageDownloads"/>).</summary>
+    public int MessageDownloadsOf(string address)
+    {
+        lock (_entries)
+        {
+            return _entries.Values.Where(e => e.Session.Address.Equals(address, StringComparison.OrdinalIgnoreCase))
+                .Sum(e => e.Session.MessageDownloads);
         }
     }
 
@@ -184,7 +196,7 @@ public sealed partial class WebmailConnectionPool : IAsyncDisposable
                     _entries.Remove(idle.Key);
                     evicted = idle.Value.Session;
                 }
-                entry = new Entry(new WebmailMailSession(creds, _connector, _options, _logger, this, _time), sessionKey);
+                entry = new Entry(new WebmailMailSession(creds, _connector, _options, _logger, this, _time) { PreviewCache = _previewCache }, sessionKey);
                 _entries.Add(key, entry);
             }
             entry.Leases++;

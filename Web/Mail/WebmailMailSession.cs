@@ -214,6 +214,8 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
         {
             return;
         }
+        // The session's preview cache entries expire with it.
+        await _ended.CancelAsync();
         await StopWatchersAsync();
         await StopAccountWatcherAsync();
         await _gate.WaitAsync();
