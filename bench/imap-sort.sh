@@ -32,7 +32,12 @@ PY=$(command -v /usr/bin/python3 || command -v python3)
 SERVER_PID=
 log() { printf 'imap-sort.sh: %s\n' "$*" >&2; }
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-export PEERS_DIR=$B/peers PEERS_USERS=2 PEERS_IMAP_PORT=$(free_port) PEERS_POP3_PORT=$(free_port) PEERS_LMTP_PORT=$(free_port) PEERS_SMTP_PORT=$(free_port)
+# Dovecot's ports are written into its config at setup: a kept setup keeps them (peers.env).
+if [ "${KEEP:-0}" = 1 ] && [ -f "$B/peers.env" ]; then
+  source "$B/peers.env"
+else
+  export PEERS_DIR=$B/peers PEERS_USERS=2 PEERS_IMAP_PORT=$(free_port) PEERS_POP3_PORT=$(free_port) PEERS_LMTP_PORT=$(free_port) PEERS_SMTP_PORT=$(free_port)
+fi
 stop_ours() { if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; fi; SERVER_PID=; }
 cleanup() { stop_ours; [ -f "$PEERS_DIR/dovecot/dovecot.conf" ] && bash "$PEERS" stop >/dev/null 2>&1 || true; }
 trap cleanup EXIT
@@ -53,6 +58,7 @@ if [ "${KEEP:-0}" != 1 ] || [ ! -f "$B/seeded-$MSGS" ]; then
   dotnet "$SEED" --files "$DATA" sort@bench.test "$B/folder/cur" | tail -1
   log "Dovecot: private peers.sh setup under $PEERS_DIR"
   bash "$PEERS" setup >/dev/null
+  declare -p PEERS_DIR PEERS_USERS PEERS_IMAP_PORT PEERS_POP3_PORT PEERS_LMTP_PORT PEERS_SMTP_PORT | sed 's/^declare -x/export/' >"$B/peers.env"
   MD=$PEERS_DIR/dovecot/mail/user1/Maildir
   mkdir -p "$MD/new" "$MD/tmp"
   cp -al "$B/folder/cur" "$MD/cur"

@@ -211,12 +211,15 @@ def cmd_check(corpus, h1, p1, u1, w1, h2, p2, u2, w2, mailbox="sortcheck"):
             same += 1
             print(f"check {key}: SAME ({len(results[0])} messages)")
             continue
-        diffs = [i for i, (a, b) in enumerate(zip(results[0], results[1])) if a != b]
-        print(f"check {key}: DIFFERENT at {len(diffs)} of {len(results[0])} positions")
-        for i in diffs[:3]:
-            a, b = results[0][i], results[1][i]
-            print(f"  position {i + 1}: first {a} [{headers.get(a, '')[:150]}]")
-            print(f"  position {i + 1}: second {b} [{headers.get(b, '')[:150]}]")
+        # One message placed elsewhere shifts every position after it: count the messages outside the longest common
+        # subsequence of the two orders instead, and show them.
+        import difflib
+        matcher = difflib.SequenceMatcher(None, results[0], results[1], autojunk=False)
+        common = {results[0][i] for block in matcher.get_matching_blocks() for i in range(block.a, block.a + block.size)}
+        moved = [n for n in results[0] if n not in common]
+        print(f"check {key}: DIFFERENT: {len(moved)} of {len(results[0])} messages placed differently")
+        for n in moved[:8]:
+            print(f"  message {n}: ours at {results[0].index(n) + 1}, peer at {results[1].index(n) + 1} [{headers.get(n, '')[:160]}]")
     print(f"check: {same} of {len(CHECK_KEYS)} criteria give the same order")
 
 

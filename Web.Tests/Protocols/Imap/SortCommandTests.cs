@@ -111,6 +111,8 @@ public sealed class SortCommandTests(ImapHostFixture host)
             (Message("a", "a@example.com", "Wed, 3 Jan 2024 10:00:00 +0000"), "01-Jan-2024 10:00:00 +0000"),
             ("From: b@example.com\r\nSubject: no date\r\n\r\nbody\r\n", "02-Jan-2024 10:00:00 +0000"),
             (Message("c", "c@example.com", "not a date"), "04-Jan-2024 10:00:00 +0000"),
+            // An hour out of range cannot be parsed either (MimeKit alone would roll it over to 4 Jan 2024 03:39).
+            (Message("d", "d@example.com", "Wed, 3 Jan 2024 27:39:33 +0000"), "05-Jan-2024 10:00:00 +0000"),
         ];
         for (var i = 0; i < messages.Length; i++)
         {
@@ -119,8 +121,8 @@ public sealed class SortCommandTests(ImapHostFixture host)
             Assert.StartsWith($"a{i} OK", (await c.ReadUntilTaggedAsync($"a{i}"))[^1], StringComparison.Ordinal);
         }
         Assert.StartsWith("s OK", (await c.CommandAsync($"s SELECT {mailbox}"))[^1], StringComparison.Ordinal);
-        Assert.Equal(["* SORT 2 1 3", "d1 OK SORT completed"], await c.CommandAsync("d1 SORT (DATE) UTF-8 ALL"));
-        Assert.Equal(["* SORT 1 2 3", "d2 OK SORT completed"], await c.CommandAsync("d2 SORT (ARRIVAL) UTF-8 ALL"));
+        Assert.Equal(["* SORT 2 1 3 4", "d1 OK SORT completed"], await c.CommandAsync("d1 SORT (DATE) UTF-8 ALL"));
+        Assert.Equal(["* SORT 1 2 3 4", "d2 OK SORT completed"], await c.CommandAsync("d2 SORT (ARRIVAL) UTF-8 ALL"));
     }
 
     [Fact]
