@@ -47,6 +47,7 @@ if (roles.Contains(MailRoles.Web))
     builder.Services.AddWebmail();
     // The admin panel (/admin) is served by the web host; without the Admin role nobody can sign in to it.
     builder.Services.AddAdminPanel(enabled: roles.Contains(MailRoles.Admin));
+    builder.UseBuildOutputStaticAssets();
 }
 
 var app = builder.Build();
