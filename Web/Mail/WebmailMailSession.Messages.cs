@@ -61,7 +61,7 @@ public sealed partial class WebmailMailSession
             s.UniqueId.Id,
             from,
             s.Envelope?.Subject ?? "",
-            s.Envelope?.Date ?? (s.InternalDate is { } d ? d : null),
+            s.InternalDate ?? s.Envelope?.Date,
             (long)(s.Size ?? 0),
             flags.HasFlag(MessageFlags.Seen),
             flags.HasFlag(MessageFlags.Flagged),

@@ -28,7 +28,8 @@ public sealed record WebmailFolder(string FullName, string Name, int Depth, Webm
 /// <param name="Uid">IMAP UID in the folder.</param>
 /// <param name="From">Sender display text (name, else address).</param>
 /// <param name="Subject">Decoded subject, empty when none.</param>
-/// <param name="Date">Date header, else INTERNALDATE.</param>
+/// <param name="Date">INTERNALDATE (when the message arrived: the order of the list's Date sort, RFC 9051 §2.3.3), else the Date header;
+/// a message written in 1996 and delivered today is shown today, where the list sorts it.</param>
 /// <param name="Size">RFC822.SIZE in octets.</param>
 /// <param name="Seen">Has <c>\Seen</c>.</param>
 /// <param name="Flagged">Has <c>\Flagged</c>.</param>

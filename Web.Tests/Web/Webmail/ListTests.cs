@@ -86,7 +86,7 @@ public sealed class ListTests(WebmailHostFixture host)
 
         // Sort by sender (A first): "Sender 9960" is message 39, the newest; clicking again reverses.
         await page.ClickAsync("a.chip[data-sort=from]");
-        await page.WaitForURLAsync(u => u.Contains("sort=from", StringComparison.Ordinal));
+        await ShellSession.WaitForUrlAsync(page, u => u.Contains("sort=from", StringComparison.Ordinal));
         await ExpectFirstSubjectAsync(page, "Bulk 00000");
         await page.ClickAsync("a.chip[data-sort=from]");
         await ExpectFirstSubjectAsync(page, "Bulk 00039");
@@ -95,7 +95,7 @@ public sealed class ListTests(WebmailHostFixture host)
         await page.ClickAsync("a.chip[data-sort=subject]");
         await ExpectFirstSubjectAsync(page, "Bulk 00000");
         await page.ClickAsync("a.chip[data-sort=size]");
-        await page.WaitForURLAsync(u => u.Contains("sort=size", StringComparison.Ordinal));
+        await ShellSession.WaitForUrlAsync(page, u => u.Contains("sort=size", StringComparison.Ordinal));
         await page.ClickAsync("a.chip[data-sort=date]");
         await ExpectFirstSubjectAsync(page, "Bulk 00039");
 

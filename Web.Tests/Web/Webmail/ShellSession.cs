@@ -94,6 +94,25 @@ internal sealed class ShellSession : IAsyncDisposable
         await page.WaitForSelectorAsync(selector, new PageWaitForSelectorOptions { Timeout = (float)timeout.TotalMilliseconds });
     }
 
+    /// <summary>
+    /// Polls <see cref="IPage.Url"/> until <paramref name="matches"/> holds (60 s unless <paramref name="timeout"/> says),
+    /// for the same reason as the overload above; later locator actions wait for their elements themselves.
+    /// </summary>
+    /// <exception cref="TimeoutException">The URL did not match in time.</exception>
+    public static async Task WaitForUrlAsync(IPage page, Func<string, bool> matches, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? TimeSpan.FromSeconds(60);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!matches(page.Url))
+        {
+            if (watch.Elapsed > limit)
+            {
+                throw new TimeoutException($"The page stayed at {page.Url} for {limit.TotalSeconds:F0} s.");
+            }
+            await Task.Delay(25);
+        }
+    }
+
     /// <summary>Saves a screenshot under the test output's webmail-screenshots folder.</summary>
     public Task ScreenshotAsync(string name) =>
         Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(WebmailBrowser.ScreenshotFolder(), name + ".png") });

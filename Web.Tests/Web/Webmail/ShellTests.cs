@@ -134,7 +134,7 @@ public sealed partial class ShellTests(WebmailHostFixture host)
         await page.EvaluateAsync("() => { window.__shellMarker = 42; }");
 
         await page.ClickAsync("a.folder[data-folder=Sent]");
-        await page.WaitForURLAsync(u => u.Contains("folder=Sent", StringComparison.Ordinal));
+        await ShellSession.WaitForUrlAsync(page, u => u.Contains("folder=Sent", StringComparison.Ordinal));
         await page.WaitForSelectorAsync("a.folder.current[data-folder=Sent]");
         await page.WaitForSelectorAsync(".list-header h1:text-is('Sent')");
 

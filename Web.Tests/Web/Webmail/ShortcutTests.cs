@@ -124,7 +124,7 @@ public sealed class ShortcutTests(WebmailHostFixture host)
         await page.WaitForSelectorAsync("[data-testid=message-view]");
         Assert.Contains($"uid={uids[0]}", page.Url, StringComparison.Ordinal);
         await page.Keyboard.PressAsync("r");
-        await page.WaitForURLAsync(url => url.Contains("compose", StringComparison.Ordinal) && url.Contains("mode=reply", StringComparison.Ordinal));
+        await ShellSession.WaitForUrlAsync(page, url => url.Contains("compose", StringComparison.Ordinal) && url.Contains("mode=reply", StringComparison.Ordinal));
         Assert.Empty(session.Errors);
     }
 
@@ -152,11 +152,11 @@ public sealed class ShortcutTests(WebmailHostFixture host)
         await page.Keyboard.PressAsync("s");
         await page.WaitForSelectorAsync("[data-testid=reader-star][aria-pressed=true]");
         await page.Keyboard.PressAsync("j");
-        await page.WaitForURLAsync(url => url.Contains($"uid={uids[2]}&", StringComparison.Ordinal));
+        await ShellSession.WaitForUrlAsync(page, url => url.Contains($"uid={uids[2]}&", StringComparison.Ordinal));
         await page.WaitForSelectorAsync($"[data-testid=reader-previous][data-uid='{uids[1]}']");
         Assert.Equal(0, await page.Locator("[data-testid=reader-next]").CountAsync());
         await page.Keyboard.PressAsync("k");
-        await page.WaitForURLAsync(url => url.Contains($"uid={uids[1]}&", StringComparison.Ordinal));
+        await ShellSession.WaitForUrlAsync(page, url => url.Contains($"uid={uids[1]}&", StringComparison.Ordinal));
         await page.WaitForSelectorAsync("[data-testid=reader-star][aria-pressed=true]");
         await session.ScreenshotAsync("reader-actions");
 
@@ -224,7 +224,7 @@ public sealed class ShortcutTests(WebmailHostFixture host)
         await page.ClickAsync("[data-testid=shortcut-help-close]");
         await dialog.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
         await page.Keyboard.PressAsync("c");
-        await page.WaitForURLAsync(url => url.Contains("/mail/compose", StringComparison.Ordinal));
+        await ShellSession.WaitForUrlAsync(page, url => url.Contains("/mail/compose", StringComparison.Ordinal));
         Assert.Empty(session.Errors);
     }
 }

@@ -39,7 +39,7 @@ public sealed class SpamButtonBrowserTests(ComposeHostFixture host)
         await page.GotoAsync($"mail/read?folder=INBOX&uid={uid}");
         await page.WaitForSelectorAsync(".shell[data-interactive=true]");
         await page.ClickAsync("[data-testid=spam]");
-        await page.WaitForURLAsync(url => !url.Contains("/mail/read", StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 30_000 });
+        await ShellSession.WaitForUrlAsync(page, url => !url.Contains("/mail/read", StringComparison.Ordinal));
         var inJunk = await host.WaitForMessageAsync(user, "Junk", subject);
         Assert.Equal(subject, inJunk.Subject);
         await WaitForStatsAsync(user, s => s.SpamMessages == 1, "spam learned");
@@ -53,7 +53,7 @@ public sealed class SpamButtonBrowserTests(ComposeHostFixture host)
         }
         await page.WaitForSelectorAsync(".shell[data-interactive=true]");
         await page.ClickAsync("[data-testid=not-spam]");
-        await page.WaitForURLAsync(url => !url.Contains("/mail/read", StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 30_000 });
+        await ShellSession.WaitForUrlAsync(page, url => !url.Contains("/mail/read", StringComparison.Ordinal));
         await host.WaitForMessageAsync(user, "INBOX", subject);
         await WaitForStatsAsync(user, s => s.SpamMessages == 0 && s.HamMessages == 1, "re-learned as ham");
     }

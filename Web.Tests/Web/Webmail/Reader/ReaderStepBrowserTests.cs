@@ -55,9 +55,9 @@ public sealed class ReaderStepBrowserTests(WebmailHostFixture host)
 
         // Sort by subject (newest-first toggles to Z-A first), quick filter "unread", then search, all through the page.
         await page.ClickAsync("a.chip[data-sort=subject]");
-        await page.WaitForURLAsync(url => url.Contains("sort=subject", StringComparison.Ordinal));
+        await ShellSession.WaitForUrlAsync(page, url => url.Contains("sort=subject", StringComparison.Ordinal));
         await page.ClickAsync("a.chip[data-filter=unread]");
-        await page.WaitForURLAsync(url => url.Contains("filter=unread", StringComparison.Ordinal));
+        await ShellSession.WaitForUrlAsync(page, url => url.Contains("filter=unread", StringComparison.Ordinal));
         await page.WaitForSelectorAsync(".row[data-uid] input.select");
         await page.FillAsync("#list-search", word);
         await page.PressAsync("#list-search", "Enter");
@@ -98,7 +98,7 @@ public sealed class ReaderStepBrowserTests(WebmailHostFixture host)
 
         // "u" goes back to the same list.
         await page.Keyboard.PressAsync("u");
-        await page.WaitForURLAsync(url => url.Contains("/mail?", StringComparison.Ordinal) && url.Contains("filter=unread", StringComparison.Ordinal)
+        await ShellSession.WaitForUrlAsync(page, url => url.Contains("/mail?", StringComparison.Ordinal) && url.Contains("filter=unread", StringComparison.Ordinal)
             && url.Contains("sort=subject", StringComparison.Ordinal) && url.Contains(word, StringComparison.Ordinal));
         Assert.Empty(session.Errors);
     }
@@ -106,7 +106,7 @@ public sealed class ReaderStepBrowserTests(WebmailHostFixture host)
     /// <summary>Row <paramref name="at"/> is open, with its neighbors of the list linked (none past the ends).</summary>
     private static async Task ExpectOpenAsync(IPage page, uint[] expected, string[] subjects, int at)
     {
-        await page.WaitForURLAsync(url => url.Contains($"uid={expected[at]}&", StringComparison.Ordinal));
+        await ShellSession.WaitForUrlAsync(page, url => url.Contains($"uid={expected[at]}&", StringComparison.Ordinal));
         await page.WaitForSelectorAsync($"[data-testid=message-subject]:text-is('{subjects[at]}')");
         await page.WaitForSelectorAsync("[data-testid=reader-step][data-ready=true]");
         if (at + 1 < expected.Length)
