@@ -48,8 +48,8 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
 
     private int _logins;
 
-    /// <summary>Open IMAP connections: the command connection (0 or 1) plus the IDLE watchers and the NOTIFY connection.</summary>
-    public int OpenConnections => (_client is { IsConnected: true } ? 1 : 0) + WatcherCount + (AccountWatcherConnected ? 1 : 0);
+    /// <summary>Open IMAP connections: the command connection (0 or 1) plus the push connection (0 or 1).</summary>
+    public int OpenConnections => (_client is { IsConnected: true } ? 1 : 0) + WatchingConnections;
 
     /// <summary>
     /// Raised with the folder name after <see cref="OpenMessageAsync"/> set <c>\Seen</c> on an unread
@@ -88,7 +88,7 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
 
     /// <summary>
     /// Logs the command connection out when it has run no command for <paramref name="idle"/> and none is running
-    /// (<see cref="WebmailOptions.PoolConnectionIdleSeconds"/>); the next operation reconnects. IDLE watchers stay.
+    /// (<see cref="WebmailOptions.PoolConnectionIdleSeconds"/>); the next operation reconnects. The push connection stays.
     /// </summary>
     /// <returns>Whether a connection was closed.</returns>
     internal async Task<bool> DisconnectIfIdleAsync(TimeSpan idle)
@@ -200,10 +200,10 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
         SignedOut?.Invoke();
     }
 
-    /// <summary>Stops the IDLE watchers, logs out and closes the connection; the session is unusable afterwards.</summary>
+    /// <summary>Stops the push connection, logs out and closes the command connection; the session is unusable afterwards.</summary>
     internal async ValueTask CloseAsync()
     {
-        lock (_watchers)
+        lock (_watchLock)
         {
             if (_closed)
             {
@@ -211,8 +211,7 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
             }
             _closed = true;
         }
-        await StopWatchersAsync();
-        await StopAccountWatcherAsync();
+        await StopWatcherAsync();
         await _gate.WaitAsync();
         try
         {

@@ -4,7 +4,7 @@ namespace Mail.Web.Components.Mailbox;
 
 /// <summary>
 /// Push: the list of a folder follows changes made by any client (new mail, flags, expunges) through the session's
-/// IDLE watcher (<see cref="WebmailMailSession.Watch"/>), applying each <see cref="WebmailFolderDelta"/> to the index
+/// push connection (<see cref="WebmailMailSession.Watch"/>), applying each <see cref="WebmailFolderDelta"/> to the index
 /// in place: new UIDs are put on top (arrival order), vanished ones dropped, changed rows refetched when visible.
 /// Sorted, filtered, searched and threaded views rebuild their index (one ESORT/ESEARCH/THREAD) instead.
 /// </summary>
