@@ -42,6 +42,9 @@ internal static partial class WebmailLog
     [LoggerMessage(EventId = 4055, Level = LogLevel.Warning, Message = "Webmail push connection stopped: IMAP refuses the session's credentials")]
     public static partial void WatcherStopped(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 4056, Level = LogLevel.Information, Message = "Webmail push connection: IMAP refused NOTIFY ({Response}), watching with IDLE and STATUS")]
+    public static partial void WatcherNotifyRefused(ILogger logger, MailKit.Net.Imap.ImapCommandResponse response);
+
     [LoggerMessage(EventId = 4061, Level = LogLevel.Debug, Message = "Webmail PDF preview refused: {Reason}")]
     public static partial void PdfPreviewRefused(ILogger logger, WebmailPdfPreviewFailure reason);
 

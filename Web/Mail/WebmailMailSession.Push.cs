@@ -72,7 +72,7 @@ public sealed partial class WebmailMailSession
     {
         if (_watcher is null || _watcher.IsStopping)
         {
-            _watcher = new WebmailSessionWatcher(_credentials, _connector, _options, _logger, OnWatcherChanged, OnWatcherEmpty);
+            _watcher = new WebmailSessionWatcher(_credentials, _connector, _options, _logger, _time, OnWatcherChanged, OnWatcherEmpty);
         }
         return _watcher;
     }

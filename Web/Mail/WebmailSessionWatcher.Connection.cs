@@ -48,7 +48,16 @@ internal sealed partial class WebmailSessionWatcher
         await SelectAsync(client, Target(), stop);
         if (notify)
         {
-            await client.NotifyAsync(status: true, NotifyGroups, stop);
+            try
+            {
+                await client.NotifyAsync(status: true, NotifyGroups, stop);
+            }
+            catch (ImapCommandException ex)
+            {
+                // Advertised but refused (NO/BAD): watch as a server without NOTIFY.
+                WebmailLog.WatcherNotifyRefused(_logger, ex.Response);
+                notify = false;
+            }
             // The STATUS responses NOTIFY SET STATUS asked for filled MailKit's counts: they are no change.
             TakeDirty();
         }
@@ -65,12 +74,12 @@ internal sealed partial class WebmailSessionWatcher
             }
             PublishAccount();
         }
-        var nextPoll = DateTime.UtcNow;
+        var lastPoll = _time.GetTimestamp();
         while (!stop.IsCancellationRequested)
         {
             var pollPeriod = TimeSpan.FromSeconds(Math.Max(1, _options.FolderStatusSeconds));
             var poll = !notify && OtherWatched(_selectedName).Length > 0;
-            await IdleAsync(client, poll ? nextPoll - DateTime.UtcNow : IdleRestart, stop);
+            await IdleAsync(client, poll ? pollPeriod - _time.GetElapsedTime(lastPoll) : IdleRestart, stop);
             stop.ThrowIfCancellationRequested();
             if (await CollectAsync(notify, stop) is { } delta)
             {
@@ -81,17 +90,13 @@ internal sealed partial class WebmailSessionWatcher
             {
                 PublishFolder(new WebmailFolderDelta(name, [], [], [], Resync: true));
             }
-            if (poll && DateTime.UtcNow >= nextPoll)
+            if (!poll || _time.GetElapsedTime(lastPoll) >= pollPeriod)
             {
-                nextPoll = DateTime.UtcNow + pollPeriod;
-                if (await PollOthersAsync(client, stop))
+                lastPoll = _time.GetTimestamp();
+                if (poll && await PollOthersAsync(client, stop))
                 {
                     listChanged = true;
                 }
-            }
-            else if (!poll)
-            {
-                nextPoll = DateTime.UtcNow + pollPeriod;
             }
             if (dirty.Count > 0 || listChanged)
             {

@@ -57,6 +57,7 @@ internal sealed partial class WebmailSessionWatcher
         catch (Exception ex) when (ex is FolderNotFoundException or CommandException)
         {
             WebmailLog.WatcherFolderMissing(_logger, target);
+            target = "INBOX";
             folder = client.Inbox;
             Volatile.Write(ref _selected, folder);
             await folder.OpenAsync(FolderAccess.ReadOnly, stop);
@@ -233,7 +234,8 @@ internal sealed partial class WebmailSessionWatcher
                 return true;
             }
         }
-        return Volatile.Read(ref _countChanged) + Volatile.Read(ref _flagsChanged) + Volatile.Read(ref _resync) + Volatile.Read(ref _listChanged) != 0;
+        return Volatile.Read(ref _countChanged) + Volatile.Read(ref _flagsChanged) + Volatile.Read(ref _resync) + Volatile.Read(ref _listChanged)
+            + Volatile.Read(ref _retarget) != 0;
     }
 
     /// <summary>The other folders that changed (STATUS) and whether the folder list changed, since the last call.</summary>

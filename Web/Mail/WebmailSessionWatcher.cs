@@ -34,6 +34,7 @@ internal sealed partial class WebmailSessionWatcher : IAsyncDisposable
     private readonly WebmailImapConnector _connector;
     private readonly WebmailOptions _options;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly Action<string> _folderChanged;
     private readonly Action<WebmailSessionWatcher> _empty;
     private readonly object _lock = new();
@@ -48,8 +49,9 @@ internal sealed partial class WebmailSessionWatcher : IAsyncDisposable
     private int _stopped;
 
     public WebmailSessionWatcher(WebmailCredentials credentials, WebmailImapConnector connector, WebmailOptions options, ILogger logger,
-        Action<string> folderChanged, Action<WebmailSessionWatcher> empty)
+        TimeProvider time, Action<string> folderChanged, Action<WebmailSessionWatcher> empty)
     {
+        _time = time;
         _credentials = credentials;
         _connector = connector;
         _options = options;
