@@ -14,7 +14,8 @@ namespace Mail.Protocols.Authentication;
 /// <remarks>
 /// With <c>ConnectionStrings:Redis</c> the count lives in Redis (key <c>mail:auth:v1:fail:&lt;address&gt;</c>, INCR and
 /// PEXPIRE in one script), so every node sees the failures of the others. When Redis cannot be reached the count falls
-/// back to this node's memory (logged once per outage); authentication never fails because of Redis.
+/// back to this node's memory (logged once per outage); authentication never fails because of Redis. A timeout
+/// (<c>RedisTimeoutException</c>, a <see cref="TimeoutException"/>, not a <see cref="RedisException"/>) counts as unreachable.
 /// </remarks>
 public sealed class AuthFailureThrottle : IDisposable
 {
@@ -33,7 +34,8 @@ public sealed class AuthFailureThrottle : IDisposable
     /// <param name="options">Delays and memory.</param>
     /// <param name="time">Clock for the delays and for the in-memory expiry.</param>
     /// <param name="logger">Logger.</param>
-    /// <param name="redisConfiguration">StackExchange.Redis configuration (<c>ConnectionStrings:Redis</c>), or null to count in memory.</param>
+    /// <param name="redisConfiguration">StackExchange.Redis configuration (<c>ConnectionStrings:Redis</c>), or null to count in memory.
+    /// Its <c>syncTimeout</c>/<c>asyncTimeout</c> (milliseconds) default to 500 here when it does not name them.</param>
     public AuthFailureThrottle(IOptions<AuthenticationOptions> options, TimeProvider time, ILogger<AuthFailureThrottle> logger, string? redisConfiguration = null)
     {
         _options = options.Value;
@@ -44,8 +46,15 @@ public sealed class AuthFailureThrottle : IDisposable
             var config = ConfigurationOptions.Parse(redisConfiguration);
             config.AbortOnConnectFail = false;
             config.ConnectTimeout = 2000;
-            config.SyncTimeout = 500;
-            config.AsyncTimeout = 500;
+            // A login should not wait long on Redis: 500 ms unless the configuration string names its own timeouts.
+            if (!redisConfiguration.Contains("syncTimeout=", StringComparison.OrdinalIgnoreCase))
+            {
+                config.SyncTimeout = 500;
+            }
+            if (!redisConfiguration.Contains("asyncTimeout=", StringComparison.OrdinalIgnoreCase))
+            {
+                config.AsyncTimeout = 500;
+            }
             config.BacklogPolicy = BacklogPolicy.FailFast;
             _redis = ConnectionMultiplexer.Connect(config);
         }
@@ -84,7 +93,7 @@ public sealed class AuthFailureThrottle : IDisposable
                 RedisUp();
                 return value.HasValue ? (long)value : 0;
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 RedisFailed(ex);
             }
@@ -103,7 +112,7 @@ public sealed class AuthFailureThrottle : IDisposable
                 await _redis.GetDatabase().KeyDeleteAsync(Key(client));
                 RedisUp();
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 RedisFailed(ex);
             }
@@ -130,7 +139,7 @@ public sealed class AuthFailureThrottle : IDisposable
             RedisUp();
             return (long)result;
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             RedisFailed(ex);
             return null;

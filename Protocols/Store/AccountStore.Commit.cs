@@ -67,6 +67,7 @@ internal sealed partial class AccountStore
                 "VALUES (@mailbox, @uid, @file, @flags, @keywords, @modseq, @date, @offset, @size, @emailid, @saved)",
                 ("@mailbox", 0L), ("@uid", 0L), ("@file", ""), ("@flags", 0), ("@keywords", ""), ("@modseq", 0L), ("@date", 0L), ("@offset", 0), ("@size", 0L), ("@emailid", ""), ("@saved", now));
             using var text = new TextInserter(this, tx);
+            using var sortKeys = new SortKeyInserter(this, tx, onlyReferenced: false);
             for (var i = 0; i < batch.Count; i++)
             {
                 var item = batch[i];
@@ -100,6 +101,11 @@ internal sealed partial class AccountStore
                 insert.ExecuteNonQuery();
                 // The text row commits with the message, so SEARCH BODY/TEXT finds it as soon as it is visible.
                 text.Insert(item.FileName, item.Text);
+                if (item.Text.Sort is { } keys)
+                {
+                    // Likewise the SORT keys (RFC 5256 §3): sorting never has to read the file.
+                    sortKeys.Insert(item.FileName, keys);
+                }
                 used += item.Size;
                 results[i] = (StoreStatus.Ok, mailbox, uid);
             }

@@ -124,6 +124,7 @@ internal sealed partial class AccountStore
         using (var tx = _writer.BeginTransaction())
         {
             DeleteText(tx, unreferenced);
+            DeleteSortKeys(tx, unreferenced);
             tx.Commit();
         }
         foreach (var file in unreferenced)

@@ -154,6 +154,7 @@ internal sealed partial class AccountStore : IAccountStore, IDisposable
             tx.Commit();
             StoreLog.AccountOpened(_context.Logger, Account, count);
         }
+        StartSortBackfill();
     }
 
     /// <inheritdoc />
@@ -200,12 +201,14 @@ internal sealed partial class AccountStore : IAccountStore, IDisposable
         {
             return;
         }
+        _backgroundStop.Cancel();
         _writeLock.Wait();
         try
         {
             _disposed = true;
             _writer.Dispose();
             _curHandle.Dispose();
+            _backgroundStop.Dispose();
             using var reader = new SqliteConnection(_readConnectionString);
             SqliteConnection.ClearPool(reader);
         }

@@ -72,6 +72,14 @@ public interface IAccountStore
     Task<MailboxChanges?> GetChangesSinceAsync(long mailboxId, ulong modSeq, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The stored SORT keys (RFC 5256 §3, RFC 5957) of the messages of a mailbox with a UID above <paramref name="aboveUid"/>,
+    /// ascending by UID, with only <paramref name="fields"/> filled (the other strings empty, the date null). Read from the
+    /// index, never from the message files; a message whose keys are not stored yet (after a schema upgrade, until the
+    /// background backfill reaches it) comes with null keys, for the caller to compute with <see cref="MessageSortKeys.ReadAsync"/>.
+    /// </summary>
+    Task<IReadOnlyList<MessageSortEntry>> GetSortKeysAsync(long mailboxId, SortKeyFields fields, uint aboveUid, CancellationToken cancellationToken);
+
+    /// <summary>
     /// UIDs expunged from the mailbox with a MODSEQ greater than <paramref name="modSeq"/>, ascending
     /// (QRESYNC VANISHED (EARLIER), RFC 7162 §3.2.5.1 and §3.2.10).
     /// </summary>

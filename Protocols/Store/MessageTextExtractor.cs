@@ -6,7 +6,8 @@ namespace Mail.Protocols.Store;
 /// <summary>The searchable text of one message: decoded header fields and decoded text parts.</summary>
 /// <param name="Headers">One <c>Field: value</c> line per header field (RFC 2047 words decoded), top-level message and body entity.</param>
 /// <param name="Body">The text of every text/* part (transfer encoding and charset undone), also inside attached messages.</param>
-internal sealed record MessageText(string Headers, string Body);
+/// <param name="Sort">The SORT keys of the top-level header (RFC 5256 §3), taken from the same parse; null when unknown.</param>
+internal sealed record MessageText(string Headers, string Body, MessageSortKeys? Sort = null);
 
 /// <summary>
 /// Extracts <see cref="MessageText"/> from stored octets with MimeKit, for the full-text index
@@ -61,7 +62,7 @@ internal static class MessageTextExtractor
         }
         catch (FormatException)
         {
-            return new MessageText("", "");
+            return new MessageText("", "", MessageSortKeys.Empty);
         }
         var headers = new StringBuilder();
         var all = message.Body is null ? message.Headers : message.Headers.Concat(message.Body.Headers);
@@ -75,7 +76,7 @@ internal static class MessageTextExtractor
         }
         var body = new StringBuilder();
         AppendText(message, body, 0, maxChars);
-        return new MessageText(Cap(headers, maxChars), Cap(body, maxChars));
+        return new MessageText(Cap(headers, maxChars), Cap(body, maxChars), MessageSortKeys.FromHeaders(message.Headers));
     }
 
     /// <summary>True when an empty line (the end of the header section) occurs in the next <paramref name="limit"/> octets, or the stream ends first.</summary>

@@ -80,6 +80,10 @@ internal sealed class PrivateSeenView(AccountStore owner, string user) : IAccoun
         owner.GetExpungedSinceAsync(mailboxId, modSeq, cancellationToken);
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<MessageSortEntry>> GetSortKeysAsync(long mailboxId, SortKeyFields fields, uint aboveUid, CancellationToken cancellationToken) =>
+        owner.GetSortKeysAsync(mailboxId, fields, aboveUid, cancellationToken);
+
+    /// <inheritdoc />
     public Task<Stream?> OpenMessageAsync(long mailboxId, uint uid, CancellationToken cancellationToken) =>
         owner.OpenMessageAsync(mailboxId, uid, cancellationToken);
 

@@ -40,4 +40,13 @@ internal static partial class StoreLog
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Indexing the text of {Count} messages of {Account} stored before the full-text index")]
     public static partial void TextBackfill(ILogger logger, string account, int count);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Information, Message = "Adding the sort keys of {Count} messages of {Account} stored before they were indexed (in the background)")]
+    public static partial void SortKeyBackfill(ILogger logger, string account, int count);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "Sort keys of {Count} messages of {Account} added")]
+    public static partial void SortKeyBackfillDone(ILogger logger, string account, int count);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Error, Message = "Sort key backfill of {Account} failed; SORT computes the missing keys from the messages")]
+    public static partial void SortKeyBackfillFailed(ILogger logger, string account, Exception exception);
 }

@@ -31,12 +31,17 @@ namespace Mail.Protocols.Store;
 /// characters. It answers the 1- and 2-character terms trigrams cannot: such a term made of letters or digits matches the
 /// words that start with it (as Dovecot's fts-flatcurve matches prefixes), e.g. <c>zy</c> finds "zyzzogeton" but not
 /// "fuzzy". The upgrade fills it from <c>fts_text</c>.</item>
+/// <item>(v6) <c>sort_keys(file, sent_date, subject, from_mailbox, from_display, to_mailbox, to_display, cc_mailbox)</c>: the
+/// IMAP SORT keys of each message file (<see cref="MessageSortKeys"/>; sent_date in Unix milliseconds UTC or NULL), one row
+/// per file like the text rows, written in the transaction that commits the message. An upgraded index gets the empty
+/// table; the rows of older messages are added by a background backfill when the account is opened, and SORT computes
+/// a missing row from the message meanwhile.</item>
 /// </list>
 /// </remarks>
 internal static class StoreSchema
 {
     /// <summary>Current schema version (<c>PRAGMA user_version</c>).</summary>
-    public const int Version = 5;
+    public const int Version = 6;
 
     private const string CreateV1 = """
         CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
@@ -99,6 +104,18 @@ internal static class StoreSchema
         INSERT INTO fts_words (rowid, headers, body) SELECT rowid, headers, body FROM fts_text;
         """;
 
+    private const string CreateV6 = """
+        CREATE TABLE sort_keys (
+            file TEXT PRIMARY KEY NOT NULL,
+            sent_date INTEGER,
+            subject TEXT NOT NULL,
+            from_mailbox TEXT NOT NULL,
+            from_display TEXT NOT NULL,
+            to_mailbox TEXT NOT NULL,
+            to_display TEXT NOT NULL,
+            cc_mailbox TEXT NOT NULL) WITHOUT ROWID;
+        """;
+
     /// <summary>Sets the connection pragmas of the writer connection.</summary>
     public static void ConfigureWriter(SqliteConnection connection)
     {
@@ -137,6 +154,10 @@ internal static class StoreSchema
         if (version < 5)
         {
             Execute(connection, CreateV5, tx);
+        }
+        if (version < 6)
+        {
+            Execute(connection, CreateV6, tx);
         }
         Execute(connection, $"PRAGMA user_version={Version}", tx);
         tx.Commit();

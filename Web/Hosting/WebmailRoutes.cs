@@ -61,6 +61,62 @@ public static class WebmailRoutes
     /// <summary>The message view of <paramref name="uid"/> in <paramref name="folder"/>.</summary>
     public static string Message(string folder, uint uid) => $"mail/read?folder={Uri.EscapeDataString(folder)}&uid={uid}";
 
+    /// <summary>
+    /// The message view of <paramref name="uid"/> in <paramref name="folder"/> opened from row <paramref name="position"/>
+    /// (zero-based) of the list <paramref name="list"/>, so next/previous (j/k) follow that list: <c>pos</c> is the row,
+    /// <c>list</c> the list's own query string (<see cref="List(WebmailListQuery)"/> without its path), left out when
+    /// the list is the folder's default one.
+    /// </summary>
+    /// <remarks><paramref name="keep"/> (<c>keep</c>, at most <see cref="MaxKept"/> UIDs) are messages of a filtered list the reader opened
+    /// before, which stay in it though opening marked them read (<see cref="WebmailListKeep"/>).</remarks>
+    public static string Message(string folder, uint uid, WebmailListQuery list, int position, IReadOnlyCollection<uint>? keep = null)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        var url = new System.Text.StringBuilder(Message(folder, uid))
+            .Append("&pos=").Append(Math.Max(0, position).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (list != new WebmailListQuery(folder))
+        {
+            url.Append("&list=").Append(Uri.EscapeDataString(List(list)["mail?".Length..]));
+        }
+        if (keep is { Count: > 0 })
+        {
+            url.Append("&keep=").AppendJoin(',', keep.TakeLast(MaxKept).Select(u => u.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        return url.ToString();
+    }
+
+    /// <summary>Most UIDs a reader URL keeps in its list (<c>keep</c>), the latest ones.</summary>
+    public const int MaxKept = 100;
+
+    /// <summary>The UIDs of a reader URL's <c>keep</c> parameter: at most <see cref="MaxKept"/>, invalid items skipped.</summary>
+    public static IReadOnlyList<uint> KeptOf(string? keep)
+    {
+        if (string.IsNullOrEmpty(keep) || keep.Length > MaxKept * 11)
+        {
+            return [];
+        }
+        return [.. keep.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(k => uint.TryParse(k, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var u) ? u : 0)
+            .Where(u => u > 0)
+            .Distinct()
+            .TakeLast(MaxKept)];
+    }
+
+    /// <summary>
+    /// The list a reader URL's <c>list</c> parameter names (<see cref="Message(string, uint, WebmailListQuery, int, IReadOnlyCollection{uint})"/>);
+    /// the default list of <paramref name="folder"/> when it is missing. Unknown values fall back to the defaults.
+    /// </summary>
+    public static WebmailListQuery ListOf(string? list, string folder)
+    {
+        if (string.IsNullOrEmpty(list) || list.Length > 4096)
+        {
+            return new WebmailListQuery(folder);
+        }
+        var values = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(list.StartsWith('?') ? list : "?" + list);
+        string? Value(string name) => values.TryGetValue(name, out var v) ? v.ToString() : null;
+        return WebmailListQuery.Parse(Value("folder") ?? folder, Value("sort"), Value("order"), Value("filter"), Value("q"), Value("scope"), Value("view"));
+    }
+
     /// <summary>The sanitized HTML body document of a message (the sandboxed frame's source).</summary>
     public static string BodyOf(string folder, uint uid, bool images = false) =>
         $"mail/body?folder={Uri.EscapeDataString(folder)}&uid={uid}" + (images ? "&images=1" : "");

@@ -46,7 +46,33 @@ public sealed record WebmailListQuery(
     WebmailQuickFilter Filter = WebmailQuickFilter.None,
     string? Text = null,
     bool AllFolders = false,
-    bool Threads = false);
+    bool Threads = false)
+{
+    /// <summary>Longest search text kept, in characters; longer text is cut.</summary>
+    public const int MaxTextLength = 200;
+
+    /// <summary>
+    /// The list a URL's query parameters describe (<see cref="Mail.Web.Hosting.WebmailRoutes.List(WebmailListQuery)"/> writes them):
+    /// unknown or missing values fall back to the defaults (INBOX, newest first, no filter), the text is trimmed and cut
+    /// to <see cref="MaxTextLength"/>, and "all folders" only applies to a search.
+    /// </summary>
+    public static WebmailListQuery Parse(string? folder, string? sort, string? order, string? filter, string? text, string? scope, string? view)
+    {
+        var search = string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+        if (search is { Length: > MaxTextLength })
+        {
+            search = search[..MaxTextLength];
+        }
+        return new WebmailListQuery(
+            string.IsNullOrEmpty(folder) ? "INBOX" : folder,
+            Enum.TryParse<WebmailSort>(sort, ignoreCase: true, out var s) && Enum.IsDefined(s) ? s : WebmailSort.Date,
+            string.Equals(order, "asc", StringComparison.OrdinalIgnoreCase),
+            Enum.TryParse<WebmailQuickFilter>(filter, ignoreCase: true, out var f) && Enum.IsDefined(f) ? f : WebmailQuickFilter.None,
+            search,
+            search is not null && string.Equals(scope, "all", StringComparison.OrdinalIgnoreCase),
+            string.Equals(view, "threads", StringComparison.OrdinalIgnoreCase));
+    }
+}
 
 /// <summary>One row position of a list: a message by folder (index into <see cref="WebmailListIndex.Folders"/>) and UID.</summary>
 /// <param name="FolderIndex">Index into <see cref="WebmailListIndex.Folders"/>.</param>

@@ -18,30 +18,41 @@ public sealed partial class WebmailMailSession
     /// <returns>The index, or null when the folder does not exist.</returns>
     /// <exception cref="WebmailUnavailableException">IMAP is out of reach.</exception>
     public Task<WebmailListIndex?> GetListIndexAsync(WebmailListQuery query, CancellationToken cancellationToken) =>
-        RunAsync(async (client, ct) =>
-        {
-            var search = SearchOf(query);
-            if (query.AllFolders)
-            {
-                return await SearchAllFoldersAsync(client, query, search, ct);
-            }
-            var folder = await OpenFolderAsync(client, query.Folder, FolderAccess.ReadOnly, ct);
-            if (folder is null)
-            {
-                return null;
-            }
-            if (CanPage(client, query))
-            {
-                return await PageAsync(client, folder, query, 0, Math.Clamp(_options.PageSize, 1, 500), ct);
-            }
-            var entries = folder.Count == 0 ? []
-                : query.Threads && client.ThreadingAlgorithms.Contains(ThreadingAlgorithm.References)
-                    ? Flatten(await folder.ThreadAsync(ThreadingAlgorithm.References, search, ct), query.Ascending)
-                    : [.. (await OrderedUidsAsync(client, folder, query, search, ct)).Select(u => new WebmailListEntry(0, u.Id, 0))];
-            return new WebmailListIndex([folder.FullName], entries, folder.UidValidity, folder.HighestModSeq);
-        }, cancellationToken);
+        RunAsync((client, ct) => BuildIndexAsync(client, query, null, page: true, ct), cancellationToken);
 
-    private static SearchQuery SearchOf(WebmailListQuery query)
+    /// <summary>
+    /// The index of <paramref name="query"/>'s list (see <see cref="GetListIndexAsync"/>); with <paramref name="keep"/>, those
+    /// messages of that folder stay in it whatever their flags (<see cref="SearchOf"/>); paged only when <paramref name="page"/>.
+    /// </summary>
+    private async Task<WebmailListIndex?> BuildIndexAsync(ImapClient client, WebmailListQuery query, WebmailListKeep? keep, bool page, CancellationToken ct)
+    {
+        if (query.AllFolders)
+        {
+            return await SearchAllFoldersAsync(client, query, keep, ct);
+        }
+        var search = SearchOf(query, keep?.For(query.Folder));
+        var folder = await OpenFolderAsync(client, query.Folder, FolderAccess.ReadOnly, ct);
+        if (folder is null)
+        {
+            return null;
+        }
+        if (page && CanPage(client, query))
+        {
+            return await PageAsync(client, folder, query, 0, Math.Clamp(_options.PageSize, 1, 500), null, ct);
+        }
+        var entries = folder.Count == 0 ? []
+            : query.Threads && client.ThreadingAlgorithms.Contains(ThreadingAlgorithm.References)
+                ? Flatten(await folder.ThreadAsync(ThreadingAlgorithm.References, search, ct), query.Ascending)
+                : [.. (await OrderedUidsAsync(client, folder, query, search, ct)).Select(u => new WebmailListEntry(0, u.Id, 0))];
+        return new WebmailListIndex([folder.FullName], entries, folder.UidValidity, folder.HighestModSeq);
+    }
+
+    /// <summary>
+    /// The SEARCH key of <paramref name="query"/>: its quick filter AND its text. The messages <paramref name="keep"/>
+    /// (UIDs) pass the quick filter whatever their flags (<c>OR filter UID set</c>, RFC 9051 §6.4.4), never the text:
+    /// the reader keeps the messages it opened (and so marked read) in an unread list.
+    /// </summary>
+    private static SearchQuery SearchOf(WebmailListQuery query, IReadOnlyList<uint>? keep = null)
     {
         SearchQuery search = SearchQuery.All;
         search = query.Filter switch
@@ -51,6 +62,10 @@ public sealed partial class WebmailMailSession
             WebmailQuickFilter.Attachments => SearchQuery.HeaderContains("Content-Type", "multipart/mixed"),
             _ => search,
         };
+        if (query.Filter != WebmailQuickFilter.None && keep is { Count: > 0 })
+        {
+            search = search.Or(SearchQuery.Uids(new UniqueIdSet(keep.Select(u => new UniqueId(u)), SortOrder.Ascending)));
+        }
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
             // MailKit sends the text as a quoted string or literal: nothing in it can end the command.
@@ -115,7 +130,7 @@ public sealed partial class WebmailMailSession
             Math.Max(node.UniqueId?.Id ?? 0, node.Children.Count == 0 ? 0 : node.Children.Max(NewestUid));
     }
 
-    private async Task<WebmailListIndex> SearchAllFoldersAsync(ImapClient client, WebmailListQuery query, SearchQuery search, CancellationToken ct)
+    private async Task<WebmailListIndex> SearchAllFoldersAsync(ImapClient client, WebmailListQuery query, WebmailListKeep? keep, CancellationToken ct)
     {
         var ns = client.PersonalNamespaces.Count > 0 ? client.PersonalNamespaces[0] : new FolderNamespace('/', "");
         var folders = (await client.GetFoldersAsync(ns, StatusItems.None, subscribedOnly: false, ct))
@@ -138,7 +153,7 @@ public sealed partial class WebmailMailSession
                 WebmailLog.ImapCommandFailed(_logger, ex.Message);
                 continue;
             }
-            var uids = folder.Count == 0 ? [] : await folder.SearchAsync(search, ct);
+            var uids = folder.Count == 0 ? [] : await folder.SearchAsync(SearchOf(query, keep?.For(folder.FullName)), ct);
             if (uids.Count == 0)
             {
                 continue;

@@ -44,15 +44,19 @@ public sealed partial class WebmailMailSession
                 return null;
             }
             var folder = await EnsureOpenAsync(client, query.Folder, ct);
-            return folder is null ? null : await PageAsync(client, folder, query, start, count, ct);
+            return folder is null ? null : await PageAsync(client, folder, query, start, count, null, ct);
         }, cancellationToken);
 
-    /// <summary>One window of a list from PARTIAL results: positions are 1-based and count from the first row shown.</summary>
-    private static async Task<WebmailListIndex> PageAsync(ImapClient client, IMailFolder folder, WebmailListQuery query, int start, int count, CancellationToken ct)
+    /// <summary>
+    /// One window of a list from PARTIAL results: positions are 1-based and count from the first row shown; the UIDs
+    /// <paramref name="keep"/> pass the quick filter (<see cref="SearchOf"/>).
+    /// </summary>
+    private static async Task<WebmailListIndex> PageAsync(
+        ImapClient client, IMailFolder folder, WebmailListQuery query, int start, int count, IReadOnlyList<uint>? keep, CancellationToken ct)
     {
         start = Math.Max(0, start);
         count = Math.Clamp(count, 1, MaxWindowRows);
-        var search = SearchOf(query);
+        var search = SearchOf(query, keep);
         uint[] uids;
         int total;
         if (folder.Count == 0)

@@ -157,13 +157,19 @@
         if (handled) { e.preventDefault(); }
     }
 
-    // j/k: older/newer message; e: archive; #: delete; s: star or unstar. False when the key is not one of them
-    // (or its control is missing, e.g. no older message): the common keys (r, a, f, u, ?...) still apply.
-    var READER_KEYS = { j: 'older', k: 'newer', e: 'archive', '#': 'delete', s: 'star' };
+    // j/k: next/previous message of the list the message was opened from; e: archive; #: delete; s: star or unstar.
+    // At an end of the list j/k show its notice and go nowhere. False when the key is not one of them (or its control
+    // is missing): the common keys (r, a, f, u, ?...) still apply.
+    var READER_KEYS = { j: 'next', k: 'previous', e: 'archive', '#': 'delete', s: 'star' };
 
     function readerKey(key, actions) {
         var action = READER_KEYS[key];
-        return !!action && click('[data-reader-action=' + action + ']:not([disabled])', actions);
+        if (!action) { return false; }
+        if (click('[data-reader-action=' + action + ']:not([disabled])', actions)) { return true; }
+        var end = actions.querySelector('[data-reader-end=' + action + ']');
+        if (!end) { return false; }
+        actions.querySelectorAll('[data-reader-end]').forEach(function (n) { n.hidden = n !== end; });
+        return true;
     }
 
     function trapTab(dialog, e) {

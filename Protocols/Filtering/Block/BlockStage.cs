@@ -98,7 +98,7 @@ public sealed class BlockStage : IDisposable
         {
             wait = _sharedGreylist is null ? _greylist.Check(client, sender, recipient) : await _sharedGreylist.CheckAsync(client, sender, recipient);
         }
-        catch (StackExchange.Redis.RedisException ex)
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
         {
             FilterLog.GreylistRedisFailed(_logger, ex);
             wait = _greylist.Check(client, sender, recipient);

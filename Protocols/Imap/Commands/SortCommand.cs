@@ -4,7 +4,6 @@ using Mail.Protocols.Imap.Search;
 using Mail.Protocols.Imap.Session;
 using Mail.Protocols.Store;
 using MimeKit;
-using MimeKit.Utils;
 
 namespace Mail.Protocols.Imap.Commands;
 
@@ -16,7 +15,7 @@ namespace Mail.Protocols.Imap.Commands;
 /// Charsets other than UTF-8/US-ASCII: <c>NO [BADCHARSET]</c>. <c>RETURN (UPDATE)</c> (CONTEXT=SORT, RFC 5267 §4) keeps
 /// the sorted result live: later changes come as <c>ADDTO</c>/<c>REMOVEFROM</c> with positions in the sorted result.
 /// </summary>
-public class SortCommand : ImapCommand
+public partial class SortCommand : ImapCommand
 {
     public const string WireName = "SORT";
     private readonly List<(string Key, bool Reverse)> _criteria = [];
@@ -150,125 +149,6 @@ public class SortCommand : ImapCommand
         return ImapCommandResult.Ok(Name + " completed");
     }
 
-    /// <summary>
-    /// Puts <paramref name="matches"/> (indexes into <paramref name="messages"/>, the selected snapshot) in this command's
-    /// sort order; ties keep snapshot order. Also re-sorts a SORT RETURN (UPDATE) result (RFC 5267 §4).
-    /// </summary>
-    internal async ValueTask<List<int>> OrderAsync(ImapSession session, IReadOnlyList<MessageRecord> messages, IReadOnlyList<int> matches, CancellationToken cancellationToken)
-    {
-        var needHeaders = _criteria.Any(c => c.Key is not ("ARRIVAL" or "SIZE"));
-        if (!needHeaders)
-        {
-            return OrderByIndex(messages, matches);
-        }
-        var keys = new List<SortKeys>(matches.Count);
-        foreach (var index in matches)
-        {
-            var headers = needHeaders ? await LoadHeadersAsync(session, messages[index].Uid, cancellationToken) : null;
-            keys.Add(new SortKeys(index, messages[index], headers));
-        }
-        keys.Sort(Compare);
-        return keys.ConvertAll(k => k.Index);
-    }
-
-    /// <summary>
-    /// ARRIVAL and SIZE only: sorts on values already in the snapshot, without reading any message. When the matches
-    /// are already in the order asked for (INTERNALDATE rising with the UID, the usual case), no sort runs at all.
-    /// </summary>
-    private List<int> OrderByIndex(IReadOnlyList<MessageRecord> messages, IReadOnlyList<int> matches)
-    {
-        if (matches.Count == messages.Count && messages is Session.Views.ImapMessageView { SortCache: { } cache })
-        {
-            // The whole mailbox (matches are then 0..n-1): once per set of messages, shared by the sessions.
-            var key = string.Join(' ', _criteria.Select(c => c.Reverse ? "REVERSE " + c.Key : c.Key));
-            return [.. cache.GetOrAdd(key, _ => [.. SortIndexes(messages, matches)])];
-        }
-        return SortIndexes(messages, matches);
-    }
-
-    private List<int> SortIndexes(IReadOnlyList<MessageRecord> messages, IReadOnlyList<int> matches)
-    {
-        var n = matches.Count;
-        var values = new long[_criteria.Count][];
-        for (var c = 0; c < _criteria.Count; c++)
-        {
-            var column = values[c] = new long[n];
-            var arrival = _criteria[c].Key == "ARRIVAL";
-            for (var i = 0; i < n; i++)
-            {
-                var record = messages[matches[i]];
-                column[i] = arrival ? record.InternalDate.UtcTicks : record.SizeOctets;
-            }
-        }
-        int CompareAt(int x, int y)
-        {
-            for (var c = 0; c < _criteria.Count; c++)
-            {
-                var r = values[c][x].CompareTo(values[c][y]);
-                if (r != 0)
-                {
-                    return _criteria[c].Reverse ? -r : r;
-                }
-            }
-            return x.CompareTo(y);
-        }
-        var order = new int[n];
-        for (var i = 0; i < n; i++)
-        {
-            order[i] = i;
-        }
-        var sorted = true;
-        for (var i = 1; i < n && sorted; i++)
-        {
-            sorted = CompareAt(i - 1, i) < 0;
-        }
-        if (!sorted)
-        {
-            // REVERSE ARRIVAL over ascending dates without ties: the matches backwards.
-            Array.Reverse(order);
-            sorted = true;
-            for (var i = 1; i < n && sorted; i++)
-            {
-                sorted = CompareAt(order[i - 1], order[i]) < 0;
-            }
-        }
-        if (!sorted)
-        {
-            Array.Sort(order, CompareAt);
-        }
-        var result = new List<int>(n);
-        foreach (var i in order)
-        {
-            result.Add(matches[i]);
-        }
-        return result;
-    }
-
-    private int Compare(SortKeys a, SortKeys b)
-    {
-        foreach (var (key, reverse) in _criteria)
-        {
-            var c = key switch
-            {
-                "ARRIVAL" => a.Record.InternalDate.UtcDateTime.CompareTo(b.Record.InternalDate.UtcDateTime),
-                "SIZE" => a.Record.SizeOctets.CompareTo(b.Record.SizeOctets),
-                "DATE" => a.Date.CompareTo(b.Date),
-                "SUBJECT" => ImapBaseSubject.CompareCaseMap(a.BaseSubject, b.BaseSubject),
-                "FROM" => ImapBaseSubject.CompareCaseMap(a.Mailbox(HeaderId.From), b.Mailbox(HeaderId.From)),
-                "TO" => ImapBaseSubject.CompareCaseMap(a.Mailbox(HeaderId.To), b.Mailbox(HeaderId.To)),
-                "CC" => ImapBaseSubject.CompareCaseMap(a.Mailbox(HeaderId.Cc), b.Mailbox(HeaderId.Cc)),
-                "DISPLAYFROM" => ImapBaseSubject.CompareCaseMap(a.Display(HeaderId.From), b.Display(HeaderId.From)),
-                "DISPLAYTO" => ImapBaseSubject.CompareCaseMap(a.Display(HeaderId.To), b.Display(HeaderId.To)),
-                _ => 0,
-            };
-            if (c != 0)
-            {
-                return reverse ? -c : c;
-            }
-        }
-        return a.Index.CompareTo(b.Index);
-    }
-
     /// <summary>Reads only the header of a message (null when it vanished meanwhile or does not parse).</summary>
     internal static async ValueTask<HeaderList?> LoadHeadersAsync(ImapSession session, uint uid, CancellationToken cancellationToken)
     {
@@ -287,49 +167,6 @@ public class SortCommand : ImapCommand
             {
                 return null;
             }
-        }
-    }
-
-    /// <summary>The sort values of one message, computed on demand.</summary>
-    private sealed class SortKeys(int index, MessageRecord record, HeaderList? headers)
-    {
-        private string? _baseSubject;
-        private DateTime? _date;
-
-        public int Index { get; } = index;
-
-        public MessageRecord Record { get; } = record;
-
-        public string BaseSubject => _baseSubject ??= ImapBaseSubject.Extract(headers?[HeaderId.Subject]);
-
-        /// <summary>The Date header in UTC, or INTERNALDATE when missing or unparsable (RFC 5256 §3 DATE).</summary>
-        public DateTime Date => _date ??= headers?[HeaderId.Date] is { } text && DateUtils.TryParse(text, out var date)
-            ? date.UtcDateTime
-            : Record.InternalDate.UtcDateTime;
-
-        /// <summary>
-        /// addr-mailbox of the first address (RFC 5256 §3 FROM/TO/CC): the local part, or for a group
-        /// the group name (its ENVELOPE start-of-group entry).
-        /// </summary>
-        public string Mailbox(HeaderId id) => First(id) switch
-        {
-            MailboxAddress m => m.LocalPart,
-            GroupAddress g => g.Name ?? "",
-            _ => "",
-        };
-
-        /// <summary>Display name of the first address, else its addr-spec; a group's name (RFC 5957 §3.1).</summary>
-        public string Display(HeaderId id) => First(id) switch
-        {
-            MailboxAddress m => string.IsNullOrEmpty(m.Name) ? m.Address : m.Name,
-            GroupAddress g => g.Name ?? "",
-            _ => "",
-        };
-
-        private InternetAddress? First(HeaderId id)
-        {
-            var header = headers?.FirstOrDefault(h => h.Id == id);
-            return header is not null && InternetAddressList.TryParse(header.RawValue, out var list) ? list.FirstOrDefault() : null;
         }
     }
 }

@@ -101,8 +101,11 @@ public sealed class FailureDelayTests
     {
         var redis = Environment.GetEnvironmentVariable("MAIL_TEST_REDIS");
         Assert.False(string.IsNullOrWhiteSpace(redis), "MAIL_TEST_REDIS must name the test Redis (scripts/services.sh env).");
-        await using var nodeA = await MailHostFixture.StartAsync(Settings(redis));
-        await using var nodeB = await MailHostFixture.StartAsync(Settings(redis));
+        // The nodes must see each other's counts even on a loaded CI machine: a Redis reply slower than the 500 ms
+        // production timeout would make a node count in its own memory (see AuthFailureThrottleRedisTimeoutTests).
+        var shared = redis + ",syncTimeout=10000,asyncTimeout=10000";
+        await using var nodeA = await MailHostFixture.StartAsync(Settings(shared));
+        await using var nodeB = await MailHostFixture.StartAsync(Settings(shared));
         var throttleA = nodeA.Services.GetRequiredService<AuthFailureThrottle>();
         var throttleB = nodeB.Services.GetRequiredService<AuthFailureThrottle>();
         Assert.True(throttleA.Shared && throttleB.Shared);

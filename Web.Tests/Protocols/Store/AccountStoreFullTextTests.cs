@@ -109,7 +109,7 @@ public sealed class AccountStoreFullTextTests
             connection.Open();
             using var cmd = connection.CreateCommand();
             // Exactly what a store written before the full-text index looks like.
-            cmd.CommandText = "DROP TABLE fts_words; DROP TABLE private_flags; DROP TABLE fts_text; DROP TABLE fts_files; DROP TABLE metadata; PRAGMA user_version=1;";
+            cmd.CommandText = "DROP TABLE sort_keys; DROP TABLE fts_words; DROP TABLE private_flags; DROP TABLE fts_text; DROP TABLE fts_files; DROP TABLE metadata; PRAGMA user_version=1;";
             cmd.ExecuteNonQuery();
         }
         fixture.Reopen();
@@ -134,7 +134,7 @@ public sealed class AccountStoreFullTextTests
             connection.Open();
             using var cmd = connection.CreateCommand();
             // A store written before the word index (schema v4).
-            cmd.CommandText = "DROP TABLE fts_words; PRAGMA user_version=4;";
+            cmd.CommandText = "DROP TABLE sort_keys; DROP TABLE fts_words; PRAGMA user_version=4;";
             cmd.ExecuteNonQuery();
         }
         fixture.Reopen();
@@ -158,7 +158,7 @@ public sealed class AccountStoreFullTextTests
         {
             connection.Open();
             using var cmd = connection.CreateCommand();
-            cmd.CommandText = "DROP TABLE fts_words; DROP TABLE private_flags; DROP TABLE fts_text; DROP TABLE fts_files; DROP TABLE metadata; PRAGMA user_version=1;";
+            cmd.CommandText = "DROP TABLE sort_keys; DROP TABLE fts_words; DROP TABLE private_flags; DROP TABLE fts_text; DROP TABLE fts_files; DROP TABLE metadata; PRAGMA user_version=1;";
             cmd.ExecuteNonQuery();
         }
         fixture.Reopen();

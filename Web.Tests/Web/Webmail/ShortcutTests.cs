@@ -145,18 +145,18 @@ public sealed class ShortcutTests(WebmailHostFixture host)
         var uids = await UidsAsync(page);
         Assert.Equal(3, uids.Count);
 
-        // The middle message: "s" stars it, "j" opens the older one, "k" the newer one again.
+        // The middle message: "s" stars it, "j" opens the next (older) one, "k" the previous (newer) one again.
         await page.GotoAsync(WebmailRoutes.Message("Reading", uids[1]));
         await ShellSession.WaitInteractiveAsync(page);
-        await page.WaitForSelectorAsync("[data-testid=reader-older]");
+        await page.WaitForSelectorAsync("[data-testid=reader-next]");
         await page.Keyboard.PressAsync("s");
         await page.WaitForSelectorAsync("[data-testid=reader-star][aria-pressed=true]");
         await page.Keyboard.PressAsync("j");
-        await page.WaitForURLAsync(url => url.Contains($"uid={uids[2]}", StringComparison.Ordinal));
-        await page.WaitForSelectorAsync($"[data-testid=reader-newer][href$='uid={uids[1]}']");
-        Assert.Equal(0, await page.Locator("[data-testid=reader-older]").CountAsync());
+        await page.WaitForURLAsync(url => url.Contains($"uid={uids[2]}&", StringComparison.Ordinal));
+        await page.WaitForSelectorAsync($"[data-testid=reader-previous][data-uid='{uids[1]}']");
+        Assert.Equal(0, await page.Locator("[data-testid=reader-next]").CountAsync());
         await page.Keyboard.PressAsync("k");
-        await page.WaitForURLAsync(url => url.Contains($"uid={uids[1]}", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => url.Contains($"uid={uids[1]}&", StringComparison.Ordinal));
         await page.WaitForSelectorAsync("[data-testid=reader-star][aria-pressed=true]");
         await session.ScreenshotAsync("reader-actions");
 
@@ -168,7 +168,7 @@ public sealed class ShortcutTests(WebmailHostFixture host)
         // "#" moves the open message to Trash.
         await page.GotoAsync(WebmailRoutes.Message("Reading", uids[2]));
         await ShellSession.WaitInteractiveAsync(page);
-        await page.WaitForSelectorAsync("[data-testid=reader-newer]");
+        await page.WaitForSelectorAsync("[data-testid=reader-previous]");
         await page.Keyboard.PressAsync("#");
         await page.WaitForSelectorAsync("[data-testid=message-list][data-total='1']");
 

@@ -22,7 +22,7 @@ public sealed partial class MessageList
     public const int RowHeight = 52;
 
     /// <summary>Longest search text accepted; longer input is cut.</summary>
-    public const int MaxSearchLength = 200;
+    public const int MaxSearchLength = WebmailListQuery.MaxTextLength;
 
     /// <summary>Rows kept in the circuit's row cache before it is emptied (a dozen screens; bounds an idle tab's memory).</summary>
     public const int MaxCachedRows = 600;
@@ -257,22 +257,7 @@ public sealed partial class MessageList
         return new(rows, index.Total);
     }
 
-    private WebmailListQuery ParseQuery()
-    {
-        var text = string.IsNullOrWhiteSpace(Text) ? null : Text.Trim();
-        if (text is { Length: > MaxSearchLength })
-        {
-            text = text[..MaxSearchLength];
-        }
-        return new WebmailListQuery(
-            string.IsNullOrEmpty(Folder) ? "INBOX" : Folder,
-            Enum.TryParse<WebmailSort>(SortName, ignoreCase: true, out var sort) && Enum.IsDefined(sort) ? sort : WebmailSort.Date,
-            string.Equals(Order, "asc", StringComparison.OrdinalIgnoreCase),
-            Enum.TryParse<WebmailQuickFilter>(FilterName, ignoreCase: true, out var filter) && Enum.IsDefined(filter) ? filter : WebmailQuickFilter.None,
-            text,
-            text is not null && string.Equals(Scope, "all", StringComparison.OrdinalIgnoreCase),
-            string.Equals(View, "threads", StringComparison.OrdinalIgnoreCase));
-    }
+    private WebmailListQuery ParseQuery() => WebmailListQuery.Parse(Folder, SortName, Order, FilterName, Text, Scope, View);
 
     private string _searchText = "";
 

@@ -25,9 +25,10 @@ public sealed class ImapMailboxSnapshot
     }
 
     /// <summary>
-    /// Whole-mailbox sort orders by criteria that only read immutable values (ARRIVAL, SIZE), keyed by the criteria:
-    /// the positions in sort order. Shared by the versions that hold the same messages, so a webmail's
-    /// <c>SORT RETURN (PARTIAL 1:50) (REVERSE ARRIVAL)</c> sorts a 100,000-message mailbox once, not per page.
+    /// Whole-mailbox sort orders (SORT, RFC 5256 §3), keyed by the criteria (e.g. <c>REVERSE FROM</c>): the positions in
+    /// sort order. Every criterion reads values that never change for a UID (INTERNALDATE, size, header keys), so the
+    /// orders are shared by the versions that hold the same messages, and a webmail's
+    /// <c>SORT RETURN (PARTIAL 1:50) (FROM)</c> sorts a 100,000-message mailbox once, not per page.
     /// </summary>
     public ConcurrentDictionary<string, int[]> SortCache { get; }
 

@@ -18,7 +18,11 @@ public sealed class ImapSharedMailbox : IDisposable
     {
         Store = store;
         MailboxId = mailboxId;
+        SortKeys = new ImapSortKeyCache(store, mailboxId);
     }
+
+    /// <summary>The SORT keys of the mailbox's messages, read from the store's index once for all sessions and versions.</summary>
+    public ImapSortKeyCache SortKeys { get; }
 
     /// <summary>The store the mailbox lives in (the owner's for a shared mailbox).</summary>
     public IAccountStore Store { get; }
@@ -38,7 +42,11 @@ public sealed class ImapSharedMailbox : IDisposable
     public ImapMailboxSnapshot? Peek => Volatile.Read(ref _published)?.Snapshot;
 
     /// <summary>Disposes the refresh lock (the registry does, when the last holder lets go).</summary>
-    public void Dispose() => _refresh.Dispose();
+    public void Dispose()
+    {
+        _refresh.Dispose();
+        SortKeys.Dispose();
+    }
 
     /// <summary>Marks the view out of date: a change was committed in the mailbox. Call before waking the sessions.</summary>
     public void MarkStale() => Interlocked.Increment(ref _generation);
