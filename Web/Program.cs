@@ -44,6 +44,7 @@ if (roles.Contains(MailRoles.Outbound))
 if (roles.Contains(MailRoles.Web))
 {
     builder.Services.AddWebmail();
+    builder.UseBuildOutputStaticAssets();
 }
 
 var app = builder.Build();

@@ -11,12 +11,20 @@
 #    open a message (GET /mail/read), search (GET /mail?q=WORD); client-side p50/p95 on loopback, and the server's
 #    own times from its "Request finished" log lines (this run's only); then the IMAP commands of a first page one by
 #    one (login, LIST-STATUS, EXAMINE, the list index, the page's FETCH) for a per-command breakdown;
-# 4. SESSIONS signed-in sessions that each loaded the list once: server RSS before/after/IDLE_SECS later.
-# Writes the figures to bench/webmail-results.md (RESULTS=...). Stops what it started.
+# 4. SESSIONS signed-in sessions that each loaded the list once: server RSS before/after/IDLE_SECS later;
+# 5. bench/webmailbrowser (Playwright driving Debian's chromium, as Web.Tests' browser tests do), BROWSER_REPS times, each a
+#    new browser context: sign in (click to first rows, and to the interactive list), first page (document load to
+#    first rows, to the interactive list, and its time to first byte), scroll the virtual list to the middle and to the
+#    end (until the rows there are on screen, no placeholder left), open a message (click to its body in the reading
+#    pane), search the folder (Enter to the visible rows all being hits); p50/p95 per step, timed inside the page per
+#    animation frame; the sign-in POST and the first-page document also get the server's own times (SERVER bsignin,
+#    bfirst). The other steps run inside the Blazor circuit (SignalR), where the server logs no per-step time.
+# Appends the figures as a new section to bench/webmail-results.md (RESULTS=...), keeping the runs before it.
+# Stops what it started.
 #
 # Knobs (environment): MSGS (100000) FILL_CONNS (4) REPS (20) SESSIONS (200) IDLE_SECS (30) WORD (zanzibar)
 #   BENCH_DIR (/tmp/webmail-bench) NO_BUILD=1 KEEP_DATA=1 (reuse a filled data path from a previous run)
-#   RESULTS (bench/webmail-results.md; "-" = don't write)
+#   RESULTS (bench/webmail-results.md; "-" = don't write) BROWSER_REPS (10; 0 = no browser step) HTTP=0 (skip step 3-4)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,11 +35,14 @@ REPS=${REPS:-20}
 SESSIONS=${SESSIONS:-200}
 IDLE_SECS=${IDLE_SECS:-30}
 WORD=${WORD:-zanzibar}
+BROWSER_REPS=${BROWSER_REPS:-10}
+HTTP_STEP=${HTTP:-1}
 RESULTS=${RESULTS:-$ROOT/bench/webmail-results.md}
 DOMAIN=bench.test
 USER=bench@$DOMAIN
 PASS=pass
 DLL=$ROOT/Web/bin/Release/net10.0/Mail.Web.dll
+BROWSER_DLL=$ROOT/bench/webmailbrowser/bin/Release/net10.0/WebmailBrowserBench.dll
 SERVER_PID=
 PY=$(command -v /usr/bin/python3 || command -v python3)
 DRIVER=("$PY" "$ROOT/bench/webmail_bench.py")
@@ -53,8 +64,15 @@ ulimit -n "$(ulimit -Hn)"
 if [ "${NO_BUILD:-0}" != 1 ]; then
   log "building Release"
   dotnet build "$ROOT/Web/Web.csproj" -c Release -nologo -clp:ErrorsOnly >/dev/null
+  if [ "$BROWSER_REPS" -gt 0 ]; then
+    dotnet build "$ROOT/bench/webmailbrowser/WebmailBrowserBench.csproj" -c Release -nologo -clp:ErrorsOnly >/dev/null
+  fi
 fi
 [ -f "$DLL" ] || die "no $DLL"
+if [ "$BROWSER_REPS" -gt 0 ]; then
+  [ -f "$BROWSER_DLL" ] || die "no $BROWSER_DLL"
+  [ -x /usr/bin/chromium ] || die "no /usr/bin/chromium (scripts/services.sh installs it)"
+fi
 
 DATA=$B/data
 if [ "${KEEP_DATA:-0}" != 1 ] || [ ! -f "$B/filled" ]; then
@@ -91,31 +109,45 @@ if [ ! -f "$B/filled" ]; then
 else
   say "fill: reused $DATA from a previous run"
 fi
-log "timing the webmail ($REPS reps, then $SESSIONS sessions)"
-"${DRIVER[@]}" http "http://127.0.0.1:$HTTP" "$IMAP" "$USER" "$PASS" "$SERVER_PID" "$REPS" "$SESSIONS" "$IDLE_SECS" "$WORD" | tee -a "$out"
+if [ "$HTTP_STEP" != 0 ]; then
+  log "timing the webmail ($REPS reps, then $SESSIONS sessions)"
+  "${DRIVER[@]}" http "http://127.0.0.1:$HTTP" "$IMAP" "$USER" "$PASS" "$SERVER_PID" "$REPS" "$SESSIONS" "$IDLE_SECS" "$WORD" | tee -a "$out"
+fi
+if [ "$BROWSER_REPS" -gt 0 ]; then
+  log "timing the webmail in chromium ($BROWSER_REPS reps; screenshots of the first rep in $B/screenshots)"
+  dotnet "$BROWSER_DLL" "http://127.0.0.1:$HTTP" "$USER" "$PASS" "$BROWSER_REPS" "$WORD" "$B/screenshots" | tee -a "$out"
+fi
 say "load at end $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # The server's own request times (Microsoft.AspNetCore.Hosting.Diagnostics "Request finished ... 12.3ms").
+# $2 (optional): only requests of that method (the sign-in page is a GET and its form a POST to the same URL).
 server_times() {
-  tail -n +"$((LOG_START + 1))" "$B/server.log" | grep -a "Request finished" | grep -a "[?&]b=$1-" | sed -n 's/.* \([0-9.]*\)ms$/\1/p' | sort -n |
+  tail -n +"$((LOG_START + 1))" "$B/server.log" | grep -a "Request finished" | grep -a " ${2:-[A-Z]*} http[^ ]*[?&]b=$1-" | sed -n 's/.* \([0-9.]*\)ms$/\1/p' | sort -n |
     awk -v name="$1" '{ v[NR] = $1 } END {
       if (NR == 0) { print "SERVER " name " n=0"; exit }
       i50 = int(0.50 * NR + 0.5); if (i50 < 1) i50 = 1; i95 = int(0.95 * NR + 0.5); if (i95 < 1) i95 = 1
       printf "SERVER %s n=%d p50_ms=%.1f p95_ms=%.1f max_ms=%.1f\n", name, NR, v[i50], v[i95], v[NR] }'
 }
-for phase in first read search session; do say "$(server_times "$phase")"; done
+phases=()
+[ "$HTTP_STEP" != 0 ] && phases+=(first read search session)
+[ "$BROWSER_REPS" -gt 0 ] && phases+=(bsignin bfirst)
+for phase in "${phases[@]}"; do say "$(server_times "$phase" "$([ "$phase" = bsignin ] && echo POST)")"; done
 
+# Appends this run as a new section: the file keeps every earlier run (and what was written about them by hand).
 if [ "$RESULTS" != - ]; then
+  rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  dirty=$(git -C "$ROOT" status --porcelain -- Web Protocols Shared bench 2>/dev/null | head -c1)
   {
-    echo "# Webmail benchmark (issue 7): $MSGS-message INBOX"
+    [ -s "$RESULTS" ] || printf '# Webmail benchmark (issue 7): %s-message INBOX\n' "$MSGS"
     echo
-    echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') with \`bash bench/webmail.sh\` (MSGS=$MSGS REPS=$REPS SESSIONS=$SESSIONS IDLE_SECS=$IDLE_SECS)."
-    echo "The machine was shared and loaded (2 cores, several helpers building and testing): see the load averages;"
-    echo "the figures are upper bounds of what an idle machine gives."
+    echo "## Run $(date -u '+%Y-%m-%d %H:%M UTC'): $rev${dirty:+ plus uncommitted changes}"
+    echo
+    echo "\`bash bench/webmail.sh\` (MSGS=$MSGS REPS=$REPS SESSIONS=$SESSIONS IDLE_SECS=$IDLE_SECS BROWSER_REPS=$BROWSER_REPS HTTP=$HTTP_STEP$([ "${KEEP_DATA:-0}" = 1 ] && echo ' KEEP_DATA=1'))."
+    echo "The load averages in the block are part of the figures (2 shared cores)."
     echo
     echo '```'
     cat "$out"
     echo '```'
-  } >"$RESULTS"
-  log "wrote $RESULTS"
+  } >>"$RESULTS"
+  log "appended this run to $RESULTS"
 fi

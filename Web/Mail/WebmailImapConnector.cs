@@ -24,14 +24,21 @@ public enum ImapLoginResult
 /// <summary>
 /// Opens authenticated MailKit <see cref="ImapClient"/> connections to the Mailbox role: the configured
 /// <see cref="WebmailOptions.ImapHost"/>, else the IMAP listener this process bound
-/// (<see cref="MailEndpoints.Bound"/>), else the configured IMAP endpoint.
+/// (<see cref="MailEndpoints.Bound"/>), else the configured IMAP endpoint. With TLS (STARTTLS towards a non-loopback
+/// address) a certificate is trusted when it validates or when it is this node's own (<see cref="NodeCertificateTrust"/>).
 /// </summary>
-public sealed class WebmailImapConnector(IOptions<WebmailOptions> options, MailEndpoints endpoints, ILogger<WebmailImapConnector> logger)
+/// <param name="options">Where IMAP is and how to reach it (<c>Mail:Webmail</c>).</param>
+/// <param name="endpoints">The listeners this process bound.</param>
+/// <param name="logger">Logger.</param>
+/// <param name="services">Where this node's certificate comes from; null (unit tests) trusts only certificates that validate.</param>
+public sealed class WebmailImapConnector(
+    IOptions<WebmailOptions> options, MailEndpoints endpoints, ILogger<WebmailImapConnector> logger, IServiceProvider? services = null)
 {
     /// <summary>The ID field naming the real client (RFC 2971 §3.3 leaves field names open; Dovecot and Roundcube use this one).</summary>
     public const string OriginatingIpField = "x-originating-ip";
 
     private readonly WebmailOptions _options = options.Value;
+    private readonly NodeCertificateTrust _trust = new(services);
 
     /// <summary>
     /// Checks <paramref name="address"/>/<paramref name="password"/> by logging in to IMAP, then logs out.
@@ -70,7 +77,7 @@ public sealed class WebmailImapConnector(IOptions<WebmailOptions> options, MailE
     public async Task<ImapClient> ConnectAsync(string address, string password, IPAddress? clientAddress, CancellationToken cancellationToken)
     {
         var (host, port) = ResolveEndpoint();
-        var client = new ImapClient { Timeout = _options.ImapTimeoutSeconds * 1000 };
+        var client = new ImapClient { Timeout = _options.ImapTimeoutSeconds * 1000, ServerCertificateValidationCallback = _trust.Validate };
         try
         {
             await client.ConnectAsync(host, port, ResolveSecurity(host), cancellationToken);

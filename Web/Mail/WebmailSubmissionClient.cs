@@ -1,11 +1,8 @@
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using Mail.Protocols.Hosting;
 using Mail.Shared.Hosting;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -34,12 +31,13 @@ public sealed record WebmailSubmitResult(WebmailSubmitOutcome Outcome, string De
 /// Sends messages through the Submission role (RFC 6409) with MailKit's <see cref="SmtpClient"/>, authenticated
 /// as the signed-in user: the configured <see cref="WebmailOptions.Submission"/> endpoint, else the Submission
 /// listener this process bound, else the configured one. STARTTLS comes before AUTH; a certificate is trusted
-/// when it validates or when it is this node's own (<see cref="TlsCertificateProvider"/>, the all-in-one case).
+/// when it validates or when it is this node's own (<see cref="NodeCertificateTrust"/>, the all-in-one case).
 /// </summary>
 public sealed class WebmailSubmissionClient(
     IOptions<WebmailOptions> options, MailEndpoints endpoints, IServiceProvider services, ILogger<WebmailSubmissionClient> logger)
 {
     private readonly WebmailOptions _options = options.Value;
+    private readonly NodeCertificateTrust _trust = new(services);
 
     /// <summary>
     /// Submits <paramref name="message"/> from <paramref name="sender"/> (MAIL FROM) to <paramref name="recipients"/>
@@ -52,7 +50,7 @@ public sealed class WebmailSubmissionClient(
         ArgumentNullException.ThrowIfNull(credentials);
         ArgumentNullException.ThrowIfNull(message);
         var (host, port) = ResolveEndpoint();
-        using var client = new SmtpClient { Timeout = 60_000, ServerCertificateValidationCallback = ValidateCertificate };
+        using var client = new SmtpClient { Timeout = 60_000, ServerCertificateValidationCallback = _trust.Validate };
         try
         {
             var security = _options.SubmissionSecurity == SecureSocketOptions.Auto ? SecureSocketOptions.StartTls : _options.SubmissionSecurity;
@@ -92,15 +90,4 @@ public sealed class WebmailSubmissionClient(
         return endpoints.LocalDialTarget(MailEndpoints.Submission);
     }
 
-    private bool ValidateCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
-    {
-        if (errors == SslPolicyErrors.None)
-        {
-            return true;
-        }
-        // All-in-one and same-image nodes: the listener presents this node's own certificate.
-        var own = services.GetService<TlsCertificateProvider>()?.Certificate;
-        return own is not null && certificate is not null
-            && certificate.GetCertHashString().Equals(own.GetCertHashString(), StringComparison.OrdinalIgnoreCase);
-    }
 }

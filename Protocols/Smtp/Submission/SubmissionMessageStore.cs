@@ -16,7 +16,8 @@ namespace Mail.Protocols.Smtp.Submission;
 /// configured in <c>Mail:Filters</c>) and refuses at once what it condemns (<c>554 5.7.1</c> virus, <c>550 5.7.1</c>
 /// spam, <c>451 4.7.1</c> scanner down under the tempfail policy), so nothing nasty leaves and no bounce is ever
 /// made for it; prepends a <c>Received</c> field (RFC 5321 §4.4; the authenticated user and
-/// the client address are left out unless <see cref="SubmissionOptions.ShowAuthenticatedUser"/>), signs with
+/// the client address are left out unless <see cref="SubmissionOptions.ShowAuthenticatedUser"/>) and the
+/// <c>Date</c> and <c>Message-ID</c> fields a message lacks (<see cref="SubmissionMissingFields"/>), signs with
 /// the sender domain's DKIM key when one exists (<see cref="DkimMessageSigner"/>, RFC 6376), and commits the
 /// message to the durable <see cref="OutboundQueueStore"/>. <c>250 2.0.0 Ok: queued as ID</c> only after the
 /// queue fsynced; <c>451 4.3.0</c> on I/O errors; the wire guard's DATA refusals queue nothing.
@@ -52,9 +53,9 @@ internal sealed class SubmissionMessageStore(
         var sender = transaction.From.User + "@" + transaction.From.Host;
         var now = time.GetUtcNow();
         var utf8 = transaction.Parameters.Keys.Any(k => k.Equals("SMTPUTF8", StringComparison.OrdinalIgnoreCase));
-        var received = BuildReceived(connection, user, utf8, now);
-
         var body = buffer.Length >= 2 ? buffer.Slice(2) : ReadOnlySequence<byte>.Empty;
+        // Our Received, then the Date and Message-ID the message lacks (RFC 6409 §8.2, §8.3).
+        var received = BuildReceived(connection, user, utf8, now) + SubmissionMissingFields.For(body, host, now);
         var end = buffer.Length >= 2 ? new ReadOnlySequence<byte>(CrlfBytes) : ReadOnlySequence<byte>.Empty;
         var receivedBytes = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(received));
         if (options.ScanLocalMail || !await AllLocalAsync(connection.Recipients, cancellationToken))

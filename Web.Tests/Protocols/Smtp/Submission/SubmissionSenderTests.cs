@@ -62,6 +62,39 @@ public sealed class SubmissionSenderTests : IAsyncLifetime
         Assert.EndsWith("Hello there.\r\nSecond line.\r\n", text);
     }
 
+    [Theory]
+    [InlineData("From: <alice@example.com>\nTo: <carol@remote.example>\nSubject: bare\n\nNo Date, no Message-ID.\n", true, true)]
+    [InlineData("From: <alice@example.com>\nResent-Date: Mon, 30 Nov 2026 12:00:00 +0000\nX-Message-ID: <x@example.com>\nSubject: bare\n\nDate: in the body\nMessage-ID: <body@example.com>\n", true, true)]
+    [InlineData("From: <alice@example.com>\ndate : Mon, 30 Nov 2026 12:00:00 +0000\nSubject: has a date\n\nBody.\n", false, true)]
+    [InlineData("From: <alice@example.com>\nMESSAGE-ID:<kept@example.com>\nSubject: has an id\n\nBody.\n", true, false)]
+    [InlineData("From: <alice@example.com>\nDate: Mon, 30 Nov 2026 12:00:00 +0000\nMessage-Id: <kept@example.com>\n\nBody.\n", false, false)]
+    public async Task Data_LackingDateOrMessageId_GetsThemAdded_Rfc6409(string message, bool addsDate, bool addsMessageId)
+    {
+        var reply = await _host.SubmitAsync("alice@example.com", ["carol@remote.example"], message);
+        Assert.StartsWith("250 2.0.0 Ok: queued as ", reply);
+        await using var file = _host.Queue.OpenMessage(reply["250 2.0.0 Ok: queued as ".Length..]);
+        var text = await new StreamReader(file, Encoding.UTF8).ReadToEndAsync();
+        var header = text[..text.IndexOf("\r\n\r\n", StringComparison.Ordinal)];
+        var fields = header.Split("\r\n").Where(l => l.Length > 0 && l[0] is not (' ' or '\t')).ToList();
+        string Field(string name) => Assert.Single(fields, f => f.Contains(':', StringComparison.Ordinal)
+            && f[..f.IndexOf(':', StringComparison.Ordinal)].Trim().Equals(name, StringComparison.OrdinalIgnoreCase));
+
+        var date = Field("Date");
+        var id = Field("Message-ID");
+        Assert.Equal(addsDate, !message.Contains(date, StringComparison.Ordinal));
+        Assert.Equal(addsMessageId, !message.Contains(id, StringComparison.Ordinal));
+        if (addsDate)
+        {
+            Assert.Matches(@"^Date: [A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$", date);
+        }
+        if (addsMessageId)
+        {
+            Assert.Matches(@"^Message-ID: <[^<>@\s]+@mail\.test\.example>$", id);
+        }
+        Assert.StartsWith("Received: from client.example\r\n\tby mail.test.example with ESMTPSA; ", text);
+        Assert.EndsWith(message[(message.IndexOf("\n\n", StringComparison.Ordinal) + 2)..].Replace("\n", "\r\n", StringComparison.Ordinal), text);
+    }
+
     [Fact]
     public async Task Data_WithShowAuthenticatedUser_ReceivedNamesTheUserAndTheClient()
     {
