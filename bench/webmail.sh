@@ -24,7 +24,7 @@
 #
 # Knobs (environment): MSGS (100000) FILL_CONNS (4) REPS (20) SESSIONS (200) IDLE_SECS (30) WORD (zanzibar)
 #   BENCH_DIR (/tmp/webmail-bench) NO_BUILD=1 KEEP_DATA=1 (reuse a filled data path from a previous run)
-#   RESULTS (bench/webmail-results.md; "-" = don't write) BROWSER_REPS (10; 0 = no browser step) HTTP=0 (skip step 3-4)
+#   RESULTS (bench/webmail-results.md; "-" = don't write) BROWSER_REPS (10; 0 = no browser step) HTTP_STEP=0 (skip steps 3-4)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -36,7 +36,7 @@ SESSIONS=${SESSIONS:-200}
 IDLE_SECS=${IDLE_SECS:-30}
 WORD=${WORD:-zanzibar}
 BROWSER_REPS=${BROWSER_REPS:-10}
-HTTP_STEP=${HTTP:-1}
+HTTP_STEP=${HTTP_STEP:-1}
 RESULTS=${RESULTS:-$ROOT/bench/webmail-results.md}
 DOMAIN=bench.test
 USER=bench@$DOMAIN
@@ -115,7 +115,8 @@ if [ "$HTTP_STEP" != 0 ]; then
 fi
 if [ "$BROWSER_REPS" -gt 0 ]; then
   log "timing the webmail in chromium ($BROWSER_REPS reps; screenshots of the first rep in $B/screenshots)"
-  dotnet "$BROWSER_DLL" "http://127.0.0.1:$HTTP" "$USER" "$PASS" "$BROWSER_REPS" "$WORD" "$B/screenshots" | tee -a "$out"
+  dotnet "$BROWSER_DLL" "http://127.0.0.1:$HTTP" "$USER" "$PASS" "$BROWSER_REPS" "$WORD" "$B/screenshots" | tee -a "$out" ||
+    say "browser step failed (exit ${PIPESTATUS[0]}); its output is above"
 fi
 say "load at end $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -142,7 +143,7 @@ if [ "$RESULTS" != - ]; then
     echo
     echo "## Run $(date -u '+%Y-%m-%d %H:%M UTC'): $rev${dirty:+ plus uncommitted changes}"
     echo
-    echo "\`bash bench/webmail.sh\` (MSGS=$MSGS REPS=$REPS SESSIONS=$SESSIONS IDLE_SECS=$IDLE_SECS BROWSER_REPS=$BROWSER_REPS HTTP=$HTTP_STEP$([ "${KEEP_DATA:-0}" = 1 ] && echo ' KEEP_DATA=1'))."
+    echo "\`bash bench/webmail.sh\` (MSGS=$MSGS REPS=$REPS SESSIONS=$SESSIONS IDLE_SECS=$IDLE_SECS BROWSER_REPS=$BROWSER_REPS HTTP_STEP=$HTTP_STEP$([ "${KEEP_DATA:-0}" = 1 ] && echo ' KEEP_DATA=1'))."
     echo "The load averages in the block are part of the figures (2 shared cores)."
     echo
     echo '```'

@@ -51,37 +51,61 @@ public static class WebmailAttachmentEndpoints
 
     /// <summary>
     /// GET /mail/preview/pdf?folder=&amp;uid=&amp;index=&amp;page=: page <c>page</c> (1-based) of PDF attachment <c>index</c>
-    /// rendered to PNG on the server (<see cref="WebmailPdfPreviewer"/>), under the download headers. 404 when the attachment
-    /// is no PDF or the page does not exist; 422 with a plain-text reason when the PDF cannot be previewed (too large,
-    /// unreadable, timed out); 503 when the renderer is busy or not installed.
+    /// rendered to PNG on the server (<see cref="WebmailPdfPreviewer"/>), under the download headers. The session's
+    /// <see cref="WebmailPreviewCache"/> keeps the decoded PDF and each rendered page, so paging through a document
+    /// fetches its message once (<see cref="WebmailMailSession.LoadPartContentAsync"/>). 404 when the attachment is no
+    /// PDF or the page does not exist; 422 with a plain-text reason when the PDF cannot be previewed (too large,
+    /// unreadable, timed out); 503 when the renderer is busy or not installed, or IMAP is out of reach.
     /// </summary>
     public static async Task<IResult> GetPdfPageAsync(
         HttpContext context, [FromQuery] string? folder, [FromQuery] uint uid, [FromQuery] int index, [FromQuery] int page,
         WebmailMailSessionFactory sessions, WebmailPdfPreviewer previewer, CancellationToken cancellationToken)
     {
-        var (status, message) = await LoadAsync(context, folder, uid, sessions, cancellationToken);
-        if (message is null)
-        {
-            return status;
-        }
-        if (PdfPartOf(message, index) is not { } part)
+        if (string.IsNullOrEmpty(folder) || folder.Length > 1024 || uid == 0 || page < 1 || page > previewer.MaxPages)
         {
             return Results.NotFound();
         }
-        var preview = await previewer.RenderPageAsync(part, page, cancellationToken);
-        if (preview is not { Failure: null, Png: { } png })
+        await using var session = sessions.Open(context.User);
+        if (session is null)
         {
-            return preview.Failure switch
+            return Results.Unauthorized();
+        }
+        WebmailPartContent? pdf;
+        try
+        {
+            pdf = await session.LoadPartContentAsync(folder, uid, index, m => PdfPartOf(m, index), previewer.MaxOctets, cancellationToken);
+        }
+        catch (WebmailUnavailableException)
+        {
+            return Results.Text("The mail server is unavailable. Please try again in a moment.", "text/plain", Encoding.UTF8, StatusCodes.Status503ServiceUnavailable);
+        }
+        SetDownloadHeaders(context);
+        if (pdf is null)
+        {
+            return Results.NotFound();
+        }
+        var pageKey = pdf.Key with { Item = page };
+        if (!session.TryRecall<byte[]>(pageKey, out var png) || png is null)
+        {
+            var preview = pdf.Content is { } content
+                ? await previewer.RenderPageAsync(content, page, cancellationToken)
+                : WebmailPdfPreview.Failed(WebmailPdfPreviewFailure.TooLarge);
+            if (preview is not { Failure: null, Png: { } rendered })
             {
-                WebmailPdfPreviewFailure.NoSuchPage => Results.NotFound(),
-                WebmailPdfPreviewFailure.Busy or WebmailPdfPreviewFailure.ToolMissing =>
-                    Results.Text("Preview unavailable: " + preview.Failure, "text/plain", Encoding.UTF8, StatusCodes.Status503ServiceUnavailable),
-                _ => Results.Text("Preview unavailable: " + preview.Failure, "text/plain", Encoding.UTF8, StatusCodes.Status422UnprocessableEntity),
-            };
+                return preview.Failure switch
+                {
+                    WebmailPdfPreviewFailure.NoSuchPage => Results.NotFound(),
+                    WebmailPdfPreviewFailure.Busy or WebmailPdfPreviewFailure.ToolMissing =>
+                        Results.Text("Preview unavailable: " + preview.Failure, "text/plain", Encoding.UTF8, StatusCodes.Status503ServiceUnavailable),
+                    _ => Results.Text("Preview unavailable: " + preview.Failure, "text/plain", Encoding.UTF8, StatusCodes.Status422UnprocessableEntity),
+                };
+            }
+            png = rendered;
+            session.Remember(pageKey, png, png.Length);
         }
         context.Response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment")
         {
-            FileNameStar = WebmailZipNames.Sanitize(Path.GetFileNameWithoutExtension(WebmailMessageParts.FileNameOf(part, index)) + "-" + page + ".png"),
+            FileNameStar = WebmailZipNames.Sanitize(Path.GetFileNameWithoutExtension(pdf.FileName) + "-" + page + ".png"),
         }.ToString();
         return Results.Bytes(png, "image/png");
     }

@@ -31,6 +31,7 @@ public static class WebmailReaderEndpoints
         services.AddSingleton<WebmailUnsubscriber>();
         services.AddOptions<WebmailPdfPreviewOptions>().BindConfiguration(WebmailPdfPreviewOptions.Section);
         services.AddSingleton<WebmailPdfPreviewer>();
+        services.AddSingleton<WebmailPreviewCache>();
         return services;
     }
 

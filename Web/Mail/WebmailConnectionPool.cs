@@ -40,6 +40,7 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
     private readonly ITimer _sweeper;
     private readonly ITimer? _checker;
     private readonly IDbContextFactory<PlatformDbContext>? _dbFactory;
+    private readonly WebmailPreviewCache? _previewCache;
     // Session keys whose sign-in ended, with when that was seen: leases of them are refused.
     private readonly Dictionary<string, long> _revoked = new(StringComparer.Ordinal);
     private int _checking;
@@ -50,8 +51,10 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
 
     public WebmailConnectionPool(
         WebmailImapConnector connector, WebmailCredentialProtector credentials, IOptions<WebmailOptions> options,
-        TimeProvider time, ILogger<WebmailMailSession> logger, IDbContextFactory<PlatformDbContext>? dbFactory = null)
+        TimeProvider time, ILogger<WebmailMailSession> logger, IDbContextFactory<PlatformDbContext>? dbFactory = null,
+        WebmailPreviewCache? previewCache = null)
     {
+        _previewCache = previewCache;
         _connector = connector;
         _credentials = credentials;
         _options = options.Value;
@@ -115,7 +118,21 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
         }
     }
 
+<<<<<<< HEAD
     /// <summary>Open push connections (<see cref="WebmailMailSession.Watch"/>, one per session) of <paramref name="address"/>'s pooled sessions.</summary>
+=======
+    /// <summary>Whole messages downloaded by <paramref name="address"/>'s pooled sessions (<see cref="WebmailMailSession.MessageDownloads"/>).</summary>
+    public int MessageDownloadsOf(string address)
+    {
+        lock (_entries)
+        {
+            return _entries.Values.Where(e => e.Session.Address.Equals(address, StringComparison.OrdinalIgnoreCase))
+                .Sum(e => e.Session.MessageDownloads);
+        }
+    }
+
+    /// <summary>Open IDLE connections (<see cref="WebmailMailSession.Watch"/>) of <paramref name="address"/>'s pooled sessions.</summary>
+>>>>>>> main
     public int WatchingConnections(string address)
     {
         lock (_entries)
@@ -180,7 +197,7 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
                     _entries.Remove(idle.Key);
                     evicted = idle.Value.Session;
                 }
-                entry = new Entry(new WebmailMailSession(creds, _connector, _options, _logger, this, _time), sessionKey);
+                entry = new Entry(new WebmailMailSession(creds, _connector, _options, _logger, this, _time) { PreviewCache = _previewCache }, sessionKey);
                 _entries.Add(key, entry);
             }
             entry.Leases++;

@@ -134,6 +134,7 @@ public sealed partial class WebmailMailSession
 
     private async Task<MimeMessage?> GetMimeAsync(IMailFolder folder, UniqueId id, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _downloads);
         try
         {
             return await folder.GetMessageAsync(id, cancellationToken);

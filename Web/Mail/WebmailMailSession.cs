@@ -211,6 +211,8 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
             }
             _closed = true;
         }
+        // The session's preview cache entries expire with it.
+        await _ended.CancelAsync();
         await StopWatcherAsync();
         await _gate.WaitAsync();
         try

@@ -28,6 +28,15 @@ public sealed class WebmailPdfPreviewOptions
     /// <summary>Renderings running at once on this node (each one a process); default 2. Further requests wait up to <see cref="TimeoutSeconds"/>, then <see cref="WebmailPdfPreviewFailure.Busy"/>.</summary>
     public int MaxConcurrent { get; set; } = 2;
 
+    /// <summary>
+    /// Octets this node keeps of decoded PDF parts and rendered pages (<see cref="WebmailPreviewCache"/>), so paging
+    /// through a document fetches its message once; default 64 MiB, 0 turns the cache off. An entry bigger than this is not kept.
+    /// </summary>
+    public long CacheOctets { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Minutes a cached part or page is kept after its last use (sliding; also dropped at sign-out); default 10.</summary>
+    public int CacheMinutes { get; set; } = 10;
+
     /// <summary>The <c>pdftoppm</c> executable (a name looked up in PATH, or a path); default <c>pdftoppm</c>.</summary>
     public string PdfToPpm { get; set; } = "pdftoppm";
 
@@ -57,10 +66,10 @@ public enum WebmailPdfPreviewFailure
     NoSuchPage,
 }
 
-/// <summary>A preview outcome: the page count (<see cref="WebmailPdfPreviewer.CountPagesAsync"/>) or a page's PNG (<see cref="WebmailPdfPreviewer.RenderPageAsync"/>), or why not.</summary>
+/// <summary>A preview outcome: the page count (<see cref="WebmailPdfPreviewer.CountPagesAsync(byte[], CancellationToken)"/>) or a page's PNG (<see cref="WebmailPdfPreviewer.RenderPageAsync(byte[], int, CancellationToken)"/>), or why not.</summary>
 /// <param name="Failure">Null when it worked.</param>
 /// <param name="Pages">Pages in the document (0 on failure or when only a page was rendered).</param>
-/// <param name="Png">The rendered page, for <see cref="WebmailPdfPreviewer.RenderPageAsync"/>.</param>
+/// <param name="Png">The rendered page, for <see cref="WebmailPdfPreviewer.RenderPageAsync(byte[], int, CancellationToken)"/>.</param>
 public sealed record WebmailPdfPreview(WebmailPdfPreviewFailure? Failure, int Pages = 0, byte[]? Png = null)
 {
     /// <summary>A failed preview.</summary>

@@ -48,9 +48,33 @@ public sealed class WebmailPdfPreviewer : IDisposable
         || (contentType.Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase)
             && fileName.EndsWith(".pdf", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>Largest PDF previewed, in octets (<see cref="WebmailPdfPreviewOptions.MaxOctets"/>).</summary>
+    public long MaxOctets => _options.MaxOctets;
+
     /// <summary>The number of pages of the PDF in <paramref name="part"/> (<c>pdfinfo</c>).</summary>
-    public Task<WebmailPdfPreview> CountPagesAsync(MimePart part, CancellationToken cancellationToken) =>
-        WithFileAsync(part, async (path, ct) =>
+    public async Task<WebmailPdfPreview> CountPagesAsync(MimePart part, CancellationToken cancellationToken) =>
+        await DecodeAsync(part, cancellationToken) is { } pdf ? await CountPagesAsync(pdf, cancellationToken) : Refused(WebmailPdfPreviewFailure.Unreadable);
+
+    /// <summary>Page <paramref name="page"/> (1-based, at most <see cref="MaxPages"/>) of the PDF in <paramref name="part"/> as PNG (<c>pdftoppm</c>).</summary>
+    public async Task<WebmailPdfPreview> RenderPageAsync(MimePart part, int page, CancellationToken cancellationToken) =>
+        await DecodeAsync(part, cancellationToken) is { } pdf ? await RenderPageAsync(pdf, page, cancellationToken) : Refused(WebmailPdfPreviewFailure.Unreadable);
+
+    /// <summary>The decoded octets of <paramref name="part"/>; null when it has no content.</summary>
+    private static async Task<byte[]?> DecodeAsync(MimePart part, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        if (part.Content is null)
+        {
+            return null;
+        }
+        using var decoded = new MemoryStream();
+        await part.Content.DecodeToAsync(decoded, cancellationToken);
+        return decoded.ToArray();
+    }
+
+    /// <summary>The number of pages of the PDF <paramref name="pdf"/> (decoded octets; <c>pdfinfo</c>).</summary>
+    public Task<WebmailPdfPreview> CountPagesAsync(byte[] pdf, CancellationToken cancellationToken) =>
+        WithFileAsync(pdf, async (path, ct) =>
         {
             var run = await RunAsync(_options.PdfInfo, [path], 64 * 1024, ct);
             if (run.Failure is { } failure)
@@ -61,14 +85,14 @@ public sealed class WebmailPdfPreviewer : IDisposable
             return pages > 0 ? new WebmailPdfPreview(null, pages) : WebmailPdfPreview.Failed(WebmailPdfPreviewFailure.Unreadable);
         }, cancellationToken);
 
-    /// <summary>Page <paramref name="page"/> (1-based, at most <see cref="MaxPages"/>) of the PDF in <paramref name="part"/> as PNG (<c>pdftoppm</c>).</summary>
-    public Task<WebmailPdfPreview> RenderPageAsync(MimePart part, int page, CancellationToken cancellationToken)
+    /// <summary>Page <paramref name="page"/> (1-based, at most <see cref="MaxPages"/>) of the PDF <paramref name="pdf"/> (decoded octets) as PNG (<c>pdftoppm</c>).</summary>
+    public Task<WebmailPdfPreview> RenderPageAsync(byte[] pdf, int page, CancellationToken cancellationToken)
     {
         if (page < 1 || page > MaxPages)
         {
             return Task.FromResult(WebmailPdfPreview.Failed(WebmailPdfPreviewFailure.NoSuchPage));
         }
-        return WithFileAsync(part, async (path, ct) =>
+        return WithFileAsync(pdf, async (path, ct) =>
         {
             var number = page.ToString(CultureInfo.InvariantCulture);
             var pixels = Math.Clamp(_options.PagePixels, 100, 4000).ToString(CultureInfo.InvariantCulture);
@@ -103,13 +127,17 @@ public sealed class WebmailPdfPreviewer : IDisposable
     }
 
     /// <summary>
-    /// Waits for a free rendering slot, writes the decoded part to a temporary file readable by this user only (checking
-    /// its size and <c>%PDF-</c> header), runs <paramref name="action"/> on it, and deletes the file.
+    /// Checks the size and <c>%PDF-</c> header of <paramref name="pdf"/>, waits for a free rendering slot, writes it to a
+    /// temporary file readable by this user only, runs <paramref name="action"/> on it, and deletes the file.
     /// </summary>
-    private async Task<WebmailPdfPreview> WithFileAsync(MimePart part, Func<string, CancellationToken, Task<WebmailPdfPreview>> action, CancellationToken cancellationToken)
+    private async Task<WebmailPdfPreview> WithFileAsync(byte[] pdf, Func<string, CancellationToken, Task<WebmailPdfPreview>> action, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(part);
-        if (part.Content is null)
+        ArgumentNullException.ThrowIfNull(pdf);
+        if (pdf.Length > _options.MaxOctets)
+        {
+            return Refused(WebmailPdfPreviewFailure.TooLarge);
+        }
+        if (pdf.AsSpan(0, Math.Min(pdf.Length, HeaderWindow)).IndexOf("%PDF-"u8) < 0)
         {
             return Refused(WebmailPdfPreviewFailure.Unreadable);
         }
@@ -125,25 +153,9 @@ public sealed class WebmailPdfPreviewer : IDisposable
             {
                 file.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
             }
-            long length;
-            var header = new byte[HeaderWindow];
-            int headerLength;
             await using (var stream = new FileStream(path, file))
             {
-                await part.Content.DecodeToAsync(stream, cancellationToken);
-                length = stream.Length;
-            }
-            if (length > _options.MaxOctets)
-            {
-                return Refused(WebmailPdfPreviewFailure.TooLarge);
-            }
-            await using (var read = File.OpenRead(path))
-            {
-                headerLength = await read.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken);
-            }
-            if (header.AsSpan(0, headerLength).IndexOf("%PDF-"u8) < 0)
-            {
-                return Refused(WebmailPdfPreviewFailure.Unreadable);
+                await stream.WriteAsync(pdf, cancellationToken);
             }
             var result = await action(path, cancellationToken);
             if (result.Failure is { } failure)

@@ -60,70 +60,81 @@ void Add(string step, double ms)
 var errors = new List<string>();
 var total = -1;
 
+var failed = 0;
 for (var rep = 0; rep < reps; rep++)
 {
-    await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
+    // A step that fails (times out, or the page changed under it) ends its repetition, which is counted and skipped;
+    // the steps it completed keep their times.
+    try
     {
-        BaseURL = baseUrl,
-        ViewportSize = new ViewportSize { Width = 1280, Height = 860 },
-        Locale = "en-US",
-    });
-    await context.AddInitScriptAsync(script);
-    var page = await context.NewPageAsync();
-    page.SetDefaultTimeout(StepTimeoutMs);
-    page.PageError += (_, e) => errors.Add("page error: " + e);
-    page.Console += (_, m) =>
-    {
-        if (m.Type == "error" && !m.Text.Contains("favicon", StringComparison.Ordinal))
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
-            errors.Add("console: " + m.Text);
-        }
-    };
-    async Task Shot(string name)
-    {
-        if (rep == 0)
+            BaseURL = baseUrl,
+            ViewportSize = new ViewportSize { Width = 1280, Height = 860 },
+            Locale = "en-US",
+        });
+        await context.AddInitScriptAsync(script);
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(StepTimeoutMs);
+        page.PageError += (_, e) => errors.Add("page error: " + e);
+        page.Console += (_, m) =>
         {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, name + ".png") });
+            if (m.Type == "error" && !m.Text.Contains("favicon", StringComparison.Ordinal))
+            {
+                errors.Add("console: " + m.Text);
+            }
+        };
+        async Task Shot(string name)
+        {
+            if (rep == 0)
+            {
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, name + ".png") });
+            }
         }
+
+        // Sign in: from the click to the first rows of the list (POST /signin, 302, GET /mail with its prerender),
+        // and until the list is interactive (the circuit's own rows).
+        await page.GotoAsync($"signin?b=bsignin-{rep}");
+        await page.FillAsync("#address", user);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("[data-testid=signin-submit]");
+        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath.StartsWith("/mail", StringComparison.Ordinal));
+        var signIn = await MarksAsync(page);
+        Add("signin_first_rows", signIn.GetProperty("firstRows").GetDouble());
+        Add("signin_interactive", signIn.GetProperty("interactive").GetDouble());
+        await Shot("browser-signed-in");
+
+        // First page of the folder as a document load on the signed-in session.
+        await page.GotoAsync($"mail?folder=INBOX&b=bfirst-{rep}", new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
+        var first = await MarksAsync(page);
+        Add("first_page_rows", first.GetProperty("firstRows").GetDouble());
+        Add("first_page_interactive", first.GetProperty("interactive").GetDouble());
+        Add("first_page_ttfb", first.GetProperty("ttfb").GetDouble());
+        total = await page.EvaluateAsync<int>("() => window.__bench.total()");
+
+        Add("scroll_middle", await page.EvaluateAsync<double>("([w, t]) => window.__bench.scroll(w, t)", new object[] { "middle", StepTimeoutMs }));
+        await Shot("browser-middle");
+        Add("scroll_end", await page.EvaluateAsync<double>("([w, t]) => window.__bench.scroll(w, t)", new object[] { "end", StepTimeoutMs }));
+        await Shot("browser-end");
+
+        Add("open_message", await page.EvaluateAsync<double>("t => window.__bench.open(t)", StepTimeoutMs));
+        await Shot("browser-message");
+
+        // Back to the list inside the circuit, then search the folder.
+        await page.GoBackAsync(new PageGoBackOptions { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForFunctionAsync("() => window.__bench.listReady()", null, new PageWaitForFunctionOptions { Timeout = StepTimeoutMs });
+        Add("search", await page.EvaluateAsync<double>("([w, t]) => window.__bench.search(w, t)", new object[] { word, StepTimeoutMs }));
+        await Shot("browser-search");
+        Console.Error.WriteLine($"rep {rep + 1}/{reps}: " + string.Join(' ', times.Select(t => $"{t.Key}={t.Value[^1]:F0}")));
     }
-
-    // Sign in: from the click to the first rows of the list (POST /signin, 302, GET /mail with its prerender),
-    // and until the list is interactive (the circuit's own rows).
-    await page.GotoAsync($"signin?b=bsignin-{rep}");
-    await page.FillAsync("#address", user);
-    await page.FillAsync("#password", password);
-    await page.ClickAsync("[data-testid=signin-submit]");
-    await page.WaitForURLAsync(u => new Uri(u).AbsolutePath.StartsWith("/mail", StringComparison.Ordinal));
-    var signIn = await MarksAsync(page);
-    Add("signin_first_rows", signIn.GetProperty("firstRows").GetDouble());
-    Add("signin_interactive", signIn.GetProperty("interactive").GetDouble());
-    await Shot("browser-signed-in");
-
-    // First page of the folder as a document load on the signed-in session.
-    await page.GotoAsync($"mail?folder=INBOX&b=bfirst-{rep}", new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
-    var first = await MarksAsync(page);
-    Add("first_page_rows", first.GetProperty("firstRows").GetDouble());
-    Add("first_page_interactive", first.GetProperty("interactive").GetDouble());
-    Add("first_page_ttfb", first.GetProperty("ttfb").GetDouble());
-    total = await page.EvaluateAsync<int>("() => window.__bench.total()");
-
-    Add("scroll_middle", await page.EvaluateAsync<double>("([w, t]) => window.__bench.scroll(w, t)", new object[] { "middle", StepTimeoutMs }));
-    await Shot("browser-middle");
-    Add("scroll_end", await page.EvaluateAsync<double>("([w, t]) => window.__bench.scroll(w, t)", new object[] { "end", StepTimeoutMs }));
-    await Shot("browser-end");
-
-    Add("open_message", await page.EvaluateAsync<double>("t => window.__bench.open(t)", StepTimeoutMs));
-    await Shot("browser-message");
-
-    // Back to the list inside the circuit, then search the folder.
-    await page.GoBackAsync(new PageGoBackOptions { WaitUntil = WaitUntilState.Commit });
-    await page.WaitForFunctionAsync("() => window.__bench.listReady()", null, new PageWaitForFunctionOptions { Timeout = StepTimeoutMs });
-    Add("search", await page.EvaluateAsync<double>("([w, t]) => window.__bench.search(w, t)", new object[] { word, StepTimeoutMs }));
-    await Shot("browser-search");
-    Console.Error.WriteLine($"rep {rep + 1}/{reps}: " + string.Join(' ', times.Select(t => $"{t.Key}={t.Value[^1]:F0}")));
+    catch (Exception e) when (e is PlaywrightException or TimeoutException)
+    {
+        failed++;
+        Console.Error.WriteLine($"rep {rep + 1}/{reps} failed: {e.Message}");
+    }
 }
 
-Console.WriteLine($"RESULT browser chromium={browser.Version} reps={reps} messages={total} viewport=1280x860 console_errors={errors.Count}");
+Console.WriteLine($"RESULT browser chromium={browser.Version} reps={reps} failed_reps={failed} messages={total} viewport=1280x860 console_errors={errors.Count}");
 foreach (var (step, values) in times)
 {
     values.Sort();

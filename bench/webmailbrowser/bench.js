@@ -75,6 +75,8 @@
     },
     // Clicks the middle visible row's link (client-side navigation in the circuit); ms until the reading pane shows its body.
     open: async (timeoutMs) => {
+      // Virtualize may still swap the window's rows for placeholders after a scroll: pick a row once one is there.
+      await frames(() => visibleRows().some(e => e.hasAttribute('data-uid')), timeoutMs, 'a row to open');
       const rows = visibleRows().filter(e => e.hasAttribute('data-uid'));
       const link = rows[Math.floor(rows.length / 2)].querySelector('a.message');
       const t0 = performance.now();

@@ -29,6 +29,8 @@ public sealed class ReaderHostFixture() : MailHostFixture(new Dictionary<string,
     ["Mail:Filters:RejectScore"] = "100000",
     ["Mail:Webmail:Unsubscribe:AllowedNetworks:0"] = "127.0.0.1/32",
     ["Mail:Webmail:Unsubscribe:RequireHttps"] = "false",
+    // A 20-page document can be paged through entirely (PdfPreviewCacheTests).
+    ["Mail:Webmail:PdfPreview:MaxPages"] = "20",
 })
 {
     /// <summary>A new account (random local part) with the test password.</summary>

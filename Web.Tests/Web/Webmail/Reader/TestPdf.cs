@@ -5,8 +5,11 @@ namespace Mail.Web.Tests.Web.Webmail.Reader;
 /// <summary>Small PDFs written by hand for the preview tests: a valid one (exact xref offsets) and damaged ones.</summary>
 internal static class TestPdf
 {
-    /// <summary>A valid PDF 1.4 with <paramref name="pages"/> pages of 200x100 points, each saying "Page n" in Helvetica.</summary>
-    public static byte[] Valid(int pages)
+    /// <summary>
+    /// A valid PDF 1.4 with <paramref name="pages"/> pages of 200x100 points, each saying "Page n" in Helvetica; with
+    /// <paramref name="padding"/>, an unreferenced stream object of that many hex digits makes it as big as a real document.
+    /// </summary>
+    public static byte[] Valid(int pages, int padding = 0)
     {
         // Objects: 1 catalog, 2 page tree, 3 font, then per page a page object and its content stream.
         var objects = new List<string>
@@ -20,6 +23,16 @@ internal static class TestPdf
             var text = $"BT /F1 24 Tf 20 40 Td (Page {p + 1}) Tj ET";
             objects.Add($"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Contents {5 + (2 * p)} 0 R /Resources << /Font << /F1 3 0 R >> >> >>");
             objects.Add($"<< /Length {text.Length} >>\nstream\n{text}\nendstream");
+        }
+        if (padding > 0)
+        {
+            var filler = new StringBuilder(padding);
+            var random = new Random(padding);
+            while (filler.Length < padding)
+            {
+                filler.Append("0123456789abcdef"[random.Next(16)]);
+            }
+            objects.Add($"<< /Length {padding} >>\nstream\n{filler}\nendstream");
         }
         var pdf = new StringBuilder("%PDF-1.4\n");
         var offsets = new List<int>();
