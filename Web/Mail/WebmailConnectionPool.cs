@@ -118,9 +118,6 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
         }
     }
 
-<<<<<<< HEAD
-    /// <summary>Open push connections (<see cref="WebmailMailSession.Watch"/>, one per session) of <paramref name="address"/>'s pooled sessions.</summary>
-=======
     /// <summary>Whole messages downloaded by <paramref name="address"/>'s pooled sessions (<see cref="WebmailMailSession.MessageDownloads"/>).</summary>
     public int MessageDownloadsOf(string address)
     {
@@ -131,8 +128,7 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
         }
     }
 
-    /// <summary>Open IDLE connections (<see cref="WebmailMailSession.Watch"/>) of <paramref name="address"/>'s pooled sessions.</summary>
->>>>>>> main
+    /// <summary>Open push connections (<see cref="WebmailMailSession.Watch"/>, one per session) of <paramref name="address"/>'s pooled sessions.</summary>
     public int WatchingConnections(string address)
     {
         lock (_entries)
