@@ -7,6 +7,7 @@ using Mail.Protocols.Smtp.Outbound;
 using Mail.Protocols.Store;
 using Mail.Shared.Hosting;
 using Mail.Web.Admin;
+using Mail.Web.Admin.Panel;
 using Mail.Web.Hosting;
 using Mail.Web.Platform;
 
@@ -44,6 +45,8 @@ if (roles.Contains(MailRoles.Outbound))
 if (roles.Contains(MailRoles.Web))
 {
     builder.Services.AddWebmail();
+    // The admin panel (/admin) is served by the web host; without the Admin role nobody can sign in to it.
+    builder.Services.AddAdminPanel(enabled: roles.Contains(MailRoles.Admin));
     builder.UseBuildOutputStaticAssets();
 }
 
@@ -52,6 +55,7 @@ await app.Services.InitializePlatformAsync();
 if (roles.Contains(MailRoles.Web))
 {
     app.MapWebmail();
+    app.MapAdminPanel();
 }
 app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
 await app.RunAsync();

@@ -10,6 +10,9 @@ namespace Mail.Protocols.Authentication;
 /// Counts failed authentications per client address and turns the count into a reply delay: the n-th failure
 /// within <see cref="AuthenticationOptions.FailureMemory"/> waits <c>FirstFailureDelay × 2^(n-1)</c>, at most
 /// <see cref="AuthenticationOptions.MaxFailureDelay"/> (2, 4, 8, 15, 15 ... s by default); a success clears the count.
+/// Failures of one address are answered one after another: a failure that comes while an earlier one still waits
+/// waits for that one first, then its own delay, so parallel connections do not multiply the guesses per minute
+/// (20 wrong passwords at once from one address took 20 s, not the 270 s of 20 in a row). Successes never wait.
 /// </summary>
 /// <remarks>
 /// With <c>ConnectionStrings:Redis</c> the count lives in Redis (key <c>mail:auth:v1:fail:&lt;address&gt;</c>, INCR and
@@ -28,6 +31,7 @@ public sealed class AuthFailureThrottle : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<AuthFailureThrottle> _logger;
     private readonly ConcurrentDictionary<IPAddress, (int Count, DateTimeOffset Expires)> _memory = new();
+    private readonly ConcurrentDictionary<IPAddress, DateTimeOffset> _replySlots = new();
     private readonly ConnectionMultiplexer? _redis;
     private int _redisDown;
 
@@ -75,11 +79,14 @@ public sealed class AuthFailureThrottle : IDisposable
         return delay < _options.MaxFailureDelay ? delay : _options.MaxFailureDelay;
     }
 
-    /// <summary>Counts one failure from <paramref name="client"/>; returns the delay to wait before replying.</summary>
+    /// <summary>
+    /// Counts one failure from <paramref name="client"/>; returns the delay to wait before replying: its own
+    /// <see cref="DelayFor"/>, after the replies to this address's failures that are still waiting.
+    /// </summary>
     public async Task<TimeSpan> RecordFailureAsync(IPAddress client)
     {
         var count = await IncrementRedisAsync(client) ?? IncrementMemory(client);
-        return DelayFor(count);
+        return QueueReply(client, DelayFor(count));
     }
 
     /// <summary>The current failure count of <paramref name="client"/> (0 when none or expired).</summary>
@@ -105,6 +112,7 @@ public sealed class AuthFailureThrottle : IDisposable
     public async Task ClearAsync(IPAddress client)
     {
         _memory.TryRemove(client, out _);
+        _replySlots.TryRemove(client, out _);
         if (_redis is not null)
         {
             try
@@ -164,6 +172,28 @@ public sealed class AuthFailureThrottle : IDisposable
             }
         }
         return entry.Count;
+    }
+
+    /// <summary>The reply time of this failure: <paramref name="delay"/> after now, or after the last queued reply of the address.</summary>
+    private TimeSpan QueueReply(IPAddress client, TimeSpan delay)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+        var now = _time.GetUtcNow();
+        var slot = _replySlots.AddOrUpdate(client, _ => now + delay, (_, previous) => (previous > now ? previous : now) + delay);
+        if (_replySlots.Count > 100_000)
+        {
+            foreach (var (key, value) in _replySlots)
+            {
+                if (value <= now)
+                {
+                    _replySlots.TryRemove(key, out _);
+                }
+            }
+        }
+        return slot - now;
     }
 
     private void RedisUp() => Interlocked.Exchange(ref _redisDown, 0);

@@ -30,7 +30,7 @@ public enum SortKeyFields
 /// <param name="ToMailbox">As <paramref name="FromMailbox"/> for To.</param>
 /// <param name="ToDisplay">As <paramref name="FromDisplay"/> for To.</param>
 /// <param name="CcMailbox">As <paramref name="FromMailbox"/> for Cc.</param>
-public sealed record MessageSortKeys(DateTimeOffset? SentDate, string Subject, string FromMailbox, string FromDisplay, string ToMailbox, string ToDisplay, string CcMailbox)
+public sealed partial record MessageSortKeys(DateTimeOffset? SentDate, string Subject, string FromMailbox, string FromDisplay, string ToMailbox, string ToDisplay, string CcMailbox)
 {
     /// <summary>The keys of a message without a parsable header: every string empty, no date.</summary>
     public static MessageSortKeys Empty { get; } = new(null, "", "", "", "", "", "");
@@ -42,7 +42,7 @@ public sealed record MessageSortKeys(DateTimeOffset? SentDate, string Subject, s
         {
             return Empty;
         }
-        DateTimeOffset? date = headers[HeaderId.Date] is { } text && DateUtils.TryParse(text, out var parsed) ? parsed.ToUniversalTime() : null;
+        DateTimeOffset? date = headers[HeaderId.Date] is { } text && HasValidTime(text) && DateUtils.TryParse(text, out var parsed) ? parsed.ToUniversalTime() : null;
         var from = First(headers, HeaderId.From);
         var to = First(headers, HeaderId.To);
         return new MessageSortKeys(date, headers[HeaderId.Subject] ?? "", Mailbox(from), Display(from), Mailbox(to), Display(to), Mailbox(First(headers, HeaderId.Cc)));
@@ -60,6 +60,22 @@ public sealed record MessageSortKeys(DateTimeOffset? SentDate, string Subject, s
             return Empty;
         }
     }
+
+    /// <summary>
+    /// False when the first time of day in a Date header is out of range (<c>59:10</c>, <c>27:39:33</c>): MimeKit's lenient
+    /// parser rolls such a time over into another day, but the date "cannot be parsed" (RFC 5256 §2.2, so INTERNALDATE
+    /// stands in), as Dovecot decides too.
+    /// </summary>
+    private static bool HasValidTime(string text)
+    {
+        var match = TimeOfDay().Match(text);
+        return !match.Success || (int.Parse(match.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture) <= 23
+            && int.Parse(match.Groups[2].ValueSpan, System.Globalization.CultureInfo.InvariantCulture) <= 59
+            && (!match.Groups[3].Success || int.Parse(match.Groups[3].ValueSpan, System.Globalization.CultureInfo.InvariantCulture) <= 60));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?\b")]
+    private static partial System.Text.RegularExpressions.Regex TimeOfDay();
 
     /// <summary>addr-mailbox of an address (RFC 5256 §3): the local part; for a group, its name (the ENVELOPE start-of-group entry).</summary>
     private static string Mailbox(InternetAddress? address) => address switch

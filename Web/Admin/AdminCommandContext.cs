@@ -1,4 +1,5 @@
 using Mail.Shared.Directory;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Mail.Web.Admin;
 
@@ -11,6 +12,15 @@ internal sealed class AdminCommandContext(IReadOnlyList<string> arguments, IDire
     public IReadOnlyList<string> Arguments { get; } = arguments;
 
     public IDirectoryAdmin Directory { get; } = directory;
+
+    /// <summary>The directory operations shared with the web admin panel, on <see cref="Directory"/>.</summary>
+    public DirectoryAdministration Administration => _administration ??= new DirectoryAdministration(
+        Directory, Services.GetService<ILoggerFactory>()?.CreateLogger<DirectoryAdministration>() ?? NullLogger<DirectoryAdministration>.Instance);
+
+    /// <summary>Who runs the command, for the audit log: <c>cli:&lt;os user&gt;</c>.</summary>
+    public static string Actor => "cli:" + Environment.UserName;
+
+    private DirectoryAdministration? _administration;
 
     /// <summary>The first line of standard input when the command reads a password; never from argv.</summary>
     public string Password => password ?? throw new InvalidOperationException("This command does not read a password.");
@@ -36,6 +46,24 @@ internal sealed class AdminCommandContext(IReadOnlyList<string> arguments, IDire
         DirectoryChangeResult.InvalidAddress => Fail($"not a valid address: {subject}"),
         _ => Fail($"{subject}: {result}"),
     };
+
+    /// <summary>Maps an <see cref="AdminChange"/> of <see cref="DirectoryAdministration"/> to a message and an exit code.</summary>
+    public int Report(AdminChange change, string done)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return change.Status switch
+        {
+            AdminChangeStatus.Done => Ok(done),
+            AdminChangeStatus.AlreadyExists => Fail($"{change.Subject} already exists"),
+            AdminChangeStatus.UnknownDomain => Fail($"the domain of {change.Subject} is not a local domain (add it with: admin domain add <domain>)"),
+            AdminChangeStatus.UnknownUser => Fail($"no such user: {change.Subject}"),
+            AdminChangeStatus.InvalidAddress => Fail($"not a valid address: {change.Subject}"),
+            AdminChangeStatus.InvalidDomain => Fail($"not a valid domain name: {change.Subject}"),
+            AdminChangeStatus.SelfAlias => Fail("an alias cannot point to itself"),
+            AdminChangeStatus.EmptyPassword => Fail("the password must not be empty"),
+            _ => Fail($"{change.Subject}: {change.Status}"),
+        };
+    }
 
     private int Ok(string message)
     {

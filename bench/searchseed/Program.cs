@@ -18,6 +18,37 @@ if (args.Length < 4)
     Console.Error.WriteLine("usage: SearchSeed <dataPath> <account> <count> <corpusDir>");
     return 2;
 }
+// SORT benchmark mode, driven by bench/imap-sort.sh: SearchSeed --files <dataPath> <account> <maildirCur>
+// Delivers every file of <maildirCur> (bench/sort_corpus.py's folder, the same files Dovecot gets) into the account's
+// INBOX, 32 at a time, with the file's mtime as INTERNALDATE (what Dovecot's maildir uses).
+if (args[0] == "--files")
+{
+    var files = Directory.GetFiles(args[3]).Order(StringComparer.Ordinal).ToArray();
+    var fileStore = new MailStore(Options.Create(new MailOptions { DataPath = args[1] }), Options.Create(new StoreLimits()), new UnlimitedQuotaProvider(), TimeProvider.System, NullLogger<MailStore>.Instance);
+    var clock = Stopwatch.StartNew();
+    var taken = -1;
+    await Parallel.ForAsync(0, 32, async (_, ct) =>
+    {
+        int i;
+        while ((i = Interlocked.Increment(ref taken)) < files.Length)
+        {
+            await using var stream = File.OpenRead(files[i]);
+            var outcome = await fileStore.DeliverAsync([args[2]], stream, new DateTimeOffset(File.GetLastWriteTimeUtc(files[i]), TimeSpan.Zero), ct);
+            if (outcome[0].Status != StoreStatus.Ok)
+            {
+                throw new InvalidOperationException($"delivery of {files[i]}: {outcome[0].Status}");
+            }
+            if (i % 10_000 == 0)
+            {
+                Console.WriteLine($"{i} messages, {clock.Elapsed.TotalSeconds:F0} s");
+            }
+        }
+    });
+    fileStore.Dispose();
+    Console.WriteLine($"seeded {files.Length} messages in {clock.Elapsed.TotalSeconds:F1} s");
+    return 0;
+}
+
 var (dataPath, account, count, corpusDir) = (args[0], args[1], int.Parse(args[2], CultureInfo.InvariantCulture), args[3]);
 
 var texts = new List<(string Subject, string Text)>();

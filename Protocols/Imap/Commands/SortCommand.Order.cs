@@ -19,10 +19,10 @@ public partial class SortCommand
     /// </remarks>
     internal async ValueTask<List<int>> OrderAsync(ImapSession session, IReadOnlyList<MessageRecord> messages, IReadOnlyList<int> matches, CancellationToken cancellationToken)
     {
-        if (messages is ImapMessageView { SortCache: { } cache })
+        if (messages is ImapMessageView { SortCache: { } cache } view)
         {
             var key = string.Join(' ', _criteria.Select(c => c.Reverse ? "REVERSE " + c.Key : c.Key));
-            cache.TryGetValue(key, out var order);
+            cache.Orders.TryGetValue(key, out var order);
             // A small subset of a mailbox whose order is not cached yet is cheaper to sort alone.
             if (order is null && matches.Count >= messages.Count / 8)
             {
@@ -31,15 +31,91 @@ public partial class SortCommand
                 {
                     all[i] = i;
                 }
-                order = [.. await SortAsync(session, messages, all, cancellationToken)];
-                cache.TryAdd(key, order);
+                var compare = await ComparerAsync(session, messages, all, cancellationToken);
+                order = Derive(cache, key, view.Records, compare) ?? Sort(all, compare);
+                cache.Orders.TryAdd(key, order);
             }
             if (order is not null)
             {
                 return Filter(order, matches, messages.Count);
             }
         }
-        return await SortAsync(session, messages, matches, cancellationToken);
+        var positions = matches as int[] ?? [.. matches];
+        return [.. Sort(positions, await ComparerAsync(session, messages, positions, cancellationToken))];
+    }
+
+    /// <summary>Most new messages a version's order is derived with (one binary search and one insertion each); beyond, a full sort.</summary>
+    private const int MaxDerivedInsertions = 4096;
+
+    /// <summary>
+    /// The order of <paramref name="records"/> made from the previous version's order for the same criteria, when there is
+    /// one: survivors keep their relative order (their keys did not change, and sequence order is UID order in both
+    /// versions), expunged positions drop out, and each new message is inserted where the comparator puts it (ties: after
+    /// the lower sequence numbers, since new messages have the highest UIDs). Null when there is nothing to derive from.
+    /// </summary>
+    private static int[]? Derive(ImapSortOrders cache, string key, MessageRecord[] records, Comparison<int> compare)
+    {
+        if (cache.Previous is not { } previous || !previous.Orders.TryGetValue(key, out var old))
+        {
+            return null;
+        }
+        // Old position -> new position (-1 when expunged), by a merge of the two UID-ascending arrays.
+        var before = previous.Records;
+        var map = new int[before.Length];
+        var present = new bool[records.Length];
+        int i = 0, j = 0;
+        while (i < before.Length)
+        {
+            while (j < records.Length && records[j].Uid < before[i].Uid)
+            {
+                j++;
+            }
+            map[i] = j < records.Length && records[j].Uid == before[i].Uid ? j : -1;
+            if (map[i] >= 0)
+            {
+                present[j] = true;
+            }
+            i++;
+        }
+        var added = new List<int>();
+        for (var p = 0; p < records.Length; p++)
+        {
+            if (!present[p])
+            {
+                added.Add(p);
+            }
+        }
+        if (added.Count > MaxDerivedInsertions)
+        {
+            return null;
+        }
+        var order = new List<int>(records.Length);
+        foreach (var p in old)
+        {
+            if (map[p] >= 0)
+            {
+                order.Add(map[p]);
+            }
+        }
+        foreach (var p in added)
+        {
+            // Upper bound: the first position that sorts after p.
+            int lo = 0, hi = order.Count;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (compare(order[mid], p) <= 0)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+            order.Insert(lo, p);
+        }
+        return [.. order];
     }
 
     /// <summary>The positions of <paramref name="order"/> that are among <paramref name="matches"/>, in <paramref name="order"/>'s order.</summary>
@@ -65,10 +141,14 @@ public partial class SortCommand
         return result;
     }
 
-    /// <summary>Sorts <paramref name="positions"/> (ascending) by the criteria, ties by position (message sequence number).</summary>
-    private async ValueTask<List<int>> SortAsync(ImapSession session, IReadOnlyList<MessageRecord> messages, IReadOnlyList<int> positions, CancellationToken cancellationToken)
+    /// <summary>
+    /// The comparator of this command's criteria over <paramref name="positions"/> (ascending indexes into
+    /// <paramref name="messages"/>): compares two indexes into <paramref name="positions"/>, ties by index (message
+    /// sequence number). Header keys come from the shared view's key cache.
+    /// </summary>
+    private async ValueTask<Comparison<int>> ComparerAsync(ImapSession session, IReadOnlyList<MessageRecord> messages, int[] positions, CancellationToken cancellationToken)
     {
-        var n = positions.Count;
+        var n = positions.Length;
         var numbers = new long[_criteria.Count][];
         var strings = new string[_criteria.Count][];
         var keys = session.Selected!.View.SortKeys;
@@ -93,37 +173,44 @@ public partial class SortCommand
                     break;
             }
         }
-        int CompareAt(int x, int y)
+        var criteria = _criteria.ToArray();
+        return (x, y) =>
         {
-            for (var c = 0; c < _criteria.Count; c++)
+            for (var c = 0; c < criteria.Length; c++)
             {
                 // Strings are already mapped for i;ascii-casemap, so ordinal order is the comparator's order.
                 var r = strings[c] is { } s ? string.CompareOrdinal(s[x], s[y]) : numbers[c][x].CompareTo(numbers[c][y]);
                 if (r != 0)
                 {
-                    return _criteria[c].Reverse ? -r : r;
+                    return criteria[c].Reverse ? -r : r;
                 }
             }
             return x.CompareTo(y);
-        }
+        };
+    }
+
+    /// <summary><paramref name="positions"/> in the order of <paramref name="compare"/> (which compares indexes into them).</summary>
+    private static int[] Sort(int[] positions, Comparison<int> compare)
+    {
+        var n = positions.Length;
         var order = new int[n];
         for (var i = 0; i < n; i++)
         {
             order[i] = i;
         }
-        if (!IsSorted(order, CompareAt))
+        if (!IsSorted(order, compare))
         {
             // REVERSE ARRIVAL over ascending dates without ties: the positions backwards.
             Array.Reverse(order);
-            if (!IsSorted(order, CompareAt))
+            if (!IsSorted(order, compare))
             {
-                Array.Sort(order, CompareAt);
+                Array.Sort(order, compare);
             }
         }
-        var result = new List<int>(n);
-        foreach (var i in order)
+        var result = new int[n];
+        for (var i = 0; i < n; i++)
         {
-            result.Add(positions[i]);
+            result[i] = positions[order[i]];
         }
         return result;
     }

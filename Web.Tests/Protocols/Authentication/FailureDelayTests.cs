@@ -86,6 +86,46 @@ public sealed class FailureDelayTests
     }
 
     [Fact]
+    public async Task Failures_FromOneClient_InParallel_AreAnsweredOneAfterAnother()
+    {
+        await using var host = await MailHostFixture.StartAsync(Settings());
+        var client = RandomClient();
+        var throttle = host.Services.GetRequiredService<AuthFailureThrottle>();
+        var connections = new List<ImapTestConnection>();
+        try
+        {
+            // Six connections that all name the same client, then six wrong passwords at once.
+            for (var i = 0; i < 6; i++)
+            {
+                var c = await ImapTestConnection.ConnectAsync(host.Endpoint(MailEndpoints.Imap));
+                connections.Add(c);
+                Assert.StartsWith("i OK", (await c.CommandAsync($"i ID (\"name\" \"webmail\" \"x-originating-ip\" \"{client}\")"))[^1], StringComparison.Ordinal);
+            }
+            var times = await Task.WhenAll(connections.Select(async c =>
+            {
+                var watch = Stopwatch.StartNew();
+                var reply = await c.CommandAsync($"a LOGIN {MailHostFixture.Alice} wrong");
+                Assert.StartsWith("a NO [AUTHENTICATIONFAILED]", reply[^1], StringComparison.Ordinal);
+                return watch.Elapsed;
+            }));
+
+            _output.WriteLine("delays: " + string.Join(", ", times.Order().Select(t => $"{t.TotalMilliseconds:F0} ms")));
+            // Queued: 200, 600, 1300, 2000, 2700, 3400 ms. Before, all six waited at once (at most the 700 ms cap).
+            Assert.True(times.Max() >= TimeSpan.FromSeconds(2), $"the slowest of six parallel failures waited only {times.Max()}");
+            Assert.Equal(6, await throttle.FailuresAsync(client));
+        }
+        finally
+        {
+            foreach (var c in connections)
+            {
+                await c.DisposeAsync();
+            }
+        }
+        await FailOnceAsync(host, client, MailHostFixture.Password);
+        Assert.Equal(0, await throttle.FailuresAsync(client));
+    }
+
+    [Fact]
     public async Task OriginatingIp_FromUntrustedPeer_IsIgnored()
     {
         await using var host = await MailHostFixture.StartAsync(Settings(trustLoopback: false));

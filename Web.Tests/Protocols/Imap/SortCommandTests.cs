@@ -111,6 +111,8 @@ public sealed class SortCommandTests(ImapHostFixture host)
             (Message("a", "a@example.com", "Wed, 3 Jan 2024 10:00:00 +0000"), "01-Jan-2024 10:00:00 +0000"),
             ("From: b@example.com\r\nSubject: no date\r\n\r\nbody\r\n", "02-Jan-2024 10:00:00 +0000"),
             (Message("c", "c@example.com", "not a date"), "04-Jan-2024 10:00:00 +0000"),
+            // An hour out of range cannot be parsed either (MimeKit alone would roll it over to 4 Jan 2024 03:39).
+            (Message("d", "d@example.com", "Wed, 3 Jan 2024 27:39:33 +0000"), "05-Jan-2024 10:00:00 +0000"),
         ];
         for (var i = 0; i < messages.Length; i++)
         {
@@ -119,8 +121,59 @@ public sealed class SortCommandTests(ImapHostFixture host)
             Assert.StartsWith($"a{i} OK", (await c.ReadUntilTaggedAsync($"a{i}"))[^1], StringComparison.Ordinal);
         }
         Assert.StartsWith("s OK", (await c.CommandAsync($"s SELECT {mailbox}"))[^1], StringComparison.Ordinal);
-        Assert.Equal(["* SORT 2 1 3", "d1 OK SORT completed"], await c.CommandAsync("d1 SORT (DATE) UTF-8 ALL"));
-        Assert.Equal(["* SORT 1 2 3", "d2 OK SORT completed"], await c.CommandAsync("d2 SORT (ARRIVAL) UTF-8 ALL"));
+        Assert.Equal(["* SORT 2 1 3 4", "d1 OK SORT completed"], await c.CommandAsync("d1 SORT (DATE) UTF-8 ALL"));
+        Assert.Equal(["* SORT 1 2 3 4", "d2 OK SORT completed"], await c.CommandAsync("d2 SORT (ARRIVAL) UTF-8 ALL"));
+    }
+
+    [Fact]
+    public async Task Sort_OrdersDerivedAfterChanges_MatchAFreshSort()
+    {
+        // The shared snapshot derives its orders from the previous version's after appends and expunges; each answer
+        // must equal the order computed from scratch here (keys: base subject and addr-mailbox, i;ascii-casemap; ties by
+        // sequence number).
+        string[] subjects = ["apple", "Banana", "cherry", "Re: apple", "date", "[x] Fwd: banana"];
+        string[] bases = ["APPLE", "BANANA", "CHERRY", "APPLE", "DATE", "BANANA"];
+        string[] senders = ["x", "Y", "z", "a", "y"];
+        var random = new Random(5256);
+        var mailbox = ImapTranscript.Unique("So");
+        await using var c = await host.LoginAsync(MailHostFixture.Alice);
+        Assert.StartsWith("c1 OK", (await c.CommandAsync($"c1 CREATE {mailbox}"))[^1], StringComparison.Ordinal);
+        var live = new List<(uint Uid, string Subject, string From, int Minute)>();
+        var nextUid = 1u;
+        async Task AppendAsync(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var (s, f, m) = (random.Next(subjects.Length), random.Next(senders.Length), random.Next(600));
+                var text = Message(subjects[s], senders[f] + "@example.com", $"Mon, 1 Jan 2024 {m / 60:00}:{m % 60:00}:00 +0000");
+                await c.SendAsync(ImapTestMessages.AppendPlus("ap", mailbox, text));
+                Assert.StartsWith("ap OK", (await c.ReadUntilTaggedAsync("ap"))[^1], StringComparison.Ordinal);
+                live.Add((nextUid++, bases[s], senders[f].ToUpperInvariant(), m));
+            }
+        }
+        async Task CheckAsync(string tag)
+        {
+            var seq = live.Select((m, i) => (m, Seq: i + 1)).ToList();
+            static string Expect(IEnumerable<int> order) => "* SORT" + string.Concat(order.Select(n => " " + n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            var bySubject = seq.OrderBy(x => x.m.Subject, StringComparer.Ordinal).ThenBy(x => x.Seq).Select(x => x.Seq);
+            var byFromReverse = seq.OrderByDescending(x => x.m.From, StringComparer.Ordinal).ThenBy(x => x.Seq).Select(x => x.Seq);
+            var byDate = seq.OrderBy(x => x.m.Minute).ThenBy(x => x.Seq).Select(x => x.Seq);
+            Assert.Contains(Expect(bySubject), await c.CommandAsync(tag + "a SORT (SUBJECT) UTF-8 ALL"));
+            Assert.Contains(Expect(byFromReverse), await c.CommandAsync(tag + "b SORT (REVERSE FROM) UTF-8 ALL"));
+            Assert.Contains(Expect(byDate), await c.CommandAsync(tag + "c SORT (DATE) UTF-8 ALL"));
+        }
+        await AppendAsync(24);
+        Assert.StartsWith("s OK", (await c.CommandAsync($"s SELECT {mailbox}"))[^1], StringComparison.Ordinal);
+        await CheckAsync("k0");
+        for (var round = 1; round <= 3; round++)
+        {
+            await AppendAsync(3);
+            var gone = live.OrderBy(_ => random.Next()).Take(2).Select(m => m.Uid).ToList();
+            Assert.StartsWith("d OK", (await c.CommandAsync($"d UID STORE {string.Join(',', gone)} +FLAGS.SILENT (\\Deleted)"))[^1], StringComparison.Ordinal);
+            Assert.StartsWith("e OK", (await c.CommandAsync("e EXPUNGE"))[^1], StringComparison.Ordinal);
+            live.RemoveAll(m => gone.Contains(m.Uid));
+            await CheckAsync("k" + round);
+        }
     }
 
     [Theory]

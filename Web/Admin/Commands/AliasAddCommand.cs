@@ -1,10 +1,8 @@
-using Mail.Shared.Directory;
-
 namespace Mail.Web.Admin.Commands;
 
 /// <summary>
 /// <c>admin alias add &lt;alias&gt; &lt;target&gt;</c>: mail to the alias (in a local domain) goes to the target
-/// (a user, another alias or a remote address); adding more targets makes a list.
+/// (a user, another alias or a remote address); adding more targets makes a list (<see cref="DirectoryAdministration.AddAliasAsync"/>).
 /// </summary>
 internal sealed class AliasAddCommand : IAdminCommand
 {
@@ -16,18 +14,9 @@ internal sealed class AliasAddCommand : IAdminCommand
 
     public async Task<int> RunAsync(AdminCommandContext context, CancellationToken cancellationToken)
     {
-        var (alias, target) = (context.Arguments[0], context.Arguments[1]);
-        if (!MailAddressText.TryParse(target, out var normalizedTarget, out _, out _))
-        {
-            return context.Fail($"not a valid address: {target}");
-        }
-        if (MailAddressText.Normalize(alias) == normalizedTarget)
-        {
-            return context.Fail("an alias cannot point to itself");
-        }
-        var result = await context.Directory.AddAliasAsync(alias, target, cancellationToken);
-        return result == DirectoryChangeResult.AlreadyExists
-            ? context.Fail($"{MailAddressText.Normalize(alias)} is a user or already points to {normalizedTarget}")
-            : context.Report(result, alias, $"alias {MailAddressText.Normalize(alias)} -> {normalizedTarget} added");
+        var change = await context.Administration.AddAliasAsync(AdminCommandContext.Actor, context.Arguments[0], context.Arguments[1], cancellationToken);
+        return change.Status == AdminChangeStatus.AlreadyExists
+            ? context.Fail($"{change.Address} is a user or already points to {change.Target}")
+            : context.Report(change, $"alias {change.Address} -> {change.Target} added");
     }
 }

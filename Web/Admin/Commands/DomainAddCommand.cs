@@ -1,8 +1,6 @@
-using Mail.Shared.Directory;
-
 namespace Mail.Web.Admin.Commands;
 
-/// <summary><c>admin domain add &lt;domain&gt;</c>: adds a local virtual domain (stored lower-case).</summary>
+/// <summary><c>admin domain add &lt;domain&gt;</c>: adds a local virtual domain (stored lower-case), through <see cref="DirectoryAdministration.AddDomainAsync"/>.</summary>
 internal sealed class DomainAddCommand : IAdminCommand
 {
     public string Noun => "domain";
@@ -13,16 +11,9 @@ internal sealed class DomainAddCommand : IAdminCommand
 
     public async Task<int> RunAsync(AdminCommandContext context, CancellationToken cancellationToken)
     {
-        var domain = MailAddressText.NormalizeDomain(context.Arguments[0]);
-        if (!MailAddressText.IsValidDomain(domain))
-        {
-            return context.Fail($"not a valid domain name: {context.Arguments[0]}");
-        }
-        if (!await context.Directory.AddDomainAsync(domain, cancellationToken))
-        {
-            return context.Fail($"domain {domain} already exists");
-        }
-        context.Output.WriteLine($"domain {domain} added");
-        return AdminExitCodes.Ok;
+        var change = await context.Administration.AddDomainAsync(AdminCommandContext.Actor, context.Arguments[0], cancellationToken);
+        return change.Status == AdminChangeStatus.AlreadyExists
+            ? context.Fail($"domain {change.Subject} already exists")
+            : context.Report(change, $"domain {change.Subject} added");
     }
 }

@@ -1,5 +1,3 @@
-using Mail.Shared.Directory;
-
 namespace Mail.Web.Admin.Commands;
 
 /// <summary><c>admin domain alias &lt;alias-domain&gt; &lt;domain&gt;</c>: mail to <c>x@alias-domain</c> is delivered as <c>x@domain</c>.</summary>
@@ -13,15 +11,10 @@ internal sealed class DomainAliasCommand : IAdminCommand
 
     public async Task<int> RunAsync(AdminCommandContext context, CancellationToken cancellationToken)
     {
-        var alias = MailAddressText.NormalizeDomain(context.Arguments[0]);
-        var domain = MailAddressText.NormalizeDomain(context.Arguments[1]);
-        var result = await context.Directory.AddDomainAliasAsync(alias, domain, cancellationToken);
-        return result switch
-        {
-            DirectoryChangeResult.UnknownDomain => context.Fail($"no such domain: {domain}"),
-            DirectoryChangeResult.InvalidAddress => context.Fail($"not a valid domain name: {context.Arguments[0]}"),
-            _ => context.Report(result, alias, $"domain alias {alias} -> {domain} added"),
-        };
+        var change = await context.Administration.AddDomainAliasAsync(AdminCommandContext.Actor, context.Arguments[0], context.Arguments[1], cancellationToken);
+        return change.Status == AdminChangeStatus.UnknownDomain
+            ? context.Fail($"no such domain: {change.Subject}")
+            : context.Report(change, $"domain alias {change.Subject} -> {change.Target} added");
     }
 }
 
@@ -39,14 +32,10 @@ internal sealed class DomainAliasRemoveCommand : IAdminCommand
 
     public async Task<int> RunAsync(AdminCommandContext context, CancellationToken cancellationToken)
     {
-        var alias = MailAddressText.NormalizeDomain(context.Arguments[0]);
-        var result = await context.Directory.RemoveDomainAliasAsync(alias, cancellationToken);
-        return result switch
-        {
-            DirectoryChangeResult.UnknownDomain => context.Fail($"no such alias domain: {alias}"),
-            DirectoryChangeResult.InvalidAddress => context.Fail($"not a valid domain name: {context.Arguments[0]}"),
-            _ => context.Report(result, alias, $"domain alias {alias} removed"),
-        };
+        var change = await context.Administration.RemoveDomainAliasAsync(AdminCommandContext.Actor, context.Arguments[0], cancellationToken);
+        return change.Status == AdminChangeStatus.UnknownDomain
+            ? context.Fail($"no such alias domain: {change.Subject}")
+            : context.Report(change, $"domain alias {change.Subject} removed");
     }
 }
 

@@ -20,8 +20,7 @@ internal sealed class QueueListCommand : IAdminCommand
 
     public Task<int> RunAsync(AdminCommandContext context, CancellationToken cancellationToken)
     {
-        var store = QueueAccess.Store(context);
-        var entries = store.ReadAll();
+        var entries = QueueAccess.Administration(context).List();
         foreach (var entry in entries)
         {
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -47,9 +46,9 @@ internal sealed class QueueShowCommand : IAdminCommand
 
     public async Task<int> RunAsync(AdminCommandContext context, CancellationToken cancellationToken)
     {
-        var store = QueueAccess.Store(context);
+        var queue = QueueAccess.Administration(context);
         var id = context.Arguments[0];
-        if (store.Read(id) is not { } entry)
+        if (queue.Find(id) is not { } entry)
         {
             return context.Fail($"no such queued message: {id}");
         }
@@ -64,18 +63,13 @@ internal sealed class QueueShowCommand : IAdminCommand
             o.WriteLine($"recipient: <{r.Address}> {r.Status.ToString().ToLowerInvariant()}{(r.RemoteMta is null ? "" : " via " + r.RemoteMta)}: {r.LastReply ?? "-"}");
         }
         o.WriteLine();
-        try
-        {
-            await using var message = store.OpenMessage(id);
-            using var reader = new StreamReader(message);
-            while (await reader.ReadLineAsync(cancellationToken) is { Length: > 0 } line)
-            {
-                o.WriteLine(line);
-            }
-        }
-        catch (FileNotFoundException)
+        if (await queue.ReadHeaderAsync(id, cancellationToken) is not { } header)
         {
             return context.Fail($"{id} left the queue meanwhile");
+        }
+        foreach (var line in header)
+        {
+            o.WriteLine(line);
         }
         return AdminExitCodes.Ok;
     }
@@ -90,7 +84,7 @@ internal sealed class QueueShowCommand : IAdminCommand
 internal sealed class QueueControlCommand(string verb, string description) : IAdminCommand
 {
     /// <summary>How long the CLI waits for the server to take the request.</summary>
-    public static TimeSpan Wait { get; set; } = TimeSpan.FromSeconds(10);
+    public static TimeSpan Wait { get; set; } = QueueAdministration.DefaultWait;
 
     public string Noun => "queue";
     public string Verb => verb;
@@ -100,19 +94,13 @@ internal sealed class QueueControlCommand(string verb, string description) : IAd
 
     public async Task<int> RunAsync(AdminCommandContext context, CancellationToken cancellationToken)
     {
-        var store = QueueAccess.Store(context);
         var id = context.Arguments[0];
-        if (store.Read(id) is null)
+        var outcome = await QueueAccess.Administration(context).ControlAsync(AdminCommandContext.Actor, id, verb, Wait, cancellationToken);
+        if (outcome == QueueControlOutcome.NotFound)
         {
             return context.Fail($"no such queued message: {id}");
         }
-        var path = store.RequestControl(id, verb);
-        var deadline = DateTime.UtcNow + Wait;
-        while (File.Exists(path) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50, cancellationToken);
-        }
-        context.Output.WriteLine(File.Exists(path)
+        context.Output.WriteLine(outcome == QueueControlOutcome.Requested
             ? $"{id}: {verb} requested; the Outbound role applies it when it runs"
             : $"{id}: {verb} done");
         return AdminExitCodes.Ok;
@@ -128,4 +116,9 @@ internal static class QueueAccess
             ?? throw new InvalidOperationException("no mail configuration");
         return new OutboundQueueStore(options.Value.FullDataPath);
     }
+
+    /// <summary>The queue operations shared with the web admin panel, on <see cref="Store"/>.</summary>
+    public static QueueAdministration Administration(AdminCommandContext context) =>
+        new(Store(context), context.Services.GetService<ILoggerFactory>()?.CreateLogger<QueueAdministration>()
+            ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<QueueAdministration>.Instance);
 }

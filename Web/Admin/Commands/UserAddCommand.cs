@@ -1,6 +1,6 @@
 namespace Mail.Web.Admin.Commands;
 
-/// <summary><c>admin user add &lt;address&gt; --password-stdin</c>: adds a user in a local domain; the password is stored only as a salted hash.</summary>
+/// <summary><c>admin user add &lt;address&gt; --password-stdin</c>: adds a user in a local domain (<see cref="DirectoryAdministration.AddUserAsync"/>); the password is stored only as a salted hash.</summary>
 internal sealed class UserAddCommand : IAdminCommand
 {
     public string Noun => "user";
@@ -11,8 +11,7 @@ internal sealed class UserAddCommand : IAdminCommand
 
     public async Task<int> RunAsync(AdminCommandContext context, CancellationToken cancellationToken)
     {
-        var address = context.Arguments[0];
-        var result = await context.Directory.AddUserAsync(address, context.Password, cancellationToken);
-        return context.Report(result, address, $"user {Mail.Shared.Directory.MailAddressText.Normalize(address)} added");
+        var change = await context.Administration.AddUserAsync(AdminCommandContext.Actor, context.Arguments[0], context.Password, cancellationToken);
+        return context.Report(change, $"user {change.Address} added");
     }
 }

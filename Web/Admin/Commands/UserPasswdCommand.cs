@@ -1,6 +1,6 @@
 namespace Mail.Web.Admin.Commands;
 
-/// <summary><c>admin user passwd &lt;address&gt; --password-stdin</c>: replaces a user's password hash.</summary>
+/// <summary><c>admin user passwd &lt;address&gt; --password-stdin</c>: replaces a user's password hash (<see cref="DirectoryAdministration.SetPasswordAsync"/>).</summary>
 internal sealed class UserPasswdCommand : IAdminCommand
 {
     public string Noun => "user";
@@ -11,8 +11,7 @@ internal sealed class UserPasswdCommand : IAdminCommand
 
     public async Task<int> RunAsync(AdminCommandContext context, CancellationToken cancellationToken)
     {
-        var address = context.Arguments[0];
-        var result = await context.Directory.SetPasswordAsync(address, context.Password, cancellationToken);
-        return context.Report(result, address, $"password of {Mail.Shared.Directory.MailAddressText.Normalize(address)} changed");
+        var change = await context.Administration.SetPasswordAsync(AdminCommandContext.Actor, context.Arguments[0], context.Password, cancellationToken);
+        return context.Report(change, $"password of {change.Address} changed");
     }
 }

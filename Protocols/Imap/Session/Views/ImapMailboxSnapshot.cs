@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Mail.Protocols.Store;
 
 namespace Mail.Protocols.Imap.Session.Views;
@@ -16,21 +15,21 @@ public sealed class ImapMailboxSnapshot
 
     /// <param name="records">Ascending by UID; the array is owned by the snapshot from now on.</param>
     /// <param name="highestModSeq">The mailbox's HIGHESTMODSEQ when the records were read (RFC 7162 §3.1).</param>
-    /// <param name="sortCache">The sort orders of a version with the same messages, if any (flag changes keep them).</param>
-    public ImapMailboxSnapshot(MessageRecord[] records, ulong highestModSeq, ConcurrentDictionary<string, int[]>? sortCache = null)
+    /// <param name="sortCache">The sort orders of a version with the same messages, if any (flag changes keep them); else new
+    /// orders (derived from a predecessor's when <see cref="ImapSortOrders.Previous"/> is set).</param>
+    public ImapMailboxSnapshot(MessageRecord[] records, ulong highestModSeq, ImapSortOrders? sortCache = null)
     {
         Records = records;
         HighestModSeq = highestModSeq;
-        SortCache = sortCache ?? new ConcurrentDictionary<string, int[]>(StringComparer.Ordinal);
+        SortCache = sortCache ?? new ImapSortOrders();
     }
 
     /// <summary>
-    /// Whole-mailbox sort orders (SORT, RFC 5256 §3), keyed by the criteria (e.g. <c>REVERSE FROM</c>): the positions in
-    /// sort order. Every criterion reads values that never change for a UID (INTERNALDATE, size, header keys), so the
-    /// orders are shared by the versions that hold the same messages, and a webmail's
-    /// <c>SORT RETURN (PARTIAL 1:50) (FROM)</c> sorts a 100,000-message mailbox once, not per page.
+    /// Whole-mailbox sort orders (SORT, RFC 5256 §3) of these messages: shared with the versions that hold the same
+    /// messages, so a webmail's <c>SORT RETURN (PARTIAL 1:50) (FROM)</c> sorts a 100,000-message mailbox once, not per
+    /// page; after new or expunged messages derived from the previous version's orders (<see cref="ImapSortOrders"/>).
     /// </summary>
-    public ConcurrentDictionary<string, int[]> SortCache { get; }
+    public ImapSortOrders SortCache { get; }
 
     /// <summary>The messages, ascending by UID. Never modified.</summary>
     public MessageRecord[] Records { get; }
@@ -110,7 +109,7 @@ public sealed class ImapMailboxSnapshot
         }
         // Same UIDs (only flags changed): the sort orders still hold.
         var sameMessages = result.Count == old.Length && changes.Expunged.Count == 0 && changed.All(c => Array.BinarySearch(old, c, UidOrder.Instance) >= 0);
-        return new ImapMailboxSnapshot([.. result], changes.HighestModSeq, sameMessages ? SortCache : null);
+        return new ImapMailboxSnapshot([.. result], changes.HighestModSeq, sameMessages ? SortCache : new ImapSortOrders(SortCache, Records));
     }
 
     /// <summary>Orders records by UID (binary search in <see cref="Records"/>).</summary>

@@ -30,7 +30,7 @@ public sealed class ImapMessageView : IReadOnlyList<MessageRecord>
     internal MessageRecord[] Records => _records;
 
     /// <summary>The shared snapshot's whole-mailbox sort orders (<see cref="ImapMailboxSnapshot.SortCache"/>); null for a private view.</summary>
-    public System.Collections.Concurrent.ConcurrentDictionary<string, int[]>? SortCache { get; init; }
+    public ImapSortOrders? SortCache { get; init; }
 
     /// <summary>True when the records are a shared snapshot's array, not a private copy.</summary>
     public bool IsShared { get; }
