@@ -11,6 +11,9 @@ namespace Mail.Web.Components.Mailbox;
 public sealed partial class MessageList
 {
     private IDisposable? _watch;
+    // Deltas apply one at a time, in order: a rebuild started for an earlier delta (a flag set before an expunge) must
+    // not land after the later one's and put back a stale total.
+    private readonly SemaphoreSlim _deltaGate = new(1, 1);
     private bool _missedDelta;
     private ulong? _pendingBaseline;
 
@@ -49,6 +52,27 @@ public sealed partial class MessageList
     }
 
     private async Task ApplyDeltaAsync(WebmailListQuery query, WebmailFolderDelta delta)
+    {
+        try
+        {
+            await _deltaGate.WaitAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The list was closed while the delta was queued for the renderer.
+            return;
+        }
+        try
+        {
+            await ApplyDeltaInOrderAsync(query, delta);
+        }
+        finally
+        {
+            _deltaGate.Release();
+        }
+    }
+
+    private async Task ApplyDeltaInOrderAsync(WebmailListQuery query, WebmailFolderDelta delta)
     {
         if (query != _shown)
         {
