@@ -42,6 +42,28 @@ public sealed partial class ShellTests(WebmailHostFixture host)
     }
 
     [Fact]
+    public async Task Reader_HeaderLabels_FollowTheLanguage()
+    {
+        using var client = WebmailHttp.CreateClient(host);
+        await WebmailHttp.SignInAsync(client, MailHostFixture.Alice, MailHostFixture.Password);
+        var path = WebmailRoutes.Message("INBOX", host.UidOf.Values.First());
+
+        var english = await client.GetStringAsync(path);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.AcceptLanguage.ParseAdd("de-DE,de;q=0.9");
+        using var response = await client.SendAsync(request);
+        var german = await response.Content.ReadAsStringAsync();
+
+        Assert.Contains(">From</dt>", english, StringComparison.Ordinal);
+        Assert.Contains(">To</dt>", english, StringComparison.Ordinal);
+        Assert.Contains(">Von</dt>", german, StringComparison.Ordinal);
+        Assert.Contains(">An</dt>", german, StringComparison.Ordinal);
+        Assert.Contains("Posteingang</a>", german, StringComparison.Ordinal);
+        Assert.DoesNotContain(">From</dt>", german, StringComparison.Ordinal);
+        Assert.DoesNotContain("Inbox</a>", german, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LanguageChoice_WithToken_IsKeptInACookie_AndBeatsAcceptLanguage()
     {
         using var client = WebmailHttp.CreateClient(host);
