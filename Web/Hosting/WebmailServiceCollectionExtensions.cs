@@ -1,3 +1,4 @@
+using Mail.Shared.Directory.Caching;
 using Mail.Web.Components;
 using Mail.Web.Resources;
 using Mail.Web.Webmail;
@@ -16,7 +17,8 @@ public static class WebmailServiceCollectionExtensions
     /// Adds Razor components (interactive server for the mail shell, static SSR for sign-in and errors),
     /// localization (<see cref="WebmailCultures"/>), cookie authentication whose tickets live server-side in the
     /// <see cref="ITicketStore"/> registered by the platform (the cookie carries only an opaque id),
-    /// antiforgery, and the IMAP access of the webmail (<c>Mail:Webmail</c> options).
+    /// antiforgery, and the IMAP access of the webmail (<c>Mail:Webmail</c> options). With <c>ConnectionStrings:Redis</c>
+    /// set, sign-out everywhere is announced to the other web nodes over Redis (<see cref="WebmailSignOutBus"/>).
     /// </summary>
     public static IServiceCollection AddWebmail(this IServiceCollection services)
     {
@@ -52,6 +54,10 @@ public static class WebmailServiceCollectionExtensions
         services.AddSingleton<WebmailImapConnector>();
         services.AddSingleton<WebmailCredentialProtector>();
         services.AddHttpContextAccessor();
+        // Sign-out everywhere reaches the other web nodes over Redis pub/sub when ConnectionStrings:Redis is set.
+        services.AddSingleton(sp => new WebmailSignOutBus(
+            sp.GetRequiredService<IConfiguration>().GetConnectionString(RedisDirectoryCacheServiceCollectionExtensions.ConnectionStringName),
+            sp.GetRequiredService<ILogger<WebmailSignOutBus>>()));
         services.AddSingleton<WebmailConnectionPool>();
         services.AddSingleton<WebmailMailSessionFactory>();
         services.AddScoped<WebmailCurrentSession>();

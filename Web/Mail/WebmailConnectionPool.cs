@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Net;
 using System.Security.Claims;
 using System.Security.Cryptography;
@@ -23,13 +22,16 @@ namespace Mail.Web.Webmail;
 /// <see cref="WebmailOptions.PoolIdleSeconds"/>; the command connection of any session, held or not, is logged out
 /// after <see cref="WebmailOptions.PoolConnectionIdleSeconds"/> without a command (reopened on demand);
 /// <see cref="CloseAsync"/> closes one at sign-out.</para>
-/// <para>Sign-out everywhere (on any node): every <see cref="WebmailOptions.PoolSessionCheckSeconds"/> the pool looks up the
-/// session rows (<c>WebSessions</c>, by the <see cref="PlatformTicketStore.SessionKeyClaimType"/> claim) of the sessions
-/// it holds, in one query, and closes those whose row is gone or expired (<see cref="RevokeAsync"/>, which the node that
-/// signs out calls at once): their IMAP connections end, their circuits get <see cref="WebmailMailSession.SignedOut"/>,
-/// and a later lease of that sign-in is refused.</para>
+/// <para>Sign-out everywhere and password change (<see cref="RevokeAsync"/>, on the node that ends the sign-ins) first
+/// tells this node's circuits of those sign-ins (<see cref="WatchSignOut"/>: their tabs leave for the sign-in page),
+/// then closes their pooled IMAP connections and refuses later leases. Other nodes learn it two ways (partial file
+/// <c>WebmailConnectionPool.SignOut.cs</c>): at once over Redis pub/sub when <c>ConnectionStrings:Redis</c> is set
+/// (<see cref="WebmailSignOutBus"/>, typically well under a second), and in any case every
+/// <see cref="WebmailOptions.PoolSessionCheckSeconds"/> from the platform DB (the session rows, <c>WebSessions</c>, by the
+/// <see cref="PlatformTicketStore.SessionKeyClaimType"/> claim, of the sign-ins this node holds or watches, in one query):
+/// the fallback while Redis is down or a message was missed.</para>
 /// </remarks>
-public sealed class WebmailConnectionPool : IAsyncDisposable
+public sealed partial class WebmailConnectionPool : IAsyncDisposable
 {
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly WebmailImapConnector _connector;
@@ -40,19 +42,14 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
     private readonly ITimer _sweeper;
     private readonly ITimer? _checker;
     private readonly IDbContextFactory<PlatformDbContext>? _dbFactory;
+    private readonly WebmailSignOutBus? _signOutBus;
     private readonly WebmailPreviewCache? _previewCache;
-    // Session keys whose sign-in ended, with when that was seen: leases of them are refused.
-    private readonly Dictionary<string, long> _revoked = new(StringComparer.Ordinal);
-    private int _checking;
     private bool _disposed;
-
-    /// <summary>How long a revoked session key is remembered (longer than any circuit could hold its principal unnoticed).</summary>
-    public static readonly TimeSpan RevokedMemory = TimeSpan.FromDays(1);
 
     public WebmailConnectionPool(
         WebmailImapConnector connector, WebmailCredentialProtector credentials, IOptions<WebmailOptions> options,
         TimeProvider time, ILogger<WebmailMailSession> logger, IDbContextFactory<PlatformDbContext>? dbFactory = null,
-        WebmailPreviewCache? previewCache = null)
+        WebmailPreviewCache? previewCache = null, WebmailSignOutBus? signOutBus = null)
     {
         _previewCache = previewCache;
         _connector = connector;
@@ -68,6 +65,11 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
         {
             var check = TimeSpan.FromSeconds(_options.PoolSessionCheckSeconds);
             _checker = time.CreateTimer(_ => _ = CheckSessionsAsync(), null, check, check);
+        }
+        if (signOutBus is { IsEnabled: true })
+        {
+            _signOutBus = signOutBus;
+            signOutBus.Received += OnRemoteSignOut;
         }
     }
 
@@ -170,12 +172,13 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
             creds = creds with { ClientAddress = clientAddress };
         }
         var sessionKey = user.FindFirst(PlatformTicketStore.SessionKeyClaimType)?.Value;
+        var signOutId = sessionKey is null ? null : SignOutIdOf(sessionKey);
         WebmailMailSession? evicted = null;
         WebmailMailSession leased;
         lock (_entries)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (sessionKey is not null && _revoked.ContainsKey(sessionKey))
+            if (signOutId is not null && _revoked.ContainsKey(signOutId))
             {
                 // Signed out everywhere while a circuit still held the principal: no new IMAP login for it.
                 return new WebmailMailSession(creds, _connector, _options, _logger, WebmailFailure.CredentialsRejected);
@@ -244,92 +247,6 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
     }
 
     /// <summary>
-    /// Closes the pooled sessions of the sign-ins <paramref name="sessionKeys"/> (session row keys; sign-out everywhere,
-    /// password change) and refuses later leases of them; their circuits get <see cref="WebmailMailSession.SignedOut"/>.
-    /// </summary>
-    public async Task RevokeAsync(IEnumerable<string> sessionKeys)
-    {
-        ArgumentNullException.ThrowIfNull(sessionKeys);
-        var keys = sessionKeys.ToHashSet(StringComparer.Ordinal);
-        if (keys.Count == 0)
-        {
-            return;
-        }
-        List<WebmailMailSession> revoked = [];
-        lock (_entries)
-        {
-            var now = _time.GetTimestamp();
-            foreach (var key in keys)
-            {
-                _revoked[key] = now;
-            }
-            foreach (var (poolKey, entry) in _entries.Where(e => e.Value.SessionKey is { } k && keys.Contains(k)).ToList())
-            {
-                _entries.Remove(poolKey);
-                revoked.Add(entry.Session);
-            }
-        }
-        foreach (var session in revoked)
-        {
-            WebmailLog.PoolSessionRevoked(_logger, session.Address);
-            await session.RevokeAsync();
-        }
-    }
-
-    /// <summary>
-    /// Revokes the held sessions whose <c>WebSessions</c> row is gone, expired or past the absolute timeout
-    /// (<see cref="WebmailOptions.SessionAbsoluteHours"/>; signed out on some node): one query per
-    /// 500 sessions. A failing database leaves every session open until the next check.
-    /// </summary>
-    internal async Task CheckSessionsAsync()
-    {
-        if (_dbFactory is null || Interlocked.Exchange(ref _checking, 1) != 0)
-        {
-            return;
-        }
-        try
-        {
-            string[] held;
-            lock (_entries)
-            {
-                var forgotten = _revoked.Where(r => _time.GetElapsedTime(r.Value) > RevokedMemory).Select(r => r.Key).ToList();
-                foreach (var key in forgotten)
-                {
-                    _revoked.Remove(key);
-                }
-                held = [.. _entries.Values.Select(e => e.SessionKey).OfType<string>().Distinct(StringComparer.Ordinal)];
-            }
-            if (held.Length == 0)
-            {
-                return;
-            }
-            var alive = new HashSet<string>(StringComparer.Ordinal);
-            var now = _time.GetUtcNow().UtcDateTime;
-            // Past the absolute timeout (WebmailSessionLifetime) counts as ended too, though the row may still be there.
-            var signedInAfter = _options.SessionAbsoluteHours > 0 ? now.AddHours(-_options.SessionAbsoluteHours) : DateTime.MinValue;
-            await using (var db = await _dbFactory.CreateDbContextAsync())
-            {
-                foreach (var chunk in held.Chunk(500))
-                {
-                    alive.UnionWith(await db.WebSessions.AsNoTracking()
-                        .Where(s => chunk.Contains(s.Key) && s.ExpiresUtc > now && s.CreatedUtc > signedInAfter)
-                        .Select(s => s.Key)
-                        .ToListAsync());
-                }
-            }
-            await RevokeAsync(held.Where(k => !alive.Contains(k)));
-        }
-        catch (Exception ex) when (ex is DbException or InvalidOperationException or TimeoutException)
-        {
-            WebmailLog.PoolSessionCheckFailed(_logger, ex);
-        }
-        finally
-        {
-            Volatile.Write(ref _checking, 0);
-        }
-    }
-
-    /// <summary>
     /// Closes sessions nobody has held for <see cref="WebmailOptions.PoolIdleSeconds"/>, and the command connections
     /// of the others that ran no command for <see cref="WebmailOptions.PoolConnectionIdleSeconds"/>.
     /// </summary>
@@ -375,6 +292,10 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_signOutBus is not null)
+        {
+            _signOutBus.Received -= OnRemoteSignOut;
+        }
         List<WebmailMailSession> all;
         lock (_entries)
         {
@@ -399,6 +320,9 @@ public sealed class WebmailConnectionPool : IAsyncDisposable
 
         /// <summary>The sign-in's session row key (<see cref="PlatformTicketStore.SessionKeyClaimType"/>), when the principal has one.</summary>
         public string? SessionKey { get; } = sessionKey;
+
+        /// <summary><see cref="SignOutIdOf"/> of <see cref="SessionKey"/>.</summary>
+        public string? SignOutId { get; } = sessionKey is null ? null : SignOutIdOf(sessionKey);
 
         public int Leases { get; set; }
 

@@ -56,4 +56,19 @@ internal static partial class WebmailLog
 
     [LoggerMessage(EventId = 4072, Level = LogLevel.Warning, Message = "Webmail could not check the pooled sessions against the platform DB")]
     public static partial void PoolSessionCheckFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4073, Level = LogLevel.Error, Message = "Webmail could not close the pooled sessions of sign-ins another node ended")]
+    public static partial void PoolRemoteSignOutFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4074, Level = LogLevel.Error, Message = "Webmail sign-out watcher of a circuit failed")]
+    public static partial void PoolSignOutWatchFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4075, Level = LogLevel.Warning, Message = "Webmail sign-out announcements over Redis unavailable ({Error}): other nodes notice sign-outs from the platform DB")]
+    public static partial void SignOutBusUnavailable(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 4076, Level = LogLevel.Information, Message = "Webmail sign-out announcements over Redis work again")]
+    public static partial void SignOutBusBack(ILogger logger);
+
+    [LoggerMessage(EventId = 4077, Level = LogLevel.Debug, Message = "Webmail received the end of {Count} sign-ins from another node")]
+    public static partial void SignOutReceived(ILogger logger, int count);
 }

@@ -22,7 +22,8 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
     private readonly WebmailFailure? _refusal;
     private readonly TimeProvider _time;
     private ImapClient? _client;
-    private bool _closed;
+    private volatile bool _closed;
+    private int _closing;
     private long _lastCommand;
 
     internal WebmailMailSession(WebmailCredentials credentials, WebmailImapConnector connector, WebmailOptions options, ILogger logger, TimeProvider? time = null)
@@ -190,14 +191,16 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
         return CloseAsync();
     }
 
-    /// <summary>Raised once when the session's sign-in ended elsewhere (sign-out everywhere) and the pool closed it: circuits leave for the sign-in page.</summary>
-    public event Action? SignedOut;
-
-    /// <summary>Closes the session because its sign-in ended, then raises <see cref="SignedOut"/>.</summary>
-    internal async ValueTask RevokeAsync()
+    /// <summary>
+    /// Refuses every later operation and watch of this session at once (its sign-in ended); <see cref="CloseAsync"/> then
+    /// ends the connections. Operations already running finish.
+    /// </summary>
+    internal void Refuse()
     {
-        await CloseAsync();
-        SignedOut?.Invoke();
+        lock (_watchers)
+        {
+            _closed = true;
+        }
     }
 
     /// <summary>Stops the push connection, logs out and closes the command connection; the session is unusable afterwards.</summary>
@@ -205,11 +208,11 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
     {
         lock (_watchLock)
         {
-            if (_closed)
-            {
-                return;
-            }
             _closed = true;
+        }
+        if (Interlocked.Exchange(ref _closing, 1) != 0)
+        {
+            return;
         }
         // The session's preview cache entries expire with it.
         await _ended.CancelAsync();

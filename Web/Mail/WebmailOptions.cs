@@ -143,8 +143,10 @@ public sealed class WebmailOptions
     public bool PushUseNotify { get; set; } = true;
 
     /// <summary>
-    /// How often the connection pool checks that the sign-ins it holds IMAP connections for still have their session row
-    /// (sign-out everywhere on another node closes them then), in seconds; default 5, 0 turns the check off.
+    /// How often the connection pool checks that the sign-ins it holds IMAP connections for (or has open tabs of) still
+    /// have their session row (sign-out everywhere on another node closes them then), in seconds; default 5, 0 turns the
+    /// check off. With <c>ConnectionStrings:Redis</c> set, other nodes are told at once over Redis
+    /// (<see cref="WebmailSignOutBus"/>) and this check is the fallback for a Redis outage or a missed message.
     /// </summary>
     public int PoolSessionCheckSeconds { get; set; } = 5;
 

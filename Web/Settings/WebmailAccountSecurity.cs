@@ -77,8 +77,10 @@ public sealed class WebmailAccountSecurity(
 
     /// <summary>
     /// Ends the user's sessions on every node: all of them, or all but <paramref name="keep"/>. The rows go at once (no
-    /// request of theirs is served any more); this node's pool closes their IMAP connections and circuits now, other
-    /// nodes' pools within <see cref="WebmailOptions.PoolSessionCheckSeconds"/>.
+    /// request of theirs is served any more); this node's pool sends their open tabs to the sign-in page and closes their
+    /// IMAP connections now; other nodes' pools do the same when the Redis announcement arrives
+    /// (<see cref="WebmailSignOutBus"/>, with <c>ConnectionStrings:Redis</c>), else within
+    /// <see cref="WebmailOptions.PoolSessionCheckSeconds"/>.
     /// </summary>
     /// <returns>How many sessions ended.</returns>
     public async Task<int> SignOutEverywhereAsync(string user, string? keep, CancellationToken cancellationToken)

@@ -69,6 +69,31 @@ internal sealed class ShellSession : IAsyncDisposable
     public static Task WaitInteractiveAsync(IPage page) =>
         page.WaitForSelectorAsync(".shell[data-interactive=true]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
 
+    /// <summary>
+    /// Waits until the page's URL satisfies <paramref name="matches"/> (polling <see cref="IPage.Url"/>, which follows every
+    /// committed navigation), then for <paramref name="selector"/> on the page it arrived at.
+    /// </summary>
+    /// <remarks>
+    /// Instead of <c>WaitForURLAsync</c> for navigations that load a new document: Playwright .NET (1.64) waits for the
+    /// new document's "load" by checking the states seen so far, then subscribing to the next one, on a pool thread after
+    /// the "navigated" event; a "load" that arrives in between (a small page on a loaded machine) is never seen and the
+    /// wait times out with the page already loaded at the URL ("waiting for navigation until Load").
+    /// </remarks>
+    /// <exception cref="TimeoutException">The URL did not match within <paramref name="timeout"/>.</exception>
+    public static async Task WaitForUrlAsync(IPage page, Func<string, bool> matches, string selector, TimeSpan timeout)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!matches(page.Url))
+        {
+            if (watch.Elapsed > timeout)
+            {
+                throw new TimeoutException($"The page stayed at {page.Url} for {timeout.TotalSeconds:F0} s.");
+            }
+            await Task.Delay(25);
+        }
+        await page.WaitForSelectorAsync(selector, new PageWaitForSelectorOptions { Timeout = (float)timeout.TotalMilliseconds });
+    }
+
     /// <summary>Saves a screenshot under the test output's webmail-screenshots folder.</summary>
     public Task ScreenshotAsync(string name) =>
         Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(WebmailBrowser.ScreenshotFolder(), name + ".png") });

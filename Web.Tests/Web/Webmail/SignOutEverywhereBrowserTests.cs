@@ -4,7 +4,6 @@ using Mail.Web.Hosting;
 using Mail.Web.Tests.Infrastructure;
 using Mail.Web.Webmail;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
 
 namespace Mail.Web.Tests.Web.Webmail;
 
@@ -33,8 +32,8 @@ public sealed class SignOutEverywhereBrowserTests(WebmailHostFixture host)
             Assert.True((int)everywhere.StatusCode < 400, $"sign out everywhere answered {(int)everywhere.StatusCode}");
         }
 
-        await session.Page.WaitForURLAsync(url => url.Contains(WebmailRoutes.SignIn, StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 60_000 });
-        await session.Page.WaitForSelectorAsync("[data-testid=signin-submit]");
+        await ShellSession.WaitForUrlAsync(session.Page, url => url.Contains(WebmailRoutes.SignIn, StringComparison.Ordinal),
+            "[data-testid=signin-submit]", TimeSpan.FromSeconds(60));
         var deadline = Stopwatch.StartNew();
         while (pool.SessionsOf(user) != 0)
         {

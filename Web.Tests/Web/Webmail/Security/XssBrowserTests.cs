@@ -177,8 +177,8 @@ public sealed class XssBrowserTests(SecurityHostFixture host)
                     }
                     catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
                     {
-                        // Invisible or zero-sized elements cannot be hovered; on a loaded machine a visible one may not
-                        // be hoverable within the 1 s either (Playwright then throws System.TimeoutException).
+                        // Invisible or zero-sized elements cannot be hovered; a hover that takes over a second (a loaded
+                        // machine) throws System.TimeoutException, which is not a PlaywrightException.
                     }
                 }
             }
