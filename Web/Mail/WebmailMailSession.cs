@@ -197,7 +197,7 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
     /// </summary>
     internal void Refuse()
     {
-        lock (_watchers)
+        lock (_watchLock)
         {
             _closed = true;
         }
