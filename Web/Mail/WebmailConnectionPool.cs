@@ -11,7 +11,7 @@ namespace Mail.Web.Webmail;
 
 /// <summary>
 /// This node's IMAP connections of signed-in webmail sessions: one <see cref="WebmailMailSession"/> (one command
-/// connection, plus its IDLE watchers) per signed-in session, shared by every request and circuit of that session.
+/// connection, plus its push connection) per signed-in session, shared by every request and circuit of that session.
 /// </summary>
 /// <remarks>
 /// <para>A session is found by a hash of its protected password claim, which is random per sign-in, so two sign-ins
@@ -89,7 +89,7 @@ public sealed partial class WebmailConnectionPool : IAsyncDisposable
         }
     }
 
-    /// <summary>Open IMAP connections of the pooled sessions (command connections and IDLE watchers).</summary>
+    /// <summary>Open IMAP connections of the pooled sessions (command connections and push connections).</summary>
     public int OpenConnections
     {
         get
@@ -130,7 +130,7 @@ public sealed partial class WebmailConnectionPool : IAsyncDisposable
         }
     }
 
-    /// <summary>Open IDLE connections (<see cref="WebmailMailSession.Watch"/>) of <paramref name="address"/>'s pooled sessions.</summary>
+    /// <summary>Open push connections (<see cref="WebmailMailSession.Watch"/>, one per session) of <paramref name="address"/>'s pooled sessions.</summary>
     public int WatchingConnections(string address)
     {
         lock (_entries)
@@ -140,7 +140,7 @@ public sealed partial class WebmailConnectionPool : IAsyncDisposable
         }
     }
 
-    /// <summary>Open NOTIFY connections (<see cref="WebmailMailSession.WatchAccount"/>) of <paramref name="address"/>'s pooled sessions.</summary>
+    /// <summary>Pooled sessions of <paramref name="address"/> whose push connection has NOTIFY set (<see cref="WebmailMailSession.WatchAccount"/>).</summary>
     public int AccountWatchingConnections(string address)
     {
         lock (_entries)

@@ -33,11 +33,17 @@ internal static partial class WebmailLog
     [LoggerMessage(EventId = 4058, Level = LogLevel.Debug, Message = "Webmail pooled session of {Address} logged its idle command connection out")]
     public static partial void PoolConnectionIdleClosed(ILogger logger, string address);
 
-    [LoggerMessage(EventId = 4053, Level = LogLevel.Information, Message = "Webmail IDLE watcher of {Folder} lost its connection, reconnecting")]
-    public static partial void WatcherReconnecting(ILogger logger, string folder, Exception exception);
+    [LoggerMessage(EventId = 4053, Level = LogLevel.Information, Message = "Webmail push connection lost, reconnecting")]
+    public static partial void WatcherReconnecting(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 4054, Level = LogLevel.Debug, Message = "Webmail IDLE watcher of {Folder} stopped: the folder cannot be opened")]
+    [LoggerMessage(EventId = 4054, Level = LogLevel.Debug, Message = "Webmail push connection cannot open {Folder}: it watches INBOX instead")]
     public static partial void WatcherFolderMissing(ILogger logger, string folder);
+
+    [LoggerMessage(EventId = 4055, Level = LogLevel.Warning, Message = "Webmail push connection stopped: IMAP refuses the session's credentials")]
+    public static partial void WatcherStopped(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4056, Level = LogLevel.Information, Message = "Webmail push connection: IMAP refused NOTIFY ({Response}), watching with IDLE and STATUS")]
+    public static partial void WatcherNotifyRefused(ILogger logger, MailKit.Net.Imap.ImapCommandResponse response);
 
     [LoggerMessage(EventId = 4061, Level = LogLevel.Debug, Message = "Webmail PDF preview refused: {Reason}")]
     public static partial void PdfPreviewRefused(ILogger logger, WebmailPdfPreviewFailure reason);
@@ -65,7 +71,4 @@ internal static partial class WebmailLog
 
     [LoggerMessage(EventId = 4077, Level = LogLevel.Debug, Message = "Webmail received the end of {Count} sign-ins from another node")]
     public static partial void SignOutReceived(ILogger logger, int count);
-
-    [LoggerMessage(EventId = 4081, Level = LogLevel.Information, Message = "Webmail account watcher lost its connection, reconnecting")]
-    public static partial void AccountWatcherReconnecting(ILogger logger, Exception exception);
 }

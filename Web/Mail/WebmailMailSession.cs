@@ -49,8 +49,8 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
 
     private int _logins;
 
-    /// <summary>Open IMAP connections: the command connection (0 or 1) plus the IDLE watchers and the NOTIFY connection.</summary>
-    public int OpenConnections => (_client is { IsConnected: true } ? 1 : 0) + WatcherCount + (AccountWatcherConnected ? 1 : 0);
+    /// <summary>Open IMAP connections: the command connection (0 or 1) plus the push connection (0 or 1).</summary>
+    public int OpenConnections => (_client is { IsConnected: true } ? 1 : 0) + WatchingConnections;
 
     /// <summary>
     /// Raised with the folder name after <see cref="OpenMessageAsync"/> set <c>\Seen</c> on an unread
@@ -89,7 +89,7 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
 
     /// <summary>
     /// Logs the command connection out when it has run no command for <paramref name="idle"/> and none is running
-    /// (<see cref="WebmailOptions.PoolConnectionIdleSeconds"/>); the next operation reconnects. IDLE watchers stay.
+    /// (<see cref="WebmailOptions.PoolConnectionIdleSeconds"/>); the next operation reconnects. The push connection stays.
     /// </summary>
     /// <returns>Whether a connection was closed.</returns>
     internal async Task<bool> DisconnectIfIdleAsync(TimeSpan idle)
@@ -197,16 +197,16 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
     /// </summary>
     internal void Refuse()
     {
-        lock (_watchers)
+        lock (_watchLock)
         {
             _closed = true;
         }
     }
 
-    /// <summary>Stops the IDLE watchers, logs out and closes the connection; the session is unusable afterwards.</summary>
+    /// <summary>Stops the push connection, logs out and closes the command connection; the session is unusable afterwards.</summary>
     internal async ValueTask CloseAsync()
     {
-        lock (_watchers)
+        lock (_watchLock)
         {
             _closed = true;
         }
@@ -216,8 +216,7 @@ public sealed partial class WebmailMailSession : IAsyncDisposable
         }
         // The session's preview cache entries expire with it.
         await _ended.CancelAsync();
-        await StopWatchersAsync();
-        await StopAccountWatcherAsync();
+        await StopWatcherAsync();
         await _gate.WaitAsync();
         try
         {

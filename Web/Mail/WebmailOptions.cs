@@ -107,7 +107,7 @@ public sealed class WebmailOptions
 
     /// <summary>
     /// Most signed-in sessions whose IMAP connections this node keeps open (<see cref="WebmailConnectionPool"/>); default 1000.
-    /// Each pooled session holds one command connection plus at most <see cref="MaxWatchedFolders"/> IDLE connections.
+    /// Each pooled session holds one command connection plus one push connection (NOTIFY or IDLE).
     /// When full, the least recently used idle session is closed; when none is idle, a new session's IMAP operations fail
     /// with <see cref="WebmailFailure.TooManySessions"/> (shown as "temporarily unavailable").
     /// </summary>
@@ -122,16 +122,25 @@ public sealed class WebmailOptions
     /// <summary>
     /// How long a pooled session's command connection may go without a command before it is logged out, in seconds,
     /// even while a page holds the session (an open tab); default 60, 0 = only with the session
-    /// (<see cref="PoolIdleSeconds"/>). The next operation reconnects (one login). Push is unaffected: IDLE watchers
-    /// have connections of their own. Frees the connection's client and server state of idle sessions.
+    /// (<see cref="PoolIdleSeconds"/>). The next operation reconnects (one login). Push is unaffected: it has a
+    /// connection of its own. Frees the connection's client and server state of idle sessions.
     /// </summary>
     public int PoolConnectionIdleSeconds { get; set; } = 60;
 
     /// <summary>
-    /// Folders one session watches with IMAP IDLE at a time (each on its own connection, RFC 2177); default 2. A list
-    /// opened beyond that gets no push for its folder, only the periodic folder counts (<see cref="FolderStatusSeconds"/>).
+    /// Folders whose lists one session follows by push at a time (open in several tabs), all on the session's one push
+    /// connection; default 2. The newest list's folder is selected there (its changes come as deltas); the others'
+    /// changes come as STATUS (NOTIFY) or from a STATUS every <see cref="FolderStatusSeconds"/> (without NOTIFY) and
+    /// rebuild their lists. A list opened beyond that gets no push for its folder, only the periodic folder counts.
     /// </summary>
     public int MaxWatchedFolders { get; set; } = 2;
+
+    /// <summary>
+    /// Whether the push connection uses NOTIFY (RFC 5465) when the server advertises it; default true. Off, or on a
+    /// server without NOTIFY, it IDLEs (RFC 2177) on the open list's folder, sends STATUS for the other watched folders
+    /// every <see cref="FolderStatusSeconds"/>, and the folder tree's counts come from its own poll.
+    /// </summary>
+    public bool PushUseNotify { get; set; } = true;
 
     /// <summary>
     /// How often the connection pool checks that the sign-ins it holds IMAP connections for (or has open tabs of) still

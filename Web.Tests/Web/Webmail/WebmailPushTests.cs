@@ -72,7 +72,7 @@ public sealed class WebmailPushTests(WebmailHostFixture host, ITestOutputHelper 
         var deadline = Stopwatch.StartNew();
         while (pool.WatchingConnections(user) == 0)
         {
-            Assert.True(deadline.Elapsed < Generous, "the IDLE watcher never connected");
+            Assert.True(deadline.Elapsed < Generous, "the push connection never connected");
             await Task.Delay(50);
         }
     }

@@ -4,13 +4,16 @@ namespace Mail.Web.Components.Mailbox;
 
 /// <summary>
 /// Push: the list of a folder follows changes made by any client (new mail, flags, expunges) through the session's
-/// IDLE watcher (<see cref="WebmailMailSession.Watch"/>), applying each <see cref="WebmailFolderDelta"/> to the index
+/// push connection (<see cref="WebmailMailSession.Watch"/>), applying each <see cref="WebmailFolderDelta"/> to the index
 /// in place: new UIDs are put on top (arrival order), vanished ones dropped, changed rows refetched when visible.
 /// Sorted, filtered, searched and threaded views rebuild their index (one ESORT/ESEARCH/THREAD) instead.
 /// </summary>
 public sealed partial class MessageList
 {
     private IDisposable? _watch;
+    // Deltas apply one at a time, in order: a rebuild started for an earlier delta (a flag set before an expunge) must
+    // not land after the later one's and put back a stale total.
+    private readonly SemaphoreSlim _deltaGate = new(1, 1);
     private bool _missedDelta;
     private ulong? _pendingBaseline;
 
@@ -49,6 +52,27 @@ public sealed partial class MessageList
     }
 
     private async Task ApplyDeltaAsync(WebmailListQuery query, WebmailFolderDelta delta)
+    {
+        try
+        {
+            await _deltaGate.WaitAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The list was closed while the delta was queued for the renderer.
+            return;
+        }
+        try
+        {
+            await ApplyDeltaInOrderAsync(query, delta);
+        }
+        finally
+        {
+            _deltaGate.Release();
+        }
+    }
+
+    private async Task ApplyDeltaInOrderAsync(WebmailListQuery query, WebmailFolderDelta delta)
     {
         if (query != _shown)
         {

@@ -344,6 +344,7 @@ public sealed partial class MessageList
         StopWatching();
         _loading.Cancel();
         _loading.Dispose();
+        _deltaGate.Dispose();
     }
 }
 
