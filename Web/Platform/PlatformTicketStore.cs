@@ -92,7 +92,12 @@ public sealed class PlatformTicketStore : ITicketStore
     /// <inheritdoc />
     public Task RenewAsync(string key, AuthenticationTicket ticket) => RenewAsync(key, ticket, CancellationToken.None);
 
-    /// <summary>Replaces the ticket of an existing session (sliding expiration); a missing row is re-created.</summary>
+    /// <summary>
+    /// Replaces the ticket of an existing session (sliding expiration). A missing row stays missing: the session was
+    /// signed out (here, by "sign out everywhere" on any node, or by an administrator) or expired between the request's
+    /// <see cref="RetrieveAsync(string)"/> and this renewal, and re-creating it would bring a revoked session back.
+    /// The request still carries the old cookie; its next request finds no row and goes to sign-in.
+    /// </summary>
     public async Task RenewAsync(string key, AuthenticationTicket ticket, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -102,16 +107,11 @@ public sealed class PlatformTicketStore : ITicketStore
         var expires = ExpiryOf(ticket, now);
         var user = UserAddressOf(ticket);
         await using var db = await _dbFactory.CreateDbContextAsync(cancellationToken);
-        var updated = await db.WebSessions.Where(s => s.Key == key).ExecuteUpdateAsync(s => s
+        await db.WebSessions.Where(s => s.Key == key).ExecuteUpdateAsync(s => s
             .SetProperty(r => r.Ticket, bytes)
             .SetProperty(r => r.ExpiresUtc, expires)
             .SetProperty(r => r.UserAddress, user)
             .SetProperty(r => r.LastSeenUtc, now), cancellationToken);
-        if (updated == 0)
-        {
-            db.WebSessions.Add(new WebSession { Key = key, Ticket = bytes, UserAddress = user, CreatedUtc = now, LastSeenUtc = now, ExpiresUtc = expires });
-            await db.SaveChangesAsync(cancellationToken);
-        }
     }
 
     /// <inheritdoc />

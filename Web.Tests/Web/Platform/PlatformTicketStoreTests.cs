@@ -92,6 +92,20 @@ public abstract class PlatformTicketStoreContract(PlatformDbProvider provider) :
     }
 
     [Fact]
+    public async Task Renew_AfterTheSessionWasRemoved_DoesNotBringItBack()
+    {
+        // A request retrieved its ticket, then "sign out everywhere" removed the row before the sliding renewal ran.
+        var key = await Store.StoreAsync(NewTicket("a@example.com", TimeSpan.FromHours(1)));
+        var ticket = await Store.RetrieveAsync(key);
+        await Store.RemoveAsync(key);
+
+        await Store.RenewAsync(key, ticket!);
+
+        Assert.Null(await RowAsync(key));
+        Assert.Null(await Store.RetrieveAsync(key));
+    }
+
+    [Fact]
     public async Task Remove_DeletesTheRow()
     {
         var key = await Store.StoreAsync(NewTicket("a@example.com", TimeSpan.FromHours(1)));
