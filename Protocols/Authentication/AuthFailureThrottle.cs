@@ -161,16 +161,7 @@ public sealed class AuthFailureThrottle : IDisposable
             client,
             _ => (1, now + _options.FailureMemory),
             (_, old) => (old.Expires > now ? old.Count + 1 : 1, now + _options.FailureMemory));
-        if (_memory.Count > 100_000)
-        {
-            foreach (var (key, value) in _memory)
-            {
-                if (value.Expires <= now)
-                {
-                    _memory.TryRemove(key, out _);
-                }
-            }
-        }
+        DropExpired(_memory, e => e.Expires, now);
         return entry.Count;
     }
 
@@ -183,17 +174,24 @@ public sealed class AuthFailureThrottle : IDisposable
         }
         var now = _time.GetUtcNow();
         var slot = _replySlots.AddOrUpdate(client, _ => now + delay, (_, previous) => (previous > now ? previous : now) + delay);
-        if (_replySlots.Count > 100_000)
+        DropExpired(_replySlots, s => s, now);
+        return slot - now;
+    }
+
+    /// <summary>Past 100,000 addresses, forgets the entries of <paramref name="map"/> that ended by <paramref name="now"/>.</summary>
+    private static void DropExpired<T>(ConcurrentDictionary<IPAddress, T> map, Func<T, DateTimeOffset> end, DateTimeOffset now)
+    {
+        if (map.Count <= 100_000)
         {
-            foreach (var (key, value) in _replySlots)
+            return;
+        }
+        foreach (var (key, value) in map)
+        {
+            if (end(value) <= now)
             {
-                if (value <= now)
-                {
-                    _replySlots.TryRemove(key, out _);
-                }
+                map.TryRemove(key, out _);
             }
         }
-        return slot - now;
     }
 
     private void RedisUp() => Interlocked.Exchange(ref _redisDown, 0);

@@ -48,7 +48,8 @@ internal static class SubmissionMissingFields
         var hasDate = false;
         var hasMessageId = false;
         var reader = new SequenceReader<byte>(message);
-        Span<byte> start = stackalloc byte[MessageIdName.Length + 1];
+        // Room for the longer name and the WSP RFC 5322 §4.5 (obs-optional) allows before the colon: "Message-ID :".
+        Span<byte> start = stackalloc byte[MessageIdName.Length + 16];
         while (!(hasDate && hasMessageId))
         {
             ReadOnlySequence<byte> line;

@@ -67,6 +67,7 @@ public sealed class SubmissionSenderTests : IAsyncLifetime
     [InlineData("From: <alice@example.com>\nResent-Date: Mon, 30 Nov 2026 12:00:00 +0000\nX-Message-ID: <x@example.com>\nSubject: bare\n\nDate: in the body\nMessage-ID: <body@example.com>\n", true, true)]
     [InlineData("From: <alice@example.com>\ndate : Mon, 30 Nov 2026 12:00:00 +0000\nSubject: has a date\n\nBody.\n", false, true)]
     [InlineData("From: <alice@example.com>\nMESSAGE-ID:<kept@example.com>\nSubject: has an id\n\nBody.\n", true, false)]
+    [InlineData("From: <alice@example.com>\nMessage-ID  : <kept@example.com>\nSubject: obsolete WSP before the colon\n\nBody.\n", true, false)]
     [InlineData("From: <alice@example.com>\nDate: Mon, 30 Nov 2026 12:00:00 +0000\nMessage-Id: <kept@example.com>\n\nBody.\n", false, false)]
     public async Task Data_LackingDateOrMessageId_GetsThemAdded_Rfc6409(string message, bool addsDate, bool addsMessageId)
     {
